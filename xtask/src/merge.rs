@@ -1,0 +1,283 @@
+//! Merging one-operation documents into one document.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+use serde_json::{Map, Value};
+
+use crate::pointer::{first_difference, join};
+
+/// One parsed input document and the file it came from (as shown in messages).
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub file: String,
+    pub doc: Value,
+}
+
+/// Which file each part of the merged document came from, so that a problem
+/// found later (by the overlay or the converter) can name the file.
+#[derive(Debug, Default, Clone)]
+pub struct Origins(BTreeMap<String, String>);
+
+impl Origins {
+    pub fn record(&mut self, pointer: String, file: &str) {
+        self.0.entry(pointer).or_insert_with(|| file.to_string());
+    }
+
+    /// The file behind the longest recorded prefix of `pointer`.
+    pub fn locate(&self, pointer: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .filter(|(prefix, _)| pointer == prefix.as_str() || pointer.starts_with(&format!("{prefix}/")))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(_, file)| file.as_str())
+    }
+
+    /// `file#pointer` for messages, or `merged document#pointer`.
+    pub fn describe(&self, pointer: &str) -> String {
+        format!("{}#{pointer}", self.locate(pointer).unwrap_or("merged document"))
+    }
+}
+
+/// The merged document and where its parts came from.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub doc: Value,
+    pub origins: Origins,
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const TOP_LEVEL_ORDER: [&str; 6] = ["openapi", "info", "servers", "security", "paths", "components"];
+
+/// Merges `sources`. Identical duplicates fold into one; any conflict is an
+/// error naming both files and the JSON pointer of the first difference.
+/// The output's key order is fixed (paths and component names sorted, methods
+/// in OpenAPI order) and so does not depend on the order of `sources`.
+pub fn merge(sources: &[Source]) -> Result<Merged> {
+    let mut top: BTreeMap<String, (Value, String)> = BTreeMap::new();
+    let mut paths: BTreeMap<String, BTreeMap<String, (Value, String)>> = BTreeMap::new();
+    let mut components: BTreeMap<String, BTreeMap<String, (Value, String)>> = BTreeMap::new();
+    let mut operation_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
+
+    for source in sources {
+        let Some(doc) = source.doc.as_object() else {
+            bail!("{}: the document is not a mapping", source.file);
+        };
+        let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
+        if !version.starts_with("3.1.") {
+            bail!("{}#/openapi: expected an OpenAPI 3.1.x document, found {version:?}", source.file);
+        }
+        for (key, value) in doc {
+            match key.as_str() {
+                "paths" => {
+                    for (path, item) in object_at(value, &source.file, "/paths")? {
+                        let at = join("/paths", path);
+                        for (field, value) in object_at(item, &source.file, &at)? {
+                            let field_at = join(&at, field);
+                            if METHODS.contains(&field.as_str()) {
+                                if let Some(id) = value.get("operationId").and_then(Value::as_str) {
+                                    if let Some((other, other_at)) = operation_ids.get(id) {
+                                        bail!(
+                                            "duplicate operationId {id:?}: {}#{field_at} and {other}#{other_at}",
+                                            source.file
+                                        );
+                                    }
+                                    operation_ids.insert(id.to_string(), (source.file.clone(), field_at.clone()));
+                                }
+                                let slot = paths.entry(path.clone()).or_default();
+                                if let Some((_, other)) = slot.get(field) {
+                                    bail!(
+                                        "duplicate operation {} {path}: defined in {other} and {}",
+                                        field.to_uppercase(),
+                                        source.file
+                                    );
+                                }
+                                slot.insert(field.clone(), (value.clone(), source.file.clone()));
+                            } else {
+                                fold(paths.entry(path.clone()).or_default(), field, value, &source.file, &field_at)?;
+                            }
+                        }
+                    }
+                }
+                "components" => {
+                    for (section, entries) in object_at(value, &source.file, "/components")? {
+                        let at = join("/components", section);
+                        for (name, value) in object_at(entries, &source.file, &at)? {
+                            fold(components.entry(section.clone()).or_default(), name, value, &source.file, &join(&at, name))?;
+                        }
+                    }
+                }
+                _ => fold(&mut top, key, value, &source.file, &join("", key))?,
+            }
+        }
+    }
+
+    let mut origins = Origins::default();
+    let mut out = Map::new();
+    let mut rest: Vec<_> = top.into_iter().collect();
+    rest.sort_by_key(|(key, _)| TOP_LEVEL_ORDER.iter().position(|k| k == key).unwrap_or(usize::MAX));
+    for (key, (value, file)) in rest {
+        if key == "paths" || key == "components" {
+            continue;
+        }
+        origins.record(join("", &key), &file);
+        out.insert(key.clone(), value);
+    }
+    let mut path_map = Map::new();
+    for (path, mut fields) in paths {
+        let mut item = Map::new();
+        let at = join("/paths", &path);
+        // Path-level fields first, then operations in OpenAPI's method order.
+        let mut keys: Vec<String> = fields.keys().cloned().collect();
+        keys.sort_by_key(|k| (METHODS.iter().position(|m| m == k).map_or(0, |p| p + 1), k.clone()));
+        for key in keys {
+            let (value, file) = fields.remove(&key).expect("key listed from the map");
+            origins.record(join(&at, &key), &file);
+            item.insert(key, value);
+        }
+        path_map.insert(path, Value::Object(item));
+    }
+    out.insert("paths".into(), Value::Object(path_map));
+    let mut component_map = Map::new();
+    for (section, entries) in components {
+        let at = join("/components", &section);
+        let mut section_map = Map::new();
+        for (name, (value, file)) in entries {
+            origins.record(join(&at, &name), &file);
+            section_map.insert(name, value);
+        }
+        component_map.insert(section, Value::Object(section_map));
+    }
+    if !component_map.is_empty() {
+        out.insert("components".into(), Value::Object(component_map));
+    }
+    Ok(Merged { doc: Value::Object(out), origins })
+}
+
+/// Inserts `value` under `key`, folding an identical duplicate and refusing a
+/// different one.
+fn fold(
+    slot: &mut BTreeMap<String, (Value, String)>,
+    key: &str,
+    value: &Value,
+    file: &str,
+    at: &str,
+) -> Result<()> {
+    match slot.get(key) {
+        None => {
+            slot.insert(key.to_string(), (value.clone(), file.to_string()));
+            Ok(())
+        }
+        Some((existing, other)) => match first_difference(existing, value, at) {
+            None => Ok(()),
+            Some(difference) => bail!(
+                "conflicting definitions of {at}: {other} and {file} first differ at {difference}"
+            ),
+        },
+    }
+}
+
+fn object_at<'a>(value: &'a Value, file: &str, at: &str) -> Result<&'a Map<String, Value>> {
+    match value.as_object() {
+        Some(map) => Ok(map),
+        None => bail!("{file}#{at}: expected a mapping"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(path: &str, op: &str, schema: Value) -> Value {
+        json!({
+            "openapi": "3.1.0",
+            "info": {"title": "T", "version": "1"},
+            "paths": {path: {"get": {"operationId": op, "responses": {}}}},
+            "components": {"schemas": {"Shared": schema}}
+        })
+    }
+
+    fn source(file: &str, doc: Value) -> Source {
+        Source { file: file.into(), doc }
+    }
+
+    #[test]
+    fn folds_identical_components_and_sorts_paths() {
+        let merged = merge(&[
+            source("b.yaml", doc("/b", "getB", json!({"type": "string"}))),
+            source("a.yaml", doc("/a", "getA", json!({"type": "string"}))),
+        ])
+        .unwrap();
+        let paths: Vec<_> = merged.doc["paths"].as_object().unwrap().keys().cloned().collect();
+        assert_eq!(paths, ["/a", "/b"]);
+        assert_eq!(merged.doc["components"]["schemas"]["Shared"], json!({"type": "string"}));
+        assert_eq!(merged.origins.locate("/paths/~1a/get/responses"), Some("a.yaml"));
+        assert_eq!(merged.origins.locate("/components/schemas/Shared/type"), Some("b.yaml"));
+        let keys: Vec<_> = merged.doc.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["openapi", "info", "paths", "components"]);
+    }
+
+    #[test]
+    fn merge_is_independent_of_input_order() {
+        let a = source("a.yaml", doc("/a", "getA", json!({"type": "string"})));
+        let b = source("b.yaml", doc("/b", "getB", json!({"type": "string"})));
+        let ab = serde_json::to_string(&merge(&[a.clone(), b.clone()]).unwrap().doc).unwrap();
+        let ba = serde_json::to_string(&merge(&[b, a]).unwrap().doc).unwrap();
+        assert_eq!(ab, ba);
+    }
+
+    #[test]
+    fn conflicting_components_name_both_files_and_the_pointer() {
+        let err = merge(&[
+            source("a.yaml", doc("/a", "getA", json!({"type": "string", "enum": ["x", "y"]}))),
+            source("b.yaml", doc("/b", "getB", json!({"type": "string", "enum": ["x", "z"]}))),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("a.yaml and b.yaml"), "{err}");
+        assert!(err.contains("/components/schemas/Shared/enum/1"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_operation_ids_are_an_error() {
+        let err = merge(&[
+            source("a.yaml", doc("/a", "same", json!({}))),
+            source("b.yaml", doc("/b", "same", json!({}))),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("duplicate operationId \"same\""), "{err}");
+        assert!(err.contains("b.yaml#/paths/~1b/get"), "{err}");
+        assert!(err.contains("a.yaml#/paths/~1a/get"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_path_and_method_is_an_error() {
+        let err = merge(&[
+            source("a.yaml", doc("/a", "one", json!({}))),
+            source("b.yaml", doc("/a", "two", json!({}))),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("duplicate operation GET /a: defined in a.yaml and b.yaml"), "{err}");
+    }
+
+    #[test]
+    fn conflicting_info_is_an_error() {
+        let mut other = doc("/b", "getB", json!({}));
+        other["info"]["version"] = json!("2");
+        let err = merge(&[source("a.yaml", doc("/a", "getA", json!({}))), source("b.yaml", other)])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/info/version"), "{err}");
+    }
+
+    #[test]
+    fn a_non_3_1_document_is_refused() {
+        let mut old = doc("/a", "getA", json!({}));
+        old["openapi"] = json!("3.0.3");
+        let err = merge(&[source("a.yaml", old)]).unwrap_err().to_string();
+        assert!(err.contains("a.yaml#/openapi"), "{err}");
+    }
+}

@@ -1,0 +1,144 @@
+//! `cargo xtask regen [--check]`: rebuild every committed output from the
+//! vendored documents, or show how the committed outputs drifted from them.
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde_json::Value;
+use similar::TextDiff;
+
+use crate::codegen;
+use crate::convert::convert_document;
+use crate::merge::{merge, Source};
+use crate::overlay::Overlay;
+use crate::vendor::{extract, sha256_hex, yaml_location, ProvenanceFile};
+use crate::workspace::{write_atomically, Workspace};
+
+/// One committed output and the content it should have.
+#[derive(Debug)]
+pub struct Output {
+    pub path: PathBuf,
+    pub content: String,
+}
+
+/// Computes every output in memory. Nothing is written, so a failure here
+/// leaves the workspace as it was.
+pub fn outputs(ws: &Workspace) -> Result<Vec<Output>> {
+    let mut provenance = ProvenanceFile::load(ws)?;
+    let sources = load_sources(ws, &mut provenance)?;
+    let merged = merge(&sources)?;
+    let overlay = Overlay::load(ws)?;
+    let mut doc = merged.doc;
+    overlay.apply(&mut doc, &merged.origins)?;
+    let converted = convert_document(&doc)
+        .map_err(|e| anyhow!("{}: {}", merged.origins.describe(&e.pointer), e.message))?;
+    let merged_json = format!("{}\n", serde_json::to_string_pretty(&converted)?);
+    let generated = codegen::generate(&merged_json).map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
+    Ok(vec![
+        Output { path: ws.provenance_path(), content: provenance.render()? },
+        Output { path: ws.merged_path(), content: merged_json },
+        Output { path: ws.generated_dir().join("client.rs"), content: generated.client },
+        Output { path: ws.generated_dir().join("mock.rs"), content: generated.mock },
+    ])
+}
+
+/// Reads and checks every vendored document listed in the provenance file,
+/// refreshing each record's sha256 to the bytes found.
+fn load_sources(ws: &Workspace, provenance: &mut ProvenanceFile) -> Result<Vec<Source>> {
+    if provenance.documents.is_empty() {
+        bail!("{}: no vendored documents; run `cargo xtask vendor PAGE...`", ws.display(&ws.provenance_path()));
+    }
+    let listed: Vec<&str> = provenance.documents.iter().map(|d| d.file.as_str()).collect();
+    for entry in std::fs::read_dir(ws.specs_dir()).context("reading specs/")? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        let is_document = name.ends_with(".yaml") && name != "provenance.yaml" && name != "overlay.yaml";
+        if is_document && !listed.contains(&name.as_str()) {
+            bail!("specs/{name}: not listed in specs/provenance.yaml; add documents with `cargo xtask vendor PAGE`");
+        }
+    }
+    let mut sources = Vec::new();
+    for record in &mut provenance.documents {
+        let path = ws.specs_dir().join(&record.file);
+        let file = ws.display(&path);
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {file}"))?;
+        record.sha256 = sha256_hex(text.as_bytes());
+        let doc: Value = serde_yaml::from_str(&text)
+            .map_err(|e| anyhow!("{file}: malformed YAML{}: {e}", yaml_location(&e)))?;
+        // Convert each document on its own first, so that an unsupported
+        // construct is reported in the vendored file where it stands.
+        convert_document(&doc).map_err(|e| anyhow!("{file}{e}"))?;
+        sources.push(Source { file, doc });
+    }
+    Ok(sources)
+}
+
+/// Writes every output. All are computed before the first is written.
+pub fn regen(ws: &Workspace) -> Result<Vec<PathBuf>> {
+    let outputs = outputs(ws)?;
+    let mut changed = Vec::new();
+    for output in &outputs {
+        if std::fs::read_to_string(&output.path).ok().as_deref() != Some(output.content.as_str()) {
+            write_atomically(&output.path, output.content.as_bytes())?;
+            changed.push(output.path.clone());
+        }
+    }
+    Ok(changed)
+}
+
+/// What `--check` found: one entry per problem, each readable on its own.
+#[derive(Debug, Default)]
+pub struct Drift {
+    pub problems: Vec<String>,
+}
+
+impl Drift {
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for problem in &self.problems {
+            writeln!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Compares every committed output with what regen would write, and every
+/// vendored document with its source page where that page is at hand.
+/// Writes nothing.
+pub fn check(ws: &Workspace) -> Result<Drift> {
+    let mut drift = Drift::default();
+    for output in outputs(ws)? {
+        let name = ws.display(&output.path);
+        let committed = std::fs::read_to_string(&output.path).unwrap_or_default();
+        if committed != output.content {
+            let diff = TextDiff::from_lines(&committed, &output.content)
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("{name} (committed)"), &format!("{name} (regenerated)"))
+                .to_string();
+            drift.problems.push(format!("{name} is out of date; run `cargo xtask regen`:\n{diff}"));
+        }
+    }
+    for record in ProvenanceFile::load(ws)?.documents {
+        let page = ws.root().join(&record.source_page);
+        let Ok(text) = std::fs::read_to_string(&page) else { continue };
+        let vendored = std::fs::read_to_string(ws.specs_dir().join(&record.file)).unwrap_or_default();
+        let upstream = extract(&text, &record.source_page)?;
+        if upstream.body != vendored {
+            let diff = TextDiff::from_lines(&vendored, &upstream.body)
+                .unified_diff()
+                .header(&format!("specs/{}", record.file), &record.source_page)
+                .to_string();
+            drift.problems.push(format!(
+                "specs/{} differs from its source page {}; vendored documents are verbatim copies: \
+                 run `cargo xtask vendor {}`:\n{diff}",
+                record.file, record.source_page, record.source_page
+            ));
+        }
+    }
+    Ok(drift)
+}
