@@ -5,8 +5,10 @@ mod codegen;
 fn main() {
     println!("cargo:rerun-if-changed=openapi.json");
     println!("cargo:rerun-if-changed=codegen.rs");
-    let spec = std::fs::read_to_string("openapi.json").expect("opencx-api/openapi.json is readable");
-    let generated = codegen::generate(&spec).unwrap_or_else(|e| panic!("opencx-api/openapi.json: {e}"));
+    let spec =
+        std::fs::read_to_string("openapi.json").expect("opencx-api/openapi.json is readable");
+    let generated =
+        codegen::generate(&spec).unwrap_or_else(|e| panic!("opencx-api/openapi.json: {e}"));
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("client.rs"), generated.client).expect("OUT_DIR is writable");
     std::fs::write(out.join("mock.rs"), generated.mock).expect("OUT_DIR is writable");

@@ -34,8 +34,8 @@ fn settings() -> GenerationSettings {
 
 /// Generates the client and the mocks from the merged OpenAPI 3.0 document.
 pub fn generate(spec_json: &str) -> Result<Generated, String> {
-    let spec: openapiv3::OpenAPI =
-        serde_json::from_str(spec_json).map_err(|e| format!("openapi.json is not a valid OpenAPI 3.0 document: {e}"))?;
+    let spec: openapiv3::OpenAPI = serde_json::from_str(spec_json)
+        .map_err(|e| format!("openapi.json is not a valid OpenAPI 3.0 document: {e}"))?;
     let client = Generator::new(&settings())
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
@@ -49,6 +49,7 @@ pub fn generate(spec_json: &str) -> Result<Generated, String> {
 }
 
 fn format(header: &str, tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }

@@ -1,1 +1,102 @@
+//! Helpers shared by the workspace-level tests.
 
+use std::path::{Path, PathBuf};
+
+use xtask::workspace::Workspace;
+
+/// The real workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the workspace")
+        .to_path_buf()
+}
+
+/// A throw-away copy of what the spec pipeline reads and writes, laid out as the
+/// workspace is, with the upstream pages beside it at `../shared/seeds` when the
+/// real ones are at hand. Dropping it removes it.
+pub struct ScratchWorkspace {
+    dir: tempfile::TempDir,
+}
+
+impl ScratchWorkspace {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let real = workspace_root();
+        let root = dir.path().join("ws");
+        copy_dir(&real.join("specs"), &root.join("specs"));
+        copy_dir(
+            &real.join("opencx-api/generated"),
+            &root.join("opencx-api/generated"),
+        );
+        std::fs::copy(
+            real.join("opencx-api/openapi.json"),
+            root.join("opencx-api/openapi.json"),
+        )
+        .unwrap();
+        let seeds = real.join("../shared/seeds");
+        if seeds.is_dir() {
+            copy_dir(&seeds, &dir.path().join("shared/seeds"));
+        }
+        Self { dir }
+    }
+
+    pub fn workspace(&self) -> Workspace {
+        Workspace::new(self.root())
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("ws")
+    }
+
+    /// Reads a file relative to the scratch workspace root.
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.root().join(relative))
+            .unwrap_or_else(|e| panic!("{relative}: {e}"))
+    }
+
+    /// Replaces the first occurrence of `from` in a file; panics when absent so a
+    /// test never silently mutates nothing.
+    pub fn edit(&self, relative: &str, from: &str, to: &str) {
+        let text = self.read(relative);
+        assert!(text.contains(from), "{relative} does not contain {from:?}");
+        std::fs::write(self.root().join(relative), text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// Every file under the scratch root with its content, to prove nothing changed.
+    pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        collect(&self.root(), &mut files);
+        files.sort();
+        files
+    }
+}
+
+impl Default for ScratchWorkspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+}

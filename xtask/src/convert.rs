@@ -29,7 +29,10 @@ impl std::error::Error for ConvertError {}
 type Result<T> = std::result::Result<T, ConvertError>;
 
 fn fail<T>(at: &str, message: impl Into<String>) -> Result<T> {
-    Err(ConvertError { pointer: at.to_string(), message: message.into() })
+    Err(ConvertError {
+        pointer: at.to_string(),
+        message: message.into(),
+    })
 }
 
 /// The version written into converted documents.
@@ -37,10 +40,31 @@ pub const TARGET_VERSION: &str = "3.0.3";
 
 /// Schema keywords whose meaning is the same in OpenAPI 3.0.
 const SCHEMA_PASSTHROUGH: &[&str] = &[
-    "title", "description", "default", "format", "pattern", "enum", "minimum", "maximum",
-    "multipleOf", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems",
-    "minProperties", "maxProperties", "required", "$ref", "readOnly", "writeOnly",
-    "deprecated", "example", "discriminator", "externalDocs", "xml",
+    "title",
+    "description",
+    "default",
+    "format",
+    "pattern",
+    "enum",
+    "minimum",
+    "maximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "required",
+    "$ref",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "example",
+    "discriminator",
+    "externalDocs",
+    "xml",
 ];
 
 /// Converts a whole 3.1 document.
@@ -57,7 +81,10 @@ pub fn convert_document(doc: &Value) -> Result<Value> {
             "components" => convert_components(value, &at)?,
             k if k.starts_with("x-") => value.clone(),
             "webhooks" | "jsonSchemaDialect" => {
-                return fail(&at, format!("`{key}` is OpenAPI 3.1 only and has no 3.0 equivalent"))
+                return fail(
+                    &at,
+                    format!("`{key}` is OpenAPI 3.1 only and has no 3.0 equivalent"),
+                )
             }
             _ => return fail(&at, format!("unknown top-level keyword `{key}`")),
         };
@@ -72,7 +99,10 @@ fn convert_info(info: &Value, at: &str) -> Result<Value> {
             "title" | "description" | "termsOfService" | "contact" | "version" => {}
             "license" => {
                 if mapping(value, &join(at, key))?.contains_key("identifier") {
-                    return fail(&join(&join(at, key), "identifier"), "`license.identifier` is OpenAPI 3.1 only");
+                    return fail(
+                        &join(&join(at, key), "identifier"),
+                        "`license.identifier` is OpenAPI 3.1 only",
+                    );
                 }
             }
             k if k.starts_with("x-") => {}
@@ -104,7 +134,10 @@ fn convert_components(components: &Value, at: &str) -> Result<Value> {
 
 fn convert_security_scheme(scheme: &Value, at: &str) -> Result<Value> {
     if scheme.get("type").and_then(Value::as_str) == Some("mutualTLS") {
-        return fail(&join(at, "type"), "security scheme type `mutualTLS` is OpenAPI 3.1 only");
+        return fail(
+            &join(at, "type"),
+            "security scheme type `mutualTLS` is OpenAPI 3.1 only",
+        );
     }
     Ok(scheme.clone())
 }
@@ -146,16 +179,41 @@ fn convert_operation(operation: &Value, at: &str) -> Result<Value> {
 }
 
 fn convert_parameter(parameter: &Value, at: &str) -> Result<Value> {
-    convert_fields(parameter, at, &[
-        "name", "in", "description", "required", "deprecated", "allowEmptyValue", "style",
-        "explode", "allowReserved", "example", "examples", "$ref",
-    ])
+    convert_fields(
+        parameter,
+        at,
+        &[
+            "name",
+            "in",
+            "description",
+            "required",
+            "deprecated",
+            "allowEmptyValue",
+            "style",
+            "explode",
+            "allowReserved",
+            "example",
+            "examples",
+            "$ref",
+        ],
+    )
 }
 
 fn convert_header(header: &Value, at: &str) -> Result<Value> {
-    convert_fields(header, at, &[
-        "description", "required", "deprecated", "style", "explode", "example", "examples", "$ref",
-    ])
+    convert_fields(
+        header,
+        at,
+        &[
+            "description",
+            "required",
+            "deprecated",
+            "style",
+            "explode",
+            "example",
+            "examples",
+            "$ref",
+        ],
+    )
 }
 
 fn convert_request_body(body: &Value, at: &str) -> Result<Value> {
@@ -203,7 +261,10 @@ pub fn convert_schema(schema: &Value, at: &str) -> Result<Value> {
         match key.as_str() {
             // The dialect declaration: 3.0 documents have one fixed dialect.
             "$schema" => {
-                if !value.as_str().is_some_and(|s| s.contains("json-schema.org/draft/2020-12")) {
+                if !value
+                    .as_str()
+                    .is_some_and(|s| s.contains("json-schema.org/draft/2020-12"))
+                {
                     return fail(&here, format!("unsupported `$schema` dialect {value}"));
                 }
             }
@@ -211,7 +272,12 @@ pub fn convert_schema(schema: &Value, at: &str) -> Result<Value> {
             // base URI, so no `$ref` can depend on it; any other `$id` could.
             "$id" => {
                 if !value.as_str().is_some_and(|s| s.starts_with("#/")) {
-                    return fail(&here, format!("`$id` {value} is not a local fragment; references to it would break"));
+                    return fail(
+                        &here,
+                        format!(
+                            "`$id` {value} is not a local fragment; references to it would break"
+                        ),
+                    );
                 }
             }
             // JSON object keys are always strings, so `propertyNames: {type: string}`
@@ -242,7 +308,11 @@ pub fn convert_schema(schema: &Value, at: &str) -> Result<Value> {
                 None => return fail(&here, "`examples` in a schema must be a list"),
             },
             "exclusiveMinimum" | "exclusiveMaximum" => {
-                let bound = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
+                let bound = if key == "exclusiveMinimum" {
+                    "minimum"
+                } else {
+                    "maximum"
+                };
                 if !value.is_number() {
                     return fail(&here, format!("`{key}` must be a number in OpenAPI 3.1"));
                 }
@@ -260,13 +330,21 @@ pub fn convert_schema(schema: &Value, at: &str) -> Result<Value> {
                     out.insert("type".into(), value.clone());
                 }
                 Value::Array(types) => {
-                    let rest: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
+                    let rest: Vec<&Value> = types
+                        .iter()
+                        .filter(|t| t.as_str() != Some("null"))
+                        .collect();
                     nullable |= rest.len() < types.len();
                     match rest.as_slice() {
                         [one] => {
                             out.insert("type".into(), (*one).clone());
                         }
-                        _ => return fail(&here, "a type list must hold exactly one type besides `null`"),
+                        _ => {
+                            return fail(
+                                &here,
+                                "a type list must hold exactly one type besides `null`",
+                            )
+                        }
                     }
                 }
                 _ => return fail(&here, "`type` must be a string or a list"),
@@ -276,12 +354,19 @@ pub fn convert_schema(schema: &Value, at: &str) -> Result<Value> {
             }
             "items" | "not" => {
                 if value.is_array() {
-                    return fail(&here, format!("`{key}` holding a list (tuple validation) is not supported"));
+                    return fail(
+                        &here,
+                        format!("`{key}` holding a list (tuple validation) is not supported"),
+                    );
                 }
                 out.insert(key.clone(), convert_schema(value, &here)?);
             }
             "additionalProperties" => {
-                let converted = if value.is_boolean() { value.clone() } else { convert_schema(value, &here)? };
+                let converted = if value.is_boolean() {
+                    value.clone()
+                } else {
+                    convert_schema(value, &here)?
+                };
                 out.insert(key.clone(), converted);
             }
             "anyOf" | "oneOf" | "allOf" => {
@@ -309,7 +394,10 @@ pub fn convert_schema(schema: &Value, at: &str) -> Result<Value> {
                     [only] => {
                         for (k, v) in mapping(only, &here)? {
                             if out.contains_key(k) || source.contains_key(k) {
-                                return fail(&here, format!("`{k}` is set both beside `{key}` and inside it"));
+                                return fail(
+                                    &here,
+                                    format!("`{k}` is set both beside `{key}` and inside it"),
+                                );
                             }
                             out.insert(k.clone(), v.clone());
                         }
@@ -328,7 +416,12 @@ pub fn convert_schema(schema: &Value, at: &str) -> Result<Value> {
             k if SCHEMA_PASSTHROUGH.contains(&k) || k.starts_with("x-") => {
                 out.insert(key.clone(), value.clone());
             }
-            "nullable" => return fail(&here, "`nullable` is not an OpenAPI 3.1 keyword; use a `null` type"),
+            "nullable" => {
+                return fail(
+                    &here,
+                    "`nullable` is not an OpenAPI 3.1 keyword; use a `null` type",
+                )
+            }
             _ => return fail(&here, format!("unsupported schema keyword `{key}`")),
         }
     }
@@ -352,7 +445,10 @@ pub fn convert_schema(schema: &Value, at: &str) -> Result<Value> {
 /// `{type: 'null'}`, optionally with a title or description.
 fn is_null_schema(schema: &Value) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("null")
-        && schema.as_object().is_some_and(|m| m.keys().all(|k| matches!(k.as_str(), "type" | "description" | "title")))
+        && schema.as_object().is_some_and(|m| {
+            m.keys()
+                .all(|k| matches!(k.as_str(), "type" | "description" | "title"))
+        })
 }
 
 /// The property that tells object alternatives apart: present and required in
@@ -365,34 +461,42 @@ pub fn discriminating_property(alternatives: &[Value]) -> Option<String> {
     let first = alternatives[0].get("properties")?.as_object()?;
     let mut candidates: Vec<&String> = first.keys().collect();
     candidates.sort_by_key(|name| name.as_str() != "type");
-    candidates.into_iter().find(|name| {
-        let mut seen = Vec::new();
-        alternatives.iter().all(|alt| {
-            let required = alt
-                .get("required")
-                .and_then(Value::as_array)
-                .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name)));
-            let value = alt
-                .get("properties")
-                .and_then(|p| p.get(name.as_str()))
-                .and_then(|p| p.get("enum"))
-                .and_then(Value::as_array)
-                .filter(|values| values.len() == 1)
-                .map(|values| values[0].clone());
-            match value {
-                Some(v) if required && alt.get("type").and_then(Value::as_str) == Some("object") && !seen.contains(&v) => {
-                    seen.push(v);
-                    true
+    candidates
+        .into_iter()
+        .find(|name| {
+            let mut seen = Vec::new();
+            alternatives.iter().all(|alt| {
+                let required = alt
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name)));
+                let value = alt
+                    .get("properties")
+                    .and_then(|p| p.get(name.as_str()))
+                    .and_then(|p| p.get("enum"))
+                    .and_then(Value::as_array)
+                    .filter(|values| values.len() == 1)
+                    .map(|values| values[0].clone());
+                match value {
+                    Some(v)
+                        if required
+                            && alt.get("type").and_then(Value::as_str) == Some("object")
+                            && !seen.contains(&v) =>
+                    {
+                        seen.push(v);
+                        true
+                    }
+                    _ => false,
                 }
-                _ => false,
-            }
+            })
         })
-    })
-    .cloned()
+        .cloned()
 }
 
 fn mapping<'a>(value: &'a Value, at: &str) -> Result<&'a Map<String, Value>> {
-    value.as_object().map_or_else(|| fail(at, "expected a mapping"), Ok)
+    value
+        .as_object()
+        .map_or_else(|| fail(at, "expected a mapping"), Ok)
 }
 
 fn convert_map(value: &Value, at: &str, each: fn(&Value, &str) -> Result<Value>) -> Result<Value> {

@@ -35,13 +35,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let ws = Workspace::current();
     let result = match cli.command {
-        Command::Vendor { pages, source } => xtask::vendor::vendor(&ws, &pages, source.as_deref()).map(|records| {
-            for r in records {
-                println!("vendored {} ({}) from {}", r.file, r.operation, r.source_page);
-            }
-            println!("now run `cargo xtask regen` and review the diff");
-            ExitCode::SUCCESS
-        }),
+        Command::Vendor { pages, source } => xtask::vendor::vendor(&ws, &pages, source.as_deref())
+            .map(|records| {
+                for r in records {
+                    println!(
+                        "vendored {} ({}) from {}",
+                        r.file, r.operation, r.source_page
+                    );
+                }
+                println!("now run `cargo xtask regen` and review the diff");
+                ExitCode::SUCCESS
+            }),
         Command::Regen { check: false } => xtask::regen::regen(&ws).map(|changed| {
             if changed.is_empty() {
                 println!("everything is up to date");

@@ -28,14 +28,19 @@ impl Origins {
     pub fn locate(&self, pointer: &str) -> Option<&str> {
         self.0
             .iter()
-            .filter(|(prefix, _)| pointer == prefix.as_str() || pointer.starts_with(&format!("{prefix}/")))
+            .filter(|(prefix, _)| {
+                pointer == prefix.as_str() || pointer.starts_with(&format!("{prefix}/"))
+            })
             .max_by_key(|(prefix, _)| prefix.len())
             .map(|(_, file)| file.as_str())
     }
 
     /// `file#pointer` for messages, or `merged document#pointer`.
     pub fn describe(&self, pointer: &str) -> String {
-        format!("{}#{pointer}", self.locate(pointer).unwrap_or("merged document"))
+        format!(
+            "{}#{pointer}",
+            self.locate(pointer).unwrap_or("merged document")
+        )
     }
 }
 
@@ -46,8 +51,17 @@ pub struct Merged {
     pub origins: Origins,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-const TOP_LEVEL_ORDER: [&str; 6] = ["openapi", "info", "servers", "security", "paths", "components"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+const TOP_LEVEL_ORDER: [&str; 6] = [
+    "openapi",
+    "info",
+    "servers",
+    "security",
+    "paths",
+    "components",
+];
 
 /// Merges `sources`. Identical duplicates fold into one; any conflict is an
 /// error naming both files and the JSON pointer of the first difference.
@@ -65,7 +79,10 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
         };
         let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
         if !version.starts_with("3.1.") {
-            bail!("{}#/openapi: expected an OpenAPI 3.1.x document, found {version:?}", source.file);
+            bail!(
+                "{}#/openapi: expected an OpenAPI 3.1.x document, found {version:?}",
+                source.file
+            );
         }
         for (key, value) in doc {
             match key.as_str() {
@@ -82,7 +99,10 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
                                             source.file
                                         );
                                     }
-                                    operation_ids.insert(id.to_string(), (source.file.clone(), field_at.clone()));
+                                    operation_ids.insert(
+                                        id.to_string(),
+                                        (source.file.clone(), field_at.clone()),
+                                    );
                                 }
                                 let slot = paths.entry(path.clone()).or_default();
                                 if let Some((_, other)) = slot.get(field) {
@@ -94,7 +114,13 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
                                 }
                                 slot.insert(field.clone(), (value.clone(), source.file.clone()));
                             } else {
-                                fold(paths.entry(path.clone()).or_default(), field, value, &source.file, &field_at)?;
+                                fold(
+                                    paths.entry(path.clone()).or_default(),
+                                    field,
+                                    value,
+                                    &source.file,
+                                    &field_at,
+                                )?;
                             }
                         }
                     }
@@ -103,7 +129,13 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
                     for (section, entries) in object_at(value, &source.file, "/components")? {
                         let at = join("/components", section);
                         for (name, value) in object_at(entries, &source.file, &at)? {
-                            fold(components.entry(section.clone()).or_default(), name, value, &source.file, &join(&at, name))?;
+                            fold(
+                                components.entry(section.clone()).or_default(),
+                                name,
+                                value,
+                                &source.file,
+                                &join(&at, name),
+                            )?;
                         }
                     }
                 }
@@ -115,7 +147,12 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
     let mut origins = Origins::default();
     let mut out = Map::new();
     let mut rest: Vec<_> = top.into_iter().collect();
-    rest.sort_by_key(|(key, _)| TOP_LEVEL_ORDER.iter().position(|k| k == key).unwrap_or(usize::MAX));
+    rest.sort_by_key(|(key, _)| {
+        TOP_LEVEL_ORDER
+            .iter()
+            .position(|k| k == key)
+            .unwrap_or(usize::MAX)
+    });
     for (key, (value, file)) in rest {
         if key == "paths" || key == "components" {
             continue;
@@ -129,7 +166,12 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
         let at = join("/paths", &path);
         // Path-level fields first, then operations in OpenAPI's method order.
         let mut keys: Vec<String> = fields.keys().cloned().collect();
-        keys.sort_by_key(|k| (METHODS.iter().position(|m| m == k).map_or(0, |p| p + 1), k.clone()));
+        keys.sort_by_key(|k| {
+            (
+                METHODS.iter().position(|m| m == k).map_or(0, |p| p + 1),
+                k.clone(),
+            )
+        });
         for key in keys {
             let (value, file) = fields.remove(&key).expect("key listed from the map");
             origins.record(join(&at, &key), &file);
@@ -151,7 +193,10 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
     if !component_map.is_empty() {
         out.insert("components".into(), Value::Object(component_map));
     }
-    Ok(Merged { doc: Value::Object(out), origins })
+    Ok(Merged {
+        doc: Value::Object(out),
+        origins,
+    })
 }
 
 /// Inserts `value` under `key`, folding an identical duplicate and refusing a
@@ -199,7 +244,10 @@ mod tests {
     }
 
     fn source(file: &str, doc: Value) -> Source {
-        Source { file: file.into(), doc }
+        Source {
+            file: file.into(),
+            doc,
+        }
     }
 
     #[test]
@@ -209,11 +257,25 @@ mod tests {
             source("a.yaml", doc("/a", "getA", json!({"type": "string"}))),
         ])
         .unwrap();
-        let paths: Vec<_> = merged.doc["paths"].as_object().unwrap().keys().cloned().collect();
+        let paths: Vec<_> = merged.doc["paths"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
         assert_eq!(paths, ["/a", "/b"]);
-        assert_eq!(merged.doc["components"]["schemas"]["Shared"], json!({"type": "string"}));
-        assert_eq!(merged.origins.locate("/paths/~1a/get/responses"), Some("a.yaml"));
-        assert_eq!(merged.origins.locate("/components/schemas/Shared/type"), Some("b.yaml"));
+        assert_eq!(
+            merged.doc["components"]["schemas"]["Shared"],
+            json!({"type": "string"})
+        );
+        assert_eq!(
+            merged.origins.locate("/paths/~1a/get/responses"),
+            Some("a.yaml")
+        );
+        assert_eq!(
+            merged.origins.locate("/components/schemas/Shared/type"),
+            Some("b.yaml")
+        );
         let keys: Vec<_> = merged.doc.as_object().unwrap().keys().cloned().collect();
         assert_eq!(keys, ["openapi", "info", "paths", "components"]);
     }
@@ -230,8 +292,14 @@ mod tests {
     #[test]
     fn conflicting_components_name_both_files_and_the_pointer() {
         let err = merge(&[
-            source("a.yaml", doc("/a", "getA", json!({"type": "string", "enum": ["x", "y"]}))),
-            source("b.yaml", doc("/b", "getB", json!({"type": "string", "enum": ["x", "z"]}))),
+            source(
+                "a.yaml",
+                doc("/a", "getA", json!({"type": "string", "enum": ["x", "y"]})),
+            ),
+            source(
+                "b.yaml",
+                doc("/b", "getB", json!({"type": "string", "enum": ["x", "z"]})),
+            ),
         ])
         .unwrap_err()
         .to_string();
@@ -260,16 +328,22 @@ mod tests {
         ])
         .unwrap_err()
         .to_string();
-        assert!(err.contains("duplicate operation GET /a: defined in a.yaml and b.yaml"), "{err}");
+        assert!(
+            err.contains("duplicate operation GET /a: defined in a.yaml and b.yaml"),
+            "{err}"
+        );
     }
 
     #[test]
     fn conflicting_info_is_an_error() {
         let mut other = doc("/b", "getB", json!({}));
         other["info"]["version"] = json!("2");
-        let err = merge(&[source("a.yaml", doc("/a", "getA", json!({}))), source("b.yaml", other)])
-            .unwrap_err()
-            .to_string();
+        let err = merge(&[
+            source("a.yaml", doc("/a", "getA", json!({}))),
+            source("b.yaml", other),
+        ])
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("/info/version"), "{err}");
     }
 

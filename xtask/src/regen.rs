@@ -33,12 +33,25 @@ pub fn outputs(ws: &Workspace) -> Result<Vec<Output>> {
     let converted = convert_document(&doc)
         .map_err(|e| anyhow!("{}: {}", merged.origins.describe(&e.pointer), e.message))?;
     let merged_json = format!("{}\n", serde_json::to_string_pretty(&converted)?);
-    let generated = codegen::generate(&merged_json).map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
+    let generated = codegen::generate(&merged_json)
+        .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
     Ok(vec![
-        Output { path: ws.provenance_path(), content: provenance.render()? },
-        Output { path: ws.merged_path(), content: merged_json },
-        Output { path: ws.generated_dir().join("client.rs"), content: generated.client },
-        Output { path: ws.generated_dir().join("mock.rs"), content: generated.mock },
+        Output {
+            path: ws.provenance_path(),
+            content: provenance.render()?,
+        },
+        Output {
+            path: ws.merged_path(),
+            content: merged_json,
+        },
+        Output {
+            path: ws.generated_dir().join("client.rs"),
+            content: generated.client,
+        },
+        Output {
+            path: ws.generated_dir().join("mock.rs"),
+            content: generated.mock,
+        },
     ])
 }
 
@@ -46,12 +59,20 @@ pub fn outputs(ws: &Workspace) -> Result<Vec<Output>> {
 /// refreshing each record's sha256 to the bytes found.
 fn load_sources(ws: &Workspace, provenance: &mut ProvenanceFile) -> Result<Vec<Source>> {
     if provenance.documents.is_empty() {
-        bail!("{}: no vendored documents; run `cargo xtask vendor PAGE...`", ws.display(&ws.provenance_path()));
+        bail!(
+            "{}: no vendored documents; run `cargo xtask vendor PAGE...`",
+            ws.display(&ws.provenance_path())
+        );
     }
-    let listed: Vec<&str> = provenance.documents.iter().map(|d| d.file.as_str()).collect();
+    let listed: Vec<&str> = provenance
+        .documents
+        .iter()
+        .map(|d| d.file.as_str())
+        .collect();
     for entry in std::fs::read_dir(ws.specs_dir()).context("reading specs/")? {
         let name = entry?.file_name().to_string_lossy().into_owned();
-        let is_document = name.ends_with(".yaml") && name != "provenance.yaml" && name != "overlay.yaml";
+        let is_document =
+            name.ends_with(".yaml") && name != "provenance.yaml" && name != "overlay.yaml";
         if is_document && !listed.contains(&name.as_str()) {
             bail!("specs/{name}: not listed in specs/provenance.yaml; add documents with `cargo xtask vendor PAGE`");
         }
@@ -118,15 +139,23 @@ pub fn check(ws: &Workspace) -> Result<Drift> {
             let diff = TextDiff::from_lines(&committed, &output.content)
                 .unified_diff()
                 .context_radius(3)
-                .header(&format!("{name} (committed)"), &format!("{name} (regenerated)"))
+                .header(
+                    &format!("{name} (committed)"),
+                    &format!("{name} (regenerated)"),
+                )
                 .to_string();
-            drift.problems.push(format!("{name} is out of date; run `cargo xtask regen`:\n{diff}"));
+            drift.problems.push(format!(
+                "{name} is out of date; run `cargo xtask regen`:\n{diff}"
+            ));
         }
     }
     for record in ProvenanceFile::load(ws)?.documents {
         let page = ws.root().join(&record.source_page);
-        let Ok(text) = std::fs::read_to_string(&page) else { continue };
-        let vendored = std::fs::read_to_string(ws.specs_dir().join(&record.file)).unwrap_or_default();
+        let Ok(text) = std::fs::read_to_string(&page) else {
+            continue;
+        };
+        let vendored =
+            std::fs::read_to_string(ws.specs_dir().join(&record.file)).unwrap_or_default();
         let upstream = extract(&text, &record.source_page)?;
         if upstream.body != vendored {
             let diff = TextDiff::from_lines(&vendored, &upstream.body)

@@ -56,7 +56,10 @@ impl ProvenanceFile {
     }
 
     pub fn render(&self) -> Result<String> {
-        Ok(format!("{PROVENANCE_HEADER}{}", serde_yaml::to_string(self)?))
+        Ok(format!(
+            "{PROVENANCE_HEADER}{}",
+            serde_yaml::to_string(self)?
+        ))
     }
 }
 
@@ -94,10 +97,21 @@ fn fences(page: &str) -> Vec<Fence<'_>> {
         let ticks = trimmed.chars().take_while(|c| *c == '`').count();
         match open {
             None if ticks >= 3 => {
-                open = Some((ticks, trimmed[ticks..].trim(), offset + line.len(), index + 1));
+                open = Some((
+                    ticks,
+                    trimmed[ticks..].trim(),
+                    offset + line.len(),
+                    index + 1,
+                ));
             }
-            Some((want, info, start, line_no)) if ticks >= want && trimmed[ticks..].trim().is_empty() => {
-                found.push(Fence { info, body: &page[start..offset], line: line_no });
+            Some((want, info, start, line_no))
+                if ticks >= want && trimmed[ticks..].trim().is_empty() =>
+            {
+                found.push(Fence {
+                    info,
+                    body: &page[start..offset],
+                    line: line_no,
+                });
                 open = None;
             }
             _ => {}
@@ -158,7 +172,10 @@ pub fn extract(page: &str, name: &str) -> Result<Extracted> {
             other.len()
         ),
     };
-    if !operation_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !operation_id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         bail!("{name}: operationId {operation_id:?} cannot name a file");
     }
     let page_title = page
@@ -167,29 +184,48 @@ pub fn extract(page: &str, name: &str) -> Result<Extracted> {
         .unwrap_or("")
         .trim()
         .to_string();
-    Ok(Extracted { body: fence.body.to_string(), operation, operation_id, page_title })
+    Ok(Extracted {
+        body: fence.body.to_string(),
+        operation,
+        operation_id,
+        page_title,
+    })
 }
 
 /// Vendors each page: writes `specs/<operationId>.yaml` and updates the
 /// provenance file. Every page is read and checked before anything is written.
-pub fn vendor(ws: &Workspace, pages: &[String], source_name: Option<&str>) -> Result<Vec<Provenance>> {
+pub fn vendor(
+    ws: &Workspace,
+    pages: &[String],
+    source_name: Option<&str>,
+) -> Result<Vec<Provenance>> {
     let mut provenance = ProvenanceFile::load(ws)?;
     let mut writes = Vec::new();
     let mut records = Vec::new();
     for page in pages {
         let (text, source_page) = if page == "-" {
             let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("reading the page from stdin")?;
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("reading the page from stdin")?;
             (text, source_name.unwrap_or("-").to_string())
         } else {
             let path = Path::new(page);
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading page {page}"))?;
-            (text, source_name.map(str::to_string).unwrap_or_else(|| ws.relative_source(path)))
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("reading page {page}"))?;
+            (
+                text,
+                source_name
+                    .map(str::to_string)
+                    .unwrap_or_else(|| ws.relative_source(path)),
+            )
         };
         let extracted = extract(&text, if page == "-" { "<stdin>" } else { page })?;
         let file = format!("{}.yaml", extracted.operation_id);
         if records.iter().any(|r: &Provenance| r.file == file) {
-            bail!("{page}: operation {} was already given by an earlier page", extracted.operation_id);
+            bail!(
+                "{page}: operation {} was already given by an earlier page",
+                extracted.operation_id
+            );
         }
         let record = Provenance {
             file: file.clone(),
@@ -232,7 +268,9 @@ mod tests {
 
     #[test]
     fn a_page_without_a_fence_is_an_error() {
-        let err = extract("# nothing here\n```json\n{}\n```\n", "p.txt").unwrap_err().to_string();
+        let err = extract("# nothing here\n```json\n{}\n```\n", "p.txt")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("p.txt: no ```yaml fence"), "{err}");
     }
 
@@ -248,6 +286,9 @@ mod tests {
     fn malformed_yaml_names_the_page_line() {
         let page = "# T\n```yaml\nopenapi: 3.1.0\npaths: [\n```\n";
         let err = extract(page, "p.txt").unwrap_err().to_string();
-        assert!(err.contains("p.txt: the OpenAPI fence is not valid YAML at page line"), "{err}");
+        assert!(
+            err.contains("p.txt: the OpenAPI fence is not valid YAML at page line"),
+            "{err}"
+        );
     }
 }

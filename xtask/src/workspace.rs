@@ -17,7 +17,11 @@ impl Workspace {
 
     /// The workspace this xtask binary was built in.
     pub fn current() -> Self {
-        Self::new(Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace"))
+        Self::new(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("xtask lives in the workspace"),
+        )
     }
 
     pub fn root(&self) -> &Path {
@@ -48,7 +52,10 @@ impl Workspace {
 
     /// `path` relative to the workspace root, for messages.
     pub fn display(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
     }
 
     /// How a source page is recorded: relative to the workspace root when it is
@@ -60,7 +67,10 @@ impl Workspace {
         if let Ok(inside) = page.strip_prefix(&root) {
             return inside.display().to_string();
         }
-        if let Some(beside) = root.parent().and_then(|parent| page.strip_prefix(parent).ok()) {
+        if let Some(beside) = root
+            .parent()
+            .and_then(|parent| page.strip_prefix(parent).ok())
+        {
             return Path::new("..").join(beside).display().to_string();
         }
         page.display().to_string()
@@ -72,14 +82,18 @@ impl Workspace {
 pub fn write_atomically(path: &Path, content: &[u8]) -> Result<()> {
     let dir = path.parent().context("output path has no folder")?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, content).with_context(|| format!("writing {}", path.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, content)
+        .with_context(|| format!("writing {}", path.display()))?;
     // Temporary files are created private; outputs are ordinary committed files.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    tmp.persist(path).with_context(|| format!("replacing {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("replacing {}", path.display()))?;
     Ok(())
 }

@@ -11,7 +11,10 @@ fn error(input: Value) -> ConvertError {
 
 #[test]
 fn const_becomes_a_single_value_enum() {
-    assert_eq!(schema(json!({"type": "string", "const": "message"})), json!({"type": "string", "enum": ["message"]}));
+    assert_eq!(
+        schema(json!({"type": "string", "const": "message"})),
+        json!({"type": "string", "enum": ["message"]})
+    );
 }
 
 #[test]
@@ -19,7 +22,10 @@ fn falsy_consts_are_kept() {
     assert_eq!(schema(json!({"const": false})), json!({"enum": [false]}));
     assert_eq!(schema(json!({"const": 0})), json!({"enum": [0]}));
     assert_eq!(schema(json!({"const": ""})), json!({"enum": [""]}));
-    assert_eq!(schema(json!({"const": null})), json!({"enum": [null], "nullable": true}));
+    assert_eq!(
+        schema(json!({"const": null})),
+        json!({"enum": [null], "nullable": true})
+    );
 }
 
 #[test]
@@ -48,14 +54,25 @@ fn a_ref_with_siblings_is_wrapped_in_all_of() {
         schema(json!({"$ref": "#/components/schemas/X", "description": "why"})),
         json!({"description": "why", "allOf": [{"$ref": "#/components/schemas/X"}]})
     );
-    assert_eq!(schema(json!({"$ref": "#/components/schemas/X"})), json!({"$ref": "#/components/schemas/X"}));
+    assert_eq!(
+        schema(json!({"$ref": "#/components/schemas/X"})),
+        json!({"$ref": "#/components/schemas/X"})
+    );
 }
 
 #[test]
 fn type_lists_with_null_become_nullable() {
-    assert_eq!(schema(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
-    assert_eq!(schema(json!({"type": ["number"]})), json!({"type": "number"}));
-    assert!(error(json!({"type": ["string", "number"]})).message.contains("exactly one type"));
+    assert_eq!(
+        schema(json!({"type": ["string", "null"]})),
+        json!({"type": "string", "nullable": true})
+    );
+    assert_eq!(
+        schema(json!({"type": ["number"]})),
+        json!({"type": "number"})
+    );
+    assert!(error(json!({"type": ["string", "number"]}))
+        .message
+        .contains("exactly one type"));
 }
 
 #[test]
@@ -68,7 +85,10 @@ fn any_of_with_several_types_and_null_keeps_the_union() {
 
 fn variant(tag: &str, extra: Value) -> Value {
     let mut properties = json!({"type": {"type": "string", "const": tag}});
-    properties.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    properties
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
     json!({"type": "object", "properties": properties, "required": ["type"], "additionalProperties": false})
 }
 
@@ -80,13 +100,17 @@ fn any_of_objects_tagged_by_a_single_value_type_becomes_one_of() {
     ]}));
     let branches = converted["oneOf"].as_array().expect("oneOf");
     assert_eq!(branches.len(), 2);
-    assert_eq!(branches[0]["properties"]["type"], json!({"type": "string", "enum": ["message"]}));
+    assert_eq!(
+        branches[0]["properties"]["type"],
+        json!({"type": "string", "enum": ["message"]})
+    );
     assert!(converted.get("anyOf").is_none());
 }
 
 #[test]
 fn any_of_objects_without_a_distinct_tag_stays_any_of() {
-    let converted = schema(json!({"anyOf": [variant("same", json!({})), variant("same", json!({}))]}));
+    let converted =
+        schema(json!({"anyOf": [variant("same", json!({})), variant("same", json!({}))]}));
     assert!(converted.get("anyOf").is_some());
     let untagged = schema(json!({"anyOf": [{"type": "object"}, {"type": "object"}]}));
     assert!(untagged.get("anyOf").is_some());
@@ -122,14 +146,26 @@ fn constrained_property_names_are_refused() {
 
 #[test]
 fn foreign_ids_and_dialects_are_refused() {
-    assert_eq!(error(json!({"$id": "https://example.com/x"})).pointer, "/s/$id");
-    assert_eq!(error(json!({"$schema": "http://json-schema.org/draft-04/schema#"})).pointer, "/s/$schema");
+    assert_eq!(
+        error(json!({"$id": "https://example.com/x"})).pointer,
+        "/s/$id"
+    );
+    assert_eq!(
+        error(json!({"$schema": "http://json-schema.org/draft-04/schema#"})).pointer,
+        "/s/$schema"
+    );
 }
 
 #[test]
 fn examples_become_example() {
-    assert_eq!(schema(json!({"type": "integer", "examples": [3, 4]})), json!({"type": "integer", "example": 3}));
-    assert_eq!(schema(json!({"type": "integer", "examples": []})), json!({"type": "integer"}));
+    assert_eq!(
+        schema(json!({"type": "integer", "examples": [3, 4]})),
+        json!({"type": "integer", "example": 3})
+    );
+    assert_eq!(
+        schema(json!({"type": "integer", "examples": []})),
+        json!({"type": "integer"})
+    );
 }
 
 #[test]
@@ -138,7 +174,10 @@ fn numeric_exclusive_bounds_become_boolean_flags() {
         schema(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10})),
         json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 10, "exclusiveMaximum": true})
     );
-    assert_eq!(error(json!({"exclusiveMinimum": true})).pointer, "/s/exclusiveMinimum");
+    assert_eq!(
+        error(json!({"exclusiveMinimum": true})).pointer,
+        "/s/exclusiveMinimum"
+    );
 }
 
 #[test]
@@ -148,13 +187,18 @@ fn nested_schemas_are_converted() {
         "properties": {"a": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "null"}]}}},
         "additionalProperties": {"const": 1}
     }));
-    assert_eq!(converted["properties"]["a"]["items"], json!({"type": "string", "nullable": true}));
+    assert_eq!(
+        converted["properties"]["a"]["items"],
+        json!({"type": "string", "nullable": true})
+    );
     assert_eq!(converted["additionalProperties"], json!({"enum": [1]}));
 }
 
 #[test]
 fn unknown_keywords_are_errors_naming_the_pointer() {
-    let e = error(json!({"type": "object", "properties": {"a": {"type": "string", "contentMediaType": "text/plain"}}}));
+    let e = error(
+        json!({"type": "object", "properties": {"a": {"type": "string", "contentMediaType": "text/plain"}}}),
+    );
     assert_eq!(e.pointer, "/s/properties/a/contentMediaType");
     assert!(e.message.contains("contentMediaType"), "{e}");
     assert_eq!(error(json!({"prefixItems": []})).pointer, "/s/prefixItems");
@@ -175,8 +219,14 @@ fn documents_are_converted_throughout() {
     });
     let out = convert_document(&doc).unwrap();
     assert_eq!(out["openapi"], json!("3.0.3"));
-    assert_eq!(out["paths"]["/a/{id}"]["get"]["parameters"][0]["schema"], json!({"type": "string", "nullable": true}));
-    assert_eq!(out["paths"]["/a/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"], json!({"enum": [1]}));
+    assert_eq!(
+        out["paths"]["/a/{id}"]["get"]["parameters"][0]["schema"],
+        json!({"type": "string", "nullable": true})
+    );
+    assert_eq!(
+        out["paths"]["/a/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
+        json!({"enum": [1]})
+    );
     assert_eq!(out["components"]["schemas"]["X"], json!({"example": "x"}));
 }
 
@@ -185,5 +235,8 @@ fn document_level_3_1_features_are_refused() {
     let doc = json!({"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "webhooks": {}});
     assert_eq!(convert_document(&doc).unwrap_err().pointer, "/webhooks");
     let doc = json!({"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {"/a": {"get": {"callbacks": {}}}}});
-    assert_eq!(convert_document(&doc).unwrap_err().pointer, "/paths/~1a/get/callbacks");
+    assert_eq!(
+        convert_document(&doc).unwrap_err().pointer,
+        "/paths/~1a/get/callbacks"
+    );
 }
