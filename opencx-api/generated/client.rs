@@ -11,34 +11,126 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///`ChatHistoryOutput`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
-    pub struct ChatHistoryOutput {
-        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        pub event: ChatHistoryOutputEvent,
-        pub id: ::uuid::Uuid,
+    ///How the AI agent closed a session.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum AiClosureType {
+        #[serde(rename = "assumed_resolved")]
+        AssumedResolved,
+        #[serde(rename = "handed_off")]
+        HandedOff,
+        #[serde(rename = "resolved")]
+        Resolved,
     }
-    impl ChatHistoryOutput {
-        pub fn builder() -> builder::ChatHistoryOutput {
+    impl ::std::fmt::Display for AiClosureType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AssumedResolved => f.write_str("assumed_resolved"),
+                Self::HandedOff => f.write_str("handed_off"),
+                Self::Resolved => f.write_str("resolved"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AiClosureType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "assumed_resolved" => Ok(Self::AssumedResolved),
+                "handed_off" => Ok(Self::HandedOff),
+                "resolved" => Ok(Self::Resolved),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AiClosureType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AiClosureType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The JSON body of an error response.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ApiError {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "statusCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status_code: ::std::option::Option<i64>,
+    }
+    impl ApiError {
+        pub fn builder() -> builder::ApiError {
             Default::default()
         }
     }
-    ///`ChatHistoryOutputEvent`
+    ///A file attached to a message.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct Attachment {
+        pub id: ::std::string::String,
+        pub name: ::std::string::String,
+        pub size: u64,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        pub url: ::std::string::String,
+    }
+    impl Attachment {
+        pub fn builder() -> builder::Attachment {
+            Default::default()
+        }
+    }
+    ///The channel a session takes place on.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ChannelInfo {
+        #[serde(rename = "type")]
+        pub type_: SessionChannel,
+    }
+    impl ChannelInfo {
+        pub fn builder() -> builder::ChannelInfo {
+            Default::default()
+        }
+    }
+    ///What happened in a session's history, told apart by `type`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type", deny_unknown_fields)]
-    pub enum ChatHistoryOutputEvent {
+    pub enum ChatEvent {
         #[serde(rename = "message")]
         Message {
-            attachments: ::std::vec::Vec<PublicChatAttachment>,
-            content: ChatHistoryOutputEventContent,
+            attachments: ::std::vec::Vec<Attachment>,
+            content: TextContent,
             #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
             context: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             sender: ChatMessageSender,
         },
         #[serde(rename = "workflow_message")]
         WorkflowMessage {
-            content: ChatHistoryOutputEventContent,
+            content: TextContent,
             #[serde(deserialize_with = "::std::option::Option::deserialize")]
             workflow_id: ::std::option::Option<::std::string::String>,
             #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -46,14 +138,14 @@ pub mod types {
         },
         #[serde(rename = "sequence_message")]
         SequenceMessage {
-            content: ChatHistoryOutputEventContent,
+            content: TextContent,
             #[serde(deserialize_with = "::std::option::Option::deserialize")]
             sequence_id: ::std::option::Option<::std::string::String>,
         },
         #[serde(rename = "handoff")]
         Handoff {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            integration: ::std::option::Option<ChatHistoryOutputEventIntegration>,
+            integration: ::std::option::Option<HandoffIntegration>,
         },
         #[serde(rename = "closed_resolved_by_agent")]
         ClosedResolvedByAgent,
@@ -111,15 +203,15 @@ pub mod types {
         HumanAgentComment {
             #[serde(deserialize_with = "::std::option::Option::deserialize")]
             comment_thread_id: ::std::option::Option<::uuid::Uuid>,
-            content: ChatHistoryOutputEventContent,
-            human_agent_id: f64,
+            content: TextContent,
+            human_agent_id: i64,
         },
         #[serde(rename = "human_agent_joined")]
-        HumanAgentJoined { human_agent_id: f64 },
+        HumanAgentJoined { human_agent_id: i64 },
         #[serde(rename = "human_agent_takeover")]
-        HumanAgentTakeover { human_agent_id: f64 },
+        HumanAgentTakeover { human_agent_id: i64 },
         #[serde(rename = "human_agent_reopened_session")]
-        HumanAgentReopenedSession { human_agent_id: f64 },
+        HumanAgentReopenedSession { human_agent_id: i64 },
         #[serde(rename = "system_reopened_session")]
         SystemReopenedSession {
             #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -134,7 +226,7 @@ pub mod types {
         #[serde(rename = "csat_requested")]
         CsatRequested,
         #[serde(rename = "csat_submitted")]
-        CsatSubmitted { payload: ChatHistoryOutputEventPayload },
+        CsatSubmitted { payload: CsatSubmission },
         #[serde(rename = "agent_changed")]
         AgentChanged,
         #[serde(rename = "prohibited_topic_detected")]
@@ -145,26 +237,26 @@ pub mod types {
         #[serde(rename = "agent_assigned_by_system")]
         AgentAssignedBySystem {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            assigned_agent_id: ::std::option::Option<f64>,
+            assigned_agent_id: ::std::option::Option<i64>,
         },
         #[serde(rename = "agent_assigned_by_user")]
         AgentAssignedByUser {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            actor_id: ::std::option::Option<f64>,
+            actor_id: ::std::option::Option<i64>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            assigned_agent_id: ::std::option::Option<f64>,
+            assigned_agent_id: ::std::option::Option<i64>,
         },
         #[serde(rename = "agent_unassigned_by_system")]
         AgentUnassignedBySystem {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            unassigned_agent_id: ::std::option::Option<f64>,
+            unassigned_agent_id: ::std::option::Option<i64>,
         },
         #[serde(rename = "agent_unassigned_by_user")]
         AgentUnassignedByUser {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            actor_id: ::std::option::Option<f64>,
+            actor_id: ::std::option::Option<i64>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            unassigned_agent_id: ::std::option::Option<f64>,
+            unassigned_agent_id: ::std::option::Option<i64>,
         },
         #[serde(rename = "team_assigned_by_system")]
         TeamAssignedBySystem {
@@ -174,7 +266,7 @@ pub mod types {
         #[serde(rename = "team_assigned_by_user")]
         TeamAssignedByUser {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            actor_id: ::std::option::Option<f64>,
+            actor_id: ::std::option::Option<i64>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             assigned_team_id: ::std::option::Option<::std::string::String>,
         },
@@ -186,154 +278,34 @@ pub mod types {
         #[serde(rename = "team_unassigned_by_user")]
         TeamUnassignedByUser {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            actor_id: ::std::option::Option<f64>,
+            actor_id: ::std::option::Option<i64>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             unassigned_team_id: ::std::option::Option<::std::string::String>,
         },
     }
-    ///`ChatHistoryOutputEventContent`
+    ///One entry of a session's history.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
-    pub struct ChatHistoryOutputEventContent {
-        pub text: ::std::string::String,
-        #[serde(rename = "type")]
-        pub type_: ChatHistoryOutputEventContentType,
+    pub struct ChatHistoryEntry {
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub event: ChatEvent,
+        pub id: ::uuid::Uuid,
     }
-    impl ChatHistoryOutputEventContent {
-        pub fn builder() -> builder::ChatHistoryOutputEventContent {
+    impl ChatHistoryEntry {
+        pub fn builder() -> builder::ChatHistoryEntry {
             Default::default()
         }
     }
-    ///`ChatHistoryOutputEventContentType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ChatHistoryOutputEventContentType {
-        #[serde(rename = "text")]
-        Text,
-    }
-    impl ::std::fmt::Display for ChatHistoryOutputEventContentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Text => f.write_str("text"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ChatHistoryOutputEventContentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "text" => Ok(Self::Text),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatHistoryOutputEventContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatHistoryOutputEventContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`ChatHistoryOutputEventIntegration`
+    ///One page of history entries; pass `next` as `cursor` to get the following page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
-    pub struct ChatHistoryOutputEventIntegration {
-        #[serde(rename = "type")]
-        pub type_: ChatHistoryOutputEventIntegrationType,
-    }
-    impl ChatHistoryOutputEventIntegration {
-        pub fn builder() -> builder::ChatHistoryOutputEventIntegration {
-            Default::default()
-        }
-    }
-    ///`ChatHistoryOutputEventIntegrationType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ChatHistoryOutputEventIntegrationType {
-        #[serde(rename = "zendesk")]
-        Zendesk,
-        #[serde(rename = "salesforce-miaw")]
-        SalesforceMiaw,
-    }
-    impl ::std::fmt::Display for ChatHistoryOutputEventIntegrationType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Zendesk => f.write_str("zendesk"),
-                Self::SalesforceMiaw => f.write_str("salesforce-miaw"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ChatHistoryOutputEventIntegrationType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "zendesk" => Ok(Self::Zendesk),
-                "salesforce-miaw" => Ok(Self::SalesforceMiaw),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ChatHistoryOutputEventIntegrationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ChatHistoryOutputEventIntegrationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`ChatHistoryOutputEventPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
-    pub struct ChatHistoryOutputEventPayload {
+    pub struct ChatHistoryList {
+        pub items: ::std::vec::Vec<ChatHistoryEntry>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub feedback: ::std::option::Option<::std::string::String>,
-        pub score: f64,
+        pub next: ::std::option::Option<::std::string::String>,
     }
-    impl ChatHistoryOutputEventPayload {
-        pub fn builder() -> builder::ChatHistoryOutputEventPayload {
+    impl ChatHistoryList {
+        pub fn builder() -> builder::ChatHistoryList {
             Default::default()
         }
     }
@@ -357,562 +329,10 @@ pub mod types {
             name: ::std::option::Option<::std::string::String>,
         },
     }
-    ///`ErrorDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ErrorDto {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "statusCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub status_code: ::std::option::Option<i64>,
-    }
-    impl ErrorDto {
-        pub fn builder() -> builder::ErrorDto {
-            Default::default()
-        }
-    }
-    ///`FilterChatSessionsOutput`
+    ///The customer a session is with.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
-    pub struct FilterChatSessionsOutput {
-        pub data: ::std::vec::Vec<GetChatSessionOutput>,
-        pub has_next: bool,
-        pub has_previous: bool,
-        pub limit: f64,
-        pub page: f64,
-    }
-    impl FilterChatSessionsOutput {
-        pub fn builder() -> builder::FilterChatSessionsOutput {
-            Default::default()
-        }
-    }
-    ///`FilterSessionsPublicDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct FilterSessionsPublicDto {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub filters: ::std::option::Option<FilterSessionsPublicDtoFilters>,
-        ///Results per page (1-100, default: 25)
-        #[serde(default = "defaults::filter_sessions_public_dto_limit")]
-        pub limit: f64,
-        ///Page number (1-based, default: 1)
-        #[serde(default = "defaults::filter_sessions_public_dto_page")]
-        pub page: f64,
-        ///Sort field (default: last_message_at)
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sort_by: ::std::option::Option<FilterSessionsPublicDtoSortBy>,
-        ///Sort direction (default: desc)
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sort_order: ::std::option::Option<FilterSessionsPublicDtoSortOrder>,
-    }
-    impl ::std::default::Default for FilterSessionsPublicDto {
-        fn default() -> Self {
-            Self {
-                filters: Default::default(),
-                limit: defaults::filter_sessions_public_dto_limit(),
-                page: defaults::filter_sessions_public_dto_page(),
-                sort_by: Default::default(),
-                sort_order: Default::default(),
-            }
-        }
-    }
-    impl FilterSessionsPublicDto {
-        pub fn builder() -> builder::FilterSessionsPublicDto {
-            Default::default()
-        }
-    }
-    ///`FilterSessionsPublicDtoFilters`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct FilterSessionsPublicDtoFilters {
-        ///Filter by AI closure type (e.g. "handed_off", "resolved", "no_resolution")
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub ai_closure: ::std::vec::Vec<FilterSessionsPublicDtoFiltersAiClosureItem>,
-        ///Filter by assignee user IDs (empty array = unassigned)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub assignees: ::std::vec::Vec<f64>,
-        ///Filter by channels (web, email, whatsapp, phone_voice, sms, slack, etc.)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub channels: ::std::vec::Vec<SessionChannel>,
-        ///Filter by contact IDs
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub contact_ids: ::std::vec::Vec<::std::string::String>,
-        ///Filter by session custom data (OR between objects, AND within each object)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub custom_data: ::std::vec::Vec<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<FilterSessionsPublicDtoFiltersDate>,
-        ///Filter by session language codes
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub language: ::std::vec::Vec<::std::string::String>,
-        ///Filter by customer sentiment (angry, happy, neutral)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub sentiment: ::std::vec::Vec<FilterSessionsPublicDtoFiltersSentimentItem>,
-        ///Filter by status codes (0 = open, 1 = closed_resolved, 2 = closed_unresolved, or custom status IDs)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub status: ::std::vec::Vec<i64>,
-        ///Filter by tag names (sessions must have ALL specified tags)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tags: ::std::vec::Vec<::std::string::String>,
-        ///Filter by team/group IDs
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub team_ids: ::std::vec::Vec<::std::string::String>,
-        ///Filter by exact ticket number
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ticket_number: ::std::option::Option<f64>,
-        ///Filter by who the session is waiting on
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub waiting_on: ::std::option::Option<FilterSessionsPublicDtoFiltersWaitingOn>,
-    }
-    impl ::std::default::Default for FilterSessionsPublicDtoFilters {
-        fn default() -> Self {
-            FilterSessionsPublicDtoFilters {
-                ai_closure: Default::default(),
-                assignees: Default::default(),
-                channels: Default::default(),
-                contact_ids: Default::default(),
-                custom_data: Default::default(),
-                date: Default::default(),
-                language: Default::default(),
-                sentiment: Default::default(),
-                status: Default::default(),
-                tags: Default::default(),
-                team_ids: Default::default(),
-                ticket_number: Default::default(),
-                waiting_on: Default::default(),
-            }
-        }
-    }
-    impl FilterSessionsPublicDtoFilters {
-        pub fn builder() -> builder::FilterSessionsPublicDtoFilters {
-            Default::default()
-        }
-    }
-    ///`FilterSessionsPublicDtoFiltersAiClosureItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum FilterSessionsPublicDtoFiltersAiClosureItem {
-        #[serde(rename = "assumed_resolved")]
-        AssumedResolved,
-        #[serde(rename = "handed_off")]
-        HandedOff,
-        #[serde(rename = "resolved")]
-        Resolved,
-    }
-    impl ::std::fmt::Display for FilterSessionsPublicDtoFiltersAiClosureItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AssumedResolved => f.write_str("assumed_resolved"),
-                Self::HandedOff => f.write_str("handed_off"),
-                Self::Resolved => f.write_str("resolved"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for FilterSessionsPublicDtoFiltersAiClosureItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "assumed_resolved" => Ok(Self::AssumedResolved),
-                "handed_off" => Ok(Self::HandedOff),
-                "resolved" => Ok(Self::Resolved),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FilterSessionsPublicDtoFiltersAiClosureItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FilterSessionsPublicDtoFiltersAiClosureItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Date range filter on session creation time
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct FilterSessionsPublicDtoFiltersDate {
-        ///Start date (ISO 8601)
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub from: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///End date (ISO 8601)
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub to: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    }
-    impl FilterSessionsPublicDtoFiltersDate {
-        pub fn builder() -> builder::FilterSessionsPublicDtoFiltersDate {
-            Default::default()
-        }
-    }
-    ///`FilterSessionsPublicDtoFiltersSentimentItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum FilterSessionsPublicDtoFiltersSentimentItem {
-        #[serde(rename = "angry")]
-        Angry,
-        #[serde(rename = "happy")]
-        Happy,
-        #[serde(rename = "neutral")]
-        Neutral,
-    }
-    impl ::std::fmt::Display for FilterSessionsPublicDtoFiltersSentimentItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Angry => f.write_str("angry"),
-                Self::Happy => f.write_str("happy"),
-                Self::Neutral => f.write_str("neutral"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for FilterSessionsPublicDtoFiltersSentimentItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "angry" => Ok(Self::Angry),
-                "happy" => Ok(Self::Happy),
-                "neutral" => Ok(Self::Neutral),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FilterSessionsPublicDtoFiltersSentimentItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FilterSessionsPublicDtoFiltersSentimentItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Filter by who the session is waiting on
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum FilterSessionsPublicDtoFiltersWaitingOn {
-        #[serde(rename = "customers")]
-        Customers,
-        #[serde(rename = "human_agents")]
-        HumanAgents,
-    }
-    impl ::std::fmt::Display for FilterSessionsPublicDtoFiltersWaitingOn {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Customers => f.write_str("customers"),
-                Self::HumanAgents => f.write_str("human_agents"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for FilterSessionsPublicDtoFiltersWaitingOn {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "customers" => Ok(Self::Customers),
-                "human_agents" => Ok(Self::HumanAgents),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FilterSessionsPublicDtoFiltersWaitingOn {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FilterSessionsPublicDtoFiltersWaitingOn {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Sort field (default: last_message_at)
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum FilterSessionsPublicDtoSortBy {
-        #[serde(rename = "last_message_at")]
-        LastMessageAt,
-        #[serde(rename = "created_at")]
-        CreatedAt,
-    }
-    impl ::std::fmt::Display for FilterSessionsPublicDtoSortBy {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::LastMessageAt => f.write_str("last_message_at"),
-                Self::CreatedAt => f.write_str("created_at"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for FilterSessionsPublicDtoSortBy {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "last_message_at" => Ok(Self::LastMessageAt),
-                "created_at" => Ok(Self::CreatedAt),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FilterSessionsPublicDtoSortBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FilterSessionsPublicDtoSortBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Sort direction (default: desc)
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum FilterSessionsPublicDtoSortOrder {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-    }
-    impl ::std::fmt::Display for FilterSessionsPublicDtoSortOrder {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for FilterSessionsPublicDtoSortOrder {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FilterSessionsPublicDtoSortOrder {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for FilterSessionsPublicDtoSortOrder {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`GetChatSessionOutput`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
-    pub struct GetChatSessionOutput {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub ai_closure_type: ::std::option::Option<GetChatSessionOutputAiClosureType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assignee_id: ::std::option::Option<::std::string::String>,
-        pub assist_mode: bool,
-        pub channel: GetChatSessionOutputChannel,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contact: ::std::option::Option<GetChatSessionOutputContact>,
-        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Session-level custom data stored on the chat session.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
-        pub custom_data: ::std::collections::HashMap<
-            ::std::string::String,
-            GetChatSessionOutputCustomDataValue,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub handoff: ::std::option::Option<GetChatSessionOutputHandoff>,
-        pub id: ::uuid::Uuid,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub language: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub sentiment: ::std::option::Option<GetChatSessionOutputSentiment>,
-        pub status: GetChatSessionOutputStatus,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub team: ::std::option::Option<GetChatSessionOutputTeam>,
-        pub ticket_number: f64,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ticketing_system: ::std::option::Option<GetChatSessionOutputTicketingSystem>,
-        pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    impl GetChatSessionOutput {
-        pub fn builder() -> builder::GetChatSessionOutput {
-            Default::default()
-        }
-    }
-    ///`GetChatSessionOutputAiClosureType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetChatSessionOutputAiClosureType {
-        #[serde(rename = "assumed_resolved")]
-        AssumedResolved,
-        #[serde(rename = "handed_off")]
-        HandedOff,
-        #[serde(rename = "resolved")]
-        Resolved,
-    }
-    impl ::std::fmt::Display for GetChatSessionOutputAiClosureType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AssumedResolved => f.write_str("assumed_resolved"),
-                Self::HandedOff => f.write_str("handed_off"),
-                Self::Resolved => f.write_str("resolved"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetChatSessionOutputAiClosureType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "assumed_resolved" => Ok(Self::AssumedResolved),
-                "handed_off" => Ok(Self::HandedOff),
-                "resolved" => Ok(Self::Resolved),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetChatSessionOutputAiClosureType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetChatSessionOutputAiClosureType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`GetChatSessionOutputChannel`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
-    pub struct GetChatSessionOutputChannel {
-        #[serde(rename = "type")]
-        pub type_: SessionChannel,
-    }
-    impl GetChatSessionOutputChannel {
-        pub fn builder() -> builder::GetChatSessionOutputChannel {
-            Default::default()
-        }
-    }
-    ///`GetChatSessionOutputContact`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
-    pub struct GetChatSessionOutputContact {
+    pub struct Contact {
         ///ISO 8601 timestamp of when the contact was created
         pub created_at: ::std::string::String,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -920,16 +340,13 @@ pub mod types {
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub email: ::std::option::Option<GetChatSessionOutputContactEmail>,
+        pub email: ::std::option::Option<ContactEmail>,
         pub id: ::uuid::Uuid,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub non_verified_custom_data: ::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                GetChatSessionOutputContactNonVerifiedCustomDataValue,
-            >,
+            ::std::collections::HashMap<::std::string::String, CustomDataValue>,
         >,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub non_verified_email: ::std::option::Option<::std::string::String>,
@@ -940,28 +357,27 @@ pub mod types {
         ///ISO 8601 timestamp of when the contact was last updated
         pub updated_at: ::std::string::String,
     }
-    impl GetChatSessionOutputContact {
-        pub fn builder() -> builder::GetChatSessionOutputContact {
+    impl Contact {
+        pub fn builder() -> builder::Contact {
             Default::default()
         }
     }
-    ///`GetChatSessionOutputContactEmail`
+    ///`ContactEmail`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct GetChatSessionOutputContactEmail(::std::string::String);
-    impl ::std::ops::Deref for GetChatSessionOutputContactEmail {
+    pub struct ContactEmail(::std::string::String);
+    impl ::std::ops::Deref for ContactEmail {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    impl ::std::convert::From<GetChatSessionOutputContactEmail>
-    for ::std::string::String {
-        fn from(value: GetChatSessionOutputContactEmail) -> Self {
+    impl ::std::convert::From<ContactEmail> for ::std::string::String {
+        fn from(value: ContactEmail) -> Self {
             value.0
         }
     }
-    impl ::std::str::FromStr for GetChatSessionOutputContactEmail {
+    impl ::std::str::FromStr for ContactEmail {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -982,7 +398,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for GetChatSessionOutputContactEmail {
+    impl ::std::convert::TryFrom<&str> for ContactEmail {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -990,8 +406,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetChatSessionOutputContactEmail {
+    impl ::std::convert::TryFrom<::std::string::String> for ContactEmail {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -999,7 +414,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for GetChatSessionOutputContactEmail {
+    impl<'de> ::serde::Deserialize<'de> for ContactEmail {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -1011,282 +426,87 @@ pub mod types {
                 })
         }
     }
-    ///`GetChatSessionOutputContactNonVerifiedCustomDataValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum GetChatSessionOutputContactNonVerifiedCustomDataValue {
-        String(::std::string::String),
-        Number(f64),
-        Boolean(bool),
-    }
-    impl ::std::fmt::Display for GetChatSessionOutputContactNonVerifiedCustomDataValue {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(x) => x.fmt(f),
-                Self::Number(x) => x.fmt(f),
-                Self::Boolean(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<f64>
-    for GetChatSessionOutputContactNonVerifiedCustomDataValue {
-        fn from(value: f64) -> Self {
-            Self::Number(value)
-        }
-    }
-    impl ::std::convert::From<bool>
-    for GetChatSessionOutputContactNonVerifiedCustomDataValue {
-        fn from(value: bool) -> Self {
-            Self::Boolean(value)
-        }
-    }
-    ///`GetChatSessionOutputCustomDataValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum GetChatSessionOutputCustomDataValue {
-        String(::std::string::String),
-        Number(f64),
-        Boolean(bool),
-    }
-    impl ::std::fmt::Display for GetChatSessionOutputCustomDataValue {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(x) => x.fmt(f),
-                Self::Number(x) => x.fmt(f),
-                Self::Boolean(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<f64> for GetChatSessionOutputCustomDataValue {
-        fn from(value: f64) -> Self {
-            Self::Number(value)
-        }
-    }
-    impl ::std::convert::From<bool> for GetChatSessionOutputCustomDataValue {
-        fn from(value: bool) -> Self {
-            Self::Boolean(value)
-        }
-    }
-    ///`GetChatSessionOutputHandoff`
+    ///A customer satisfaction rating and its feedback.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
-    pub struct GetChatSessionOutputHandoff {
+    pub struct CsatSubmission {
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub feedback: ::std::option::Option<::std::string::String>,
+        pub score: f64,
+    }
+    impl CsatSubmission {
+        pub fn builder() -> builder::CsatSubmission {
+            Default::default()
+        }
+    }
+    ///A custom data value (string, number or boolean).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(untagged)]
+    pub enum CustomDataValue {
+        String(::std::string::String),
+        Number(f64),
+        Boolean(bool),
+    }
+    impl ::std::fmt::Display for CustomDataValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Number(x) => x.fmt(f),
+                Self::Boolean(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<f64> for CustomDataValue {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
+        }
+    }
+    impl ::std::convert::From<bool> for CustomDataValue {
+        fn from(value: bool) -> Self {
+            Self::Boolean(value)
+        }
+    }
+    ///A range of creation times.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DateRange {
+        ///Start date (ISO 8601)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sentiment: ::std::option::Option<GetChatSessionOutputHandoffSentiment>,
+        pub from: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///End date (ISO 8601)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl DateRange {
+        pub fn builder() -> builder::DateRange {
+            Default::default()
+        }
+    }
+    ///The hand-off of a session from the AI agent to a human.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct Handoff {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sentiment: ::std::option::Option<Sentiment>,
         pub summary: ::std::string::String,
     }
-    impl GetChatSessionOutputHandoff {
-        pub fn builder() -> builder::GetChatSessionOutputHandoff {
+    impl Handoff {
+        pub fn builder() -> builder::Handoff {
             Default::default()
         }
     }
-    ///`GetChatSessionOutputHandoffSentiment`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetChatSessionOutputHandoffSentiment {
-        #[serde(rename = "angry")]
-        Angry,
-        #[serde(rename = "happy")]
-        Happy,
-        #[serde(rename = "neutral")]
-        Neutral,
-    }
-    impl ::std::fmt::Display for GetChatSessionOutputHandoffSentiment {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Angry => f.write_str("angry"),
-                Self::Happy => f.write_str("happy"),
-                Self::Neutral => f.write_str("neutral"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetChatSessionOutputHandoffSentiment {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "angry" => Ok(Self::Angry),
-                "happy" => Ok(Self::Happy),
-                "neutral" => Ok(Self::Neutral),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetChatSessionOutputHandoffSentiment {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetChatSessionOutputHandoffSentiment {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`GetChatSessionOutputSentiment`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetChatSessionOutputSentiment {
-        #[serde(rename = "angry")]
-        Angry,
-        #[serde(rename = "happy")]
-        Happy,
-        #[serde(rename = "neutral")]
-        Neutral,
-    }
-    impl ::std::fmt::Display for GetChatSessionOutputSentiment {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Angry => f.write_str("angry"),
-                Self::Happy => f.write_str("happy"),
-                Self::Neutral => f.write_str("neutral"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetChatSessionOutputSentiment {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "angry" => Ok(Self::Angry),
-                "happy" => Ok(Self::Happy),
-                "neutral" => Ok(Self::Neutral),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetChatSessionOutputSentiment {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetChatSessionOutputSentiment {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`GetChatSessionOutputStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetChatSessionOutputStatus {
-        #[serde(rename = "open")]
-        Open,
-        #[serde(rename = "closed_resolved")]
-        ClosedResolved,
-        #[serde(rename = "closed_unresolved")]
-        ClosedUnresolved,
-    }
-    impl ::std::fmt::Display for GetChatSessionOutputStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Open => f.write_str("open"),
-                Self::ClosedResolved => f.write_str("closed_resolved"),
-                Self::ClosedUnresolved => f.write_str("closed_unresolved"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetChatSessionOutputStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "open" => Ok(Self::Open),
-                "closed_resolved" => Ok(Self::ClosedResolved),
-                "closed_unresolved" => Ok(Self::ClosedUnresolved),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetChatSessionOutputStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GetChatSessionOutputStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`GetChatSessionOutputTeam`
+    ///The integration a session was handed off to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
-    pub struct GetChatSessionOutputTeam {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        pub id: ::uuid::Uuid,
-        pub name: ::std::string::String,
+    pub struct HandoffIntegration {
+        #[serde(rename = "type")]
+        pub type_: HandoffIntegrationType,
     }
-    impl GetChatSessionOutputTeam {
-        pub fn builder() -> builder::GetChatSessionOutputTeam {
+    impl HandoffIntegration {
+        pub fn builder() -> builder::HandoffIntegration {
             Default::default()
         }
     }
-    ///`GetChatSessionOutputTicketingSystem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
-    pub struct GetChatSessionOutputTicketingSystem {
-        pub external_id: ::std::string::String,
-        pub id_type: GetChatSessionOutputTicketingSystemIdType,
-        pub name: GetChatSessionOutputTicketingSystemName,
-    }
-    impl GetChatSessionOutputTicketingSystem {
-        pub fn builder() -> builder::GetChatSessionOutputTicketingSystem {
-            Default::default()
-        }
-    }
-    ///`GetChatSessionOutputTicketingSystemIdType`
+    ///`HandoffIntegrationType`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1299,149 +519,33 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum GetChatSessionOutputTicketingSystemIdType {
-        #[serde(rename = "conversation_id")]
-        ConversationId,
-        #[serde(rename = "ticket_id")]
-        TicketId,
-        #[serde(rename = "case_id")]
-        CaseId,
-        #[serde(rename = "conversation_sid")]
-        ConversationSid,
-    }
-    impl ::std::fmt::Display for GetChatSessionOutputTicketingSystemIdType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ConversationId => f.write_str("conversation_id"),
-                Self::TicketId => f.write_str("ticket_id"),
-                Self::CaseId => f.write_str("case_id"),
-                Self::ConversationSid => f.write_str("conversation_sid"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetChatSessionOutputTicketingSystemIdType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "conversation_id" => Ok(Self::ConversationId),
-                "ticket_id" => Ok(Self::TicketId),
-                "case_id" => Ok(Self::CaseId),
-                "conversation_sid" => Ok(Self::ConversationSid),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetChatSessionOutputTicketingSystemIdType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetChatSessionOutputTicketingSystemIdType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`GetChatSessionOutputTicketingSystemName`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetChatSessionOutputTicketingSystemName {
-        #[serde(rename = "dynamics365")]
-        Dynamics365,
-        #[serde(rename = "freshchat")]
-        Freshchat,
-        #[serde(rename = "freshdesk")]
-        Freshdesk,
-        #[serde(rename = "freshdesk_ticketing")]
-        FreshdeskTicketing,
-        #[serde(rename = "front")]
-        Front,
-        #[serde(rename = "gorgias")]
-        Gorgias,
-        #[serde(rename = "hubspot")]
-        Hubspot,
-        #[serde(rename = "infobip")]
-        Infobip,
-        #[serde(rename = "intercom")]
-        Intercom,
-        #[serde(rename = "open")]
-        Open,
-        #[serde(rename = "salesforce")]
-        Salesforce,
-        #[serde(rename = "salesforce_v2")]
-        SalesforceV2,
-        #[serde(rename = "twilio_flex")]
-        TwilioFlex,
+    pub enum HandoffIntegrationType {
         #[serde(rename = "zendesk")]
         Zendesk,
-        #[serde(rename = "zendesk_v2")]
-        ZendeskV2,
+        #[serde(rename = "salesforce-miaw")]
+        SalesforceMiaw,
     }
-    impl ::std::fmt::Display for GetChatSessionOutputTicketingSystemName {
+    impl ::std::fmt::Display for HandoffIntegrationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::Dynamics365 => f.write_str("dynamics365"),
-                Self::Freshchat => f.write_str("freshchat"),
-                Self::Freshdesk => f.write_str("freshdesk"),
-                Self::FreshdeskTicketing => f.write_str("freshdesk_ticketing"),
-                Self::Front => f.write_str("front"),
-                Self::Gorgias => f.write_str("gorgias"),
-                Self::Hubspot => f.write_str("hubspot"),
-                Self::Infobip => f.write_str("infobip"),
-                Self::Intercom => f.write_str("intercom"),
-                Self::Open => f.write_str("open"),
-                Self::Salesforce => f.write_str("salesforce"),
-                Self::SalesforceV2 => f.write_str("salesforce_v2"),
-                Self::TwilioFlex => f.write_str("twilio_flex"),
                 Self::Zendesk => f.write_str("zendesk"),
-                Self::ZendeskV2 => f.write_str("zendesk_v2"),
+                Self::SalesforceMiaw => f.write_str("salesforce-miaw"),
             }
         }
     }
-    impl ::std::str::FromStr for GetChatSessionOutputTicketingSystemName {
+    impl ::std::str::FromStr for HandoffIntegrationType {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "dynamics365" => Ok(Self::Dynamics365),
-                "freshchat" => Ok(Self::Freshchat),
-                "freshdesk" => Ok(Self::Freshdesk),
-                "freshdesk_ticketing" => Ok(Self::FreshdeskTicketing),
-                "front" => Ok(Self::Front),
-                "gorgias" => Ok(Self::Gorgias),
-                "hubspot" => Ok(Self::Hubspot),
-                "infobip" => Ok(Self::Infobip),
-                "intercom" => Ok(Self::Intercom),
-                "open" => Ok(Self::Open),
-                "salesforce" => Ok(Self::Salesforce),
-                "salesforce_v2" => Ok(Self::SalesforceV2),
-                "twilio_flex" => Ok(Self::TwilioFlex),
                 "zendesk" => Ok(Self::Zendesk),
-                "zendesk_v2" => Ok(Self::ZendeskV2),
+                "salesforce-miaw" => Ok(Self::SalesforceMiaw),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GetChatSessionOutputTicketingSystemName {
+    impl ::std::convert::TryFrom<&str> for HandoffIntegrationType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -1449,8 +553,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetChatSessionOutputTicketingSystemName {
+    impl ::std::convert::TryFrom<::std::string::String> for HandoffIntegrationType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1458,33 +561,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ListChatHistoryOutput`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
-    pub struct ListChatHistoryOutput {
-        pub items: ::std::vec::Vec<ChatHistoryOutput>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub next: ::std::option::Option<::std::string::String>,
-    }
-    impl ListChatHistoryOutput {
-        pub fn builder() -> builder::ListChatHistoryOutput {
-            Default::default()
-        }
-    }
-    ///`ListChatSessionsOutput`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(deny_unknown_fields)]
-    pub struct ListChatSessionsOutput {
-        pub items: ::std::vec::Vec<GetChatSessionOutput>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub next: ::std::option::Option<::std::string::String>,
-    }
-    impl ListChatSessionsOutput {
-        pub fn builder() -> builder::ListChatSessionsOutput {
-            Default::default()
-        }
-    }
-    ///`ListChatSessionsStatus`
+    ///Customer sentiment detected in a session.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1497,37 +574,37 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum ListChatSessionsStatus {
-        #[serde(rename = "open")]
-        Open,
-        #[serde(rename = "closed_resolved")]
-        ClosedResolved,
-        #[serde(rename = "closed_unresolved")]
-        ClosedUnresolved,
+    pub enum Sentiment {
+        #[serde(rename = "angry")]
+        Angry,
+        #[serde(rename = "happy")]
+        Happy,
+        #[serde(rename = "neutral")]
+        Neutral,
     }
-    impl ::std::fmt::Display for ListChatSessionsStatus {
+    impl ::std::fmt::Display for Sentiment {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::Open => f.write_str("open"),
-                Self::ClosedResolved => f.write_str("closed_resolved"),
-                Self::ClosedUnresolved => f.write_str("closed_unresolved"),
+                Self::Angry => f.write_str("angry"),
+                Self::Happy => f.write_str("happy"),
+                Self::Neutral => f.write_str("neutral"),
             }
         }
     }
-    impl ::std::str::FromStr for ListChatSessionsStatus {
+    impl ::std::str::FromStr for Sentiment {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "open" => Ok(Self::Open),
-                "closed_resolved" => Ok(Self::ClosedResolved),
-                "closed_unresolved" => Ok(Self::ClosedUnresolved),
+                "angry" => Ok(Self::Angry),
+                "happy" => Ok(Self::Happy),
+                "neutral" => Ok(Self::Neutral),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ListChatSessionsStatus {
+    impl ::std::convert::TryFrom<&str> for Sentiment {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -1535,7 +612,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ListChatSessionsStatus {
+    impl ::std::convert::TryFrom<::std::string::String> for Sentiment {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1543,19 +620,45 @@ pub mod types {
             value.parse()
         }
     }
-    ///`PublicChatAttachment`
+    ///A chat session between a contact and the organization.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
-    pub struct PublicChatAttachment {
-        pub id: ::std::string::String,
-        pub name: ::std::string::String,
-        pub size: f64,
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-        pub url: ::std::string::String,
+    pub struct Session {
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ai_closure_type: ::std::option::Option<AiClosureType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub assignee_id: ::std::option::Option<::std::string::String>,
+        pub assist_mode: bool,
+        pub channel: ChannelInfo,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact: ::std::option::Option<Contact>,
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///Session-level custom data stored on the chat session.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub custom_data: ::std::collections::HashMap<
+            ::std::string::String,
+            CustomDataValue,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub handoff: ::std::option::Option<Handoff>,
+        pub id: ::uuid::Uuid,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub sentiment: ::std::option::Option<Sentiment>,
+        pub status: SessionStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub team: ::std::option::Option<Team>,
+        pub ticket_number: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ticketing_system: ::std::option::Option<TicketingSystem>,
+        pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
-    impl PublicChatAttachment {
-        pub fn builder() -> builder::PublicChatAttachment {
+    impl Session {
+        pub fn builder() -> builder::Session {
             Default::default()
         }
     }
@@ -1646,257 +749,607 @@ pub mod types {
             value.parse()
         }
     }
+    ///One numbered page of sessions matching a filter.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SessionFilterPage {
+        pub data: ::std::vec::Vec<Session>,
+        pub has_next: bool,
+        pub has_previous: bool,
+        pub limit: u64,
+        pub page: u64,
+    }
+    impl SessionFilterPage {
+        pub fn builder() -> builder::SessionFilterPage {
+            Default::default()
+        }
+    }
+    ///Body of the filter request: criteria, sort order and page.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SessionFilterRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filters: ::std::option::Option<SessionFilters>,
+        ///Results per page (1-100, default: 25)
+        #[serde(default = "defaults::default_u64::<u64, 25>")]
+        pub limit: u64,
+        ///Page number (1-based, default: 1)
+        #[serde(default = "defaults::default_u64::<u64, 1>")]
+        pub page: u64,
+        ///Sort field (default: last_message_at)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_by: ::std::option::Option<SessionSortField>,
+        ///Sort direction (default: desc)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_order: ::std::option::Option<SortOrder>,
+    }
+    impl ::std::default::Default for SessionFilterRequest {
+        fn default() -> Self {
+            Self {
+                filters: Default::default(),
+                limit: defaults::default_u64::<u64, 25>(),
+                page: defaults::default_u64::<u64, 1>(),
+                sort_by: Default::default(),
+                sort_order: Default::default(),
+            }
+        }
+    }
+    impl SessionFilterRequest {
+        pub fn builder() -> builder::SessionFilterRequest {
+            Default::default()
+        }
+    }
+    ///Criteria for the filter request; every criterion is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct SessionFilters {
+        ///Filter by AI closure type (e.g. "handed_off", "resolved", "no_resolution")
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub ai_closure: ::std::vec::Vec<AiClosureType>,
+        ///Filter by assignee user IDs (empty array = unassigned)
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub assignees: ::std::vec::Vec<i64>,
+        ///Filter by channels (web, email, whatsapp, phone_voice, sms, slack, etc.)
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub channels: ::std::vec::Vec<SessionChannel>,
+        ///Filter by contact IDs
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub contact_ids: ::std::vec::Vec<::std::string::String>,
+        ///Filter by session custom data (OR between objects, AND within each object)
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub custom_data: ::std::vec::Vec<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        ///Date range filter on session creation time
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date: ::std::option::Option<DateRange>,
+        ///Filter by session language codes
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub language: ::std::vec::Vec<::std::string::String>,
+        ///Filter by customer sentiment (angry, happy, neutral)
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub sentiment: ::std::vec::Vec<Sentiment>,
+        ///Filter by status codes (0 = open, 1 = closed_resolved, 2 = closed_unresolved, or custom status IDs)
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub status: ::std::vec::Vec<i64>,
+        ///Filter by tag names (sessions must have ALL specified tags)
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tags: ::std::vec::Vec<::std::string::String>,
+        ///Filter by team/group IDs
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub team_ids: ::std::vec::Vec<::std::string::String>,
+        ///Filter by exact ticket number
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ticket_number: ::std::option::Option<i64>,
+        ///Filter by who the session is waiting on
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub waiting_on: ::std::option::Option<WaitingOn>,
+    }
+    impl SessionFilters {
+        pub fn builder() -> builder::SessionFilters {
+            Default::default()
+        }
+    }
+    ///One page of sessions; pass `next` as `cursor` to get the following page.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SessionList {
+        pub items: ::std::vec::Vec<Session>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+    }
+    impl SessionList {
+        pub fn builder() -> builder::SessionList {
+            Default::default()
+        }
+    }
+    ///The field filtered sessions are sorted by.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SessionSortField {
+        #[serde(rename = "last_message_at")]
+        LastMessageAt,
+        #[serde(rename = "created_at")]
+        CreatedAt,
+    }
+    impl ::std::fmt::Display for SessionSortField {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LastMessageAt => f.write_str("last_message_at"),
+                Self::CreatedAt => f.write_str("created_at"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SessionSortField {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "last_message_at" => Ok(Self::LastMessageAt),
+                "created_at" => Ok(Self::CreatedAt),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SessionSortField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SessionSortField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Lifecycle status of a chat session.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SessionStatus {
+        #[serde(rename = "open")]
+        Open,
+        #[serde(rename = "closed_resolved")]
+        ClosedResolved,
+        #[serde(rename = "closed_unresolved")]
+        ClosedUnresolved,
+    }
+    impl ::std::fmt::Display for SessionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Open => f.write_str("open"),
+                Self::ClosedResolved => f.write_str("closed_resolved"),
+                Self::ClosedUnresolved => f.write_str("closed_unresolved"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SessionStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "open" => Ok(Self::Open),
+                "closed_resolved" => Ok(Self::ClosedResolved),
+                "closed_unresolved" => Ok(Self::ClosedUnresolved),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SessionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SessionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Sort direction.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SortOrder {
+        #[serde(rename = "asc")]
+        Asc,
+        #[serde(rename = "desc")]
+        Desc,
+    }
+    impl ::std::fmt::Display for SortOrder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asc => f.write_str("asc"),
+                Self::Desc => f.write_str("desc"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SortOrder {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "asc" => Ok(Self::Asc),
+                "desc" => Ok(Self::Desc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SortOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SortOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The team a session is assigned to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct Team {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub id: ::uuid::Uuid,
+        pub name: ::std::string::String,
+    }
+    impl Team {
+        pub fn builder() -> builder::Team {
+            Default::default()
+        }
+    }
+    ///Text content of a message or comment.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct TextContent {
+        pub text: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: TextContentType,
+    }
+    impl TextContent {
+        pub fn builder() -> builder::TextContent {
+            Default::default()
+        }
+    }
+    ///`TextContentType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum TextContentType {
+        #[serde(rename = "text")]
+        Text,
+    }
+    impl ::std::fmt::Display for TextContentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Text => f.write_str("text"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TextContentType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text" => Ok(Self::Text),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TextContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TextContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///What `external_id` identifies in the ticketing system.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum TicketingIdType {
+        #[serde(rename = "conversation_id")]
+        ConversationId,
+        #[serde(rename = "ticket_id")]
+        TicketId,
+        #[serde(rename = "case_id")]
+        CaseId,
+        #[serde(rename = "conversation_sid")]
+        ConversationSid,
+    }
+    impl ::std::fmt::Display for TicketingIdType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ConversationId => f.write_str("conversation_id"),
+                Self::TicketId => f.write_str("ticket_id"),
+                Self::CaseId => f.write_str("case_id"),
+                Self::ConversationSid => f.write_str("conversation_sid"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TicketingIdType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "conversation_id" => Ok(Self::ConversationId),
+                "ticket_id" => Ok(Self::TicketId),
+                "case_id" => Ok(Self::CaseId),
+                "conversation_sid" => Ok(Self::ConversationSid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TicketingIdType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TicketingIdType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The external ticketing system a session is linked to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct TicketingSystem {
+        pub external_id: ::std::string::String,
+        pub id_type: TicketingIdType,
+        pub name: TicketingSystemName,
+    }
+    impl TicketingSystem {
+        pub fn builder() -> builder::TicketingSystem {
+            Default::default()
+        }
+    }
+    ///Which ticketing system.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum TicketingSystemName {
+        #[serde(rename = "dynamics365")]
+        Dynamics365,
+        #[serde(rename = "freshchat")]
+        Freshchat,
+        #[serde(rename = "freshdesk")]
+        Freshdesk,
+        #[serde(rename = "freshdesk_ticketing")]
+        FreshdeskTicketing,
+        #[serde(rename = "front")]
+        Front,
+        #[serde(rename = "gorgias")]
+        Gorgias,
+        #[serde(rename = "hubspot")]
+        Hubspot,
+        #[serde(rename = "infobip")]
+        Infobip,
+        #[serde(rename = "intercom")]
+        Intercom,
+        #[serde(rename = "open")]
+        Open,
+        #[serde(rename = "salesforce")]
+        Salesforce,
+        #[serde(rename = "salesforce_v2")]
+        SalesforceV2,
+        #[serde(rename = "twilio_flex")]
+        TwilioFlex,
+        #[serde(rename = "zendesk")]
+        Zendesk,
+        #[serde(rename = "zendesk_v2")]
+        ZendeskV2,
+    }
+    impl ::std::fmt::Display for TicketingSystemName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Dynamics365 => f.write_str("dynamics365"),
+                Self::Freshchat => f.write_str("freshchat"),
+                Self::Freshdesk => f.write_str("freshdesk"),
+                Self::FreshdeskTicketing => f.write_str("freshdesk_ticketing"),
+                Self::Front => f.write_str("front"),
+                Self::Gorgias => f.write_str("gorgias"),
+                Self::Hubspot => f.write_str("hubspot"),
+                Self::Infobip => f.write_str("infobip"),
+                Self::Intercom => f.write_str("intercom"),
+                Self::Open => f.write_str("open"),
+                Self::Salesforce => f.write_str("salesforce"),
+                Self::SalesforceV2 => f.write_str("salesforce_v2"),
+                Self::TwilioFlex => f.write_str("twilio_flex"),
+                Self::Zendesk => f.write_str("zendesk"),
+                Self::ZendeskV2 => f.write_str("zendesk_v2"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TicketingSystemName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "dynamics365" => Ok(Self::Dynamics365),
+                "freshchat" => Ok(Self::Freshchat),
+                "freshdesk" => Ok(Self::Freshdesk),
+                "freshdesk_ticketing" => Ok(Self::FreshdeskTicketing),
+                "front" => Ok(Self::Front),
+                "gorgias" => Ok(Self::Gorgias),
+                "hubspot" => Ok(Self::Hubspot),
+                "infobip" => Ok(Self::Infobip),
+                "intercom" => Ok(Self::Intercom),
+                "open" => Ok(Self::Open),
+                "salesforce" => Ok(Self::Salesforce),
+                "salesforce_v2" => Ok(Self::SalesforceV2),
+                "twilio_flex" => Ok(Self::TwilioFlex),
+                "zendesk" => Ok(Self::Zendesk),
+                "zendesk_v2" => Ok(Self::ZendeskV2),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TicketingSystemName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TicketingSystemName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Who a session is waiting on.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WaitingOn {
+        #[serde(rename = "customers")]
+        Customers,
+        #[serde(rename = "human_agents")]
+        HumanAgents,
+    }
+    impl ::std::fmt::Display for WaitingOn {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Customers => f.write_str("customers"),
+                Self::HumanAgents => f.write_str("human_agents"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WaitingOn {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "customers" => Ok(Self::Customers),
+                "human_agents" => Ok(Self::HumanAgents),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WaitingOn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WaitingOn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct ChatHistoryOutput {
-            created_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
-            event: ::std::result::Result<
-                super::ChatHistoryOutputEvent,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
-        }
-        impl ::std::default::Default for ChatHistoryOutput {
-            fn default() -> Self {
-                Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    event: Err("no value supplied for event".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                }
-            }
-        }
-        impl ChatHistoryOutput {
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatHistoryOutputEvent>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::uuid::Uuid>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ChatHistoryOutput> for super::ChatHistoryOutput {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatHistoryOutput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    event: value.event?,
-                    id: value.id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ChatHistoryOutput> for ChatHistoryOutput {
-            fn from(value: super::ChatHistoryOutput) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    event: Ok(value.event),
-                    id: Ok(value.id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ChatHistoryOutputEventContent {
-            text: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<
-                super::ChatHistoryOutputEventContentType,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ChatHistoryOutputEventContent {
-            fn default() -> Self {
-                Self {
-                    text: Err("no value supplied for text".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl ChatHistoryOutputEventContent {
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatHistoryOutputEventContentType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ChatHistoryOutputEventContent>
-        for super::ChatHistoryOutputEventContent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatHistoryOutputEventContent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    text: value.text?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ChatHistoryOutputEventContent>
-        for ChatHistoryOutputEventContent {
-            fn from(value: super::ChatHistoryOutputEventContent) -> Self {
-                Self {
-                    text: Ok(value.text),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ChatHistoryOutputEventIntegration {
-            type_: ::std::result::Result<
-                super::ChatHistoryOutputEventIntegrationType,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ChatHistoryOutputEventIntegration {
-            fn default() -> Self {
-                Self {
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl ChatHistoryOutputEventIntegration {
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ChatHistoryOutputEventIntegrationType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ChatHistoryOutputEventIntegration>
-        for super::ChatHistoryOutputEventIntegration {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatHistoryOutputEventIntegration,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { type_: value.type_? })
-            }
-        }
-        impl ::std::convert::From<super::ChatHistoryOutputEventIntegration>
-        for ChatHistoryOutputEventIntegration {
-            fn from(value: super::ChatHistoryOutputEventIntegration) -> Self {
-                Self { type_: Ok(value.type_) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ChatHistoryOutputEventPayload {
-            feedback: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            score: ::std::result::Result<f64, ::std::string::String>,
-        }
-        impl ::std::default::Default for ChatHistoryOutputEventPayload {
-            fn default() -> Self {
-                Self {
-                    feedback: Err("no value supplied for feedback".to_string()),
-                    score: Err("no value supplied for score".to_string()),
-                }
-            }
-        }
-        impl ChatHistoryOutputEventPayload {
-            pub fn feedback<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.feedback = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for feedback: {e}")
-                    });
-                self
-            }
-            pub fn score<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.score = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for score: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ChatHistoryOutputEventPayload>
-        for super::ChatHistoryOutputEventPayload {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChatHistoryOutputEventPayload,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    feedback: value.feedback?,
-                    score: value.score?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ChatHistoryOutputEventPayload>
-        for ChatHistoryOutputEventPayload {
-            fn from(value: super::ChatHistoryOutputEventPayload) -> Self {
-                Self {
-                    feedback: Ok(value.feedback),
-                    score: Ok(value.score),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ErrorDto {
+        pub struct ApiError {
             error: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1910,7 +1363,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ErrorDto {
+        impl ::std::default::Default for ApiError {
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
@@ -1919,7 +1372,7 @@ pub mod types {
                 }
             }
         }
-        impl ErrorDto {
+        impl ApiError {
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1957,10 +1410,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<ErrorDto> for super::ErrorDto {
+        impl ::std::convert::TryFrom<ApiError> for super::ApiError {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ErrorDto,
+                value: ApiError,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     error: value.error?,
@@ -1969,8 +1422,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ErrorDto> for ErrorDto {
-            fn from(value: super::ErrorDto) -> Self {
+        impl ::std::convert::From<super::ApiError> for ApiError {
+            fn from(value: super::ApiError) -> Self {
                 Self {
                     error: Ok(value.error),
                     message: Ok(value.message),
@@ -1979,799 +1432,28 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct FilterChatSessionsOutput {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::GetChatSessionOutput>,
-                ::std::string::String,
-            >,
-            has_next: ::std::result::Result<bool, ::std::string::String>,
-            has_previous: ::std::result::Result<bool, ::std::string::String>,
-            limit: ::std::result::Result<f64, ::std::string::String>,
-            page: ::std::result::Result<f64, ::std::string::String>,
+        pub struct Attachment {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            size: ::std::result::Result<u64, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for FilterChatSessionsOutput {
+        impl ::std::default::Default for Attachment {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_next: Err("no value supplied for has_next".to_string()),
-                    has_previous: Err("no value supplied for has_previous".to_string()),
-                    limit: Err("no value supplied for limit".to_string()),
-                    page: Err("no value supplied for page".to_string()),
-                }
-            }
-        }
-        impl FilterChatSessionsOutput {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::GetChatSessionOutput>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn has_next<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_next = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_next: {e}")
-                    });
-                self
-            }
-            pub fn has_previous<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_previous = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_previous: {e}")
-                    });
-                self
-            }
-            pub fn limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit: {e}")
-                    });
-                self
-            }
-            pub fn page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FilterChatSessionsOutput>
-        for super::FilterChatSessionsOutput {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FilterChatSessionsOutput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    has_next: value.has_next?,
-                    has_previous: value.has_previous?,
-                    limit: value.limit?,
-                    page: value.page?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FilterChatSessionsOutput>
-        for FilterChatSessionsOutput {
-            fn from(value: super::FilterChatSessionsOutput) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    has_next: Ok(value.has_next),
-                    has_previous: Ok(value.has_previous),
-                    limit: Ok(value.limit),
-                    page: Ok(value.page),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FilterSessionsPublicDto {
-            filters: ::std::result::Result<
-                ::std::option::Option<super::FilterSessionsPublicDtoFilters>,
-                ::std::string::String,
-            >,
-            limit: ::std::result::Result<f64, ::std::string::String>,
-            page: ::std::result::Result<f64, ::std::string::String>,
-            sort_by: ::std::result::Result<
-                ::std::option::Option<super::FilterSessionsPublicDtoSortBy>,
-                ::std::string::String,
-            >,
-            sort_order: ::std::result::Result<
-                ::std::option::Option<super::FilterSessionsPublicDtoSortOrder>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FilterSessionsPublicDto {
-            fn default() -> Self {
-                Self {
-                    filters: Ok(Default::default()),
-                    limit: Ok(super::defaults::filter_sessions_public_dto_limit()),
-                    page: Ok(super::defaults::filter_sessions_public_dto_page()),
-                    sort_by: Ok(Default::default()),
-                    sort_order: Ok(Default::default()),
-                }
-            }
-        }
-        impl FilterSessionsPublicDto {
-            pub fn filters<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FilterSessionsPublicDtoFilters>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.filters = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for filters: {e}")
-                    });
-                self
-            }
-            pub fn limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit: {e}")
-                    });
-                self
-            }
-            pub fn page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page: {e}")
-                    });
-                self
-            }
-            pub fn sort_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FilterSessionsPublicDtoSortBy>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sort_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sort_by: {e}")
-                    });
-                self
-            }
-            pub fn sort_order<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FilterSessionsPublicDtoSortOrder>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sort_order = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sort_order: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FilterSessionsPublicDto>
-        for super::FilterSessionsPublicDto {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FilterSessionsPublicDto,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    filters: value.filters?,
-                    limit: value.limit?,
-                    page: value.page?,
-                    sort_by: value.sort_by?,
-                    sort_order: value.sort_order?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FilterSessionsPublicDto>
-        for FilterSessionsPublicDto {
-            fn from(value: super::FilterSessionsPublicDto) -> Self {
-                Self {
-                    filters: Ok(value.filters),
-                    limit: Ok(value.limit),
-                    page: Ok(value.page),
-                    sort_by: Ok(value.sort_by),
-                    sort_order: Ok(value.sort_order),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FilterSessionsPublicDtoFilters {
-            ai_closure: ::std::result::Result<
-                ::std::vec::Vec<super::FilterSessionsPublicDtoFiltersAiClosureItem>,
-                ::std::string::String,
-            >,
-            assignees: ::std::result::Result<
-                ::std::vec::Vec<f64>,
-                ::std::string::String,
-            >,
-            channels: ::std::result::Result<
-                ::std::vec::Vec<super::SessionChannel>,
-                ::std::string::String,
-            >,
-            contact_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            custom_data: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
-                ::std::string::String,
-            >,
-            date: ::std::result::Result<
-                ::std::option::Option<super::FilterSessionsPublicDtoFiltersDate>,
-                ::std::string::String,
-            >,
-            language: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            sentiment: ::std::result::Result<
-                ::std::vec::Vec<super::FilterSessionsPublicDtoFiltersSentimentItem>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
-            tags: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            team_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            ticket_number: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            waiting_on: ::std::result::Result<
-                ::std::option::Option<super::FilterSessionsPublicDtoFiltersWaitingOn>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FilterSessionsPublicDtoFilters {
-            fn default() -> Self {
-                Self {
-                    ai_closure: Ok(Default::default()),
-                    assignees: Ok(Default::default()),
-                    channels: Ok(Default::default()),
-                    contact_ids: Ok(Default::default()),
-                    custom_data: Ok(Default::default()),
-                    date: Ok(Default::default()),
-                    language: Ok(Default::default()),
-                    sentiment: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    tags: Ok(Default::default()),
-                    team_ids: Ok(Default::default()),
-                    ticket_number: Ok(Default::default()),
-                    waiting_on: Ok(Default::default()),
-                }
-            }
-        }
-        impl FilterSessionsPublicDtoFilters {
-            pub fn ai_closure<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::FilterSessionsPublicDtoFiltersAiClosureItem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ai_closure = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ai_closure: {e}")
-                    });
-                self
-            }
-            pub fn assignees<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assignees = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for assignees: {e}")
-                    });
-                self
-            }
-            pub fn channels<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SessionChannel>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.channels = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for channels: {e}")
-                    });
-                self
-            }
-            pub fn contact_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contact_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contact_ids: {e}")
-                    });
-                self
-            }
-            pub fn custom_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom_data: {e}")
-                    });
-                self
-            }
-            pub fn date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FilterSessionsPublicDtoFiltersDate>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date: {e}")
-                    });
-                self
-            }
-            pub fn language<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.language = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for language: {e}")
-                    });
-                self
-            }
-            pub fn sentiment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::FilterSessionsPublicDtoFiltersSentimentItem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sentiment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sentiment: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
-                self
-            }
-            pub fn team_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.team_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for team_ids: {e}")
-                    });
-                self
-            }
-            pub fn ticket_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ticket_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ticket_number: {e}")
-                    });
-                self
-            }
-            pub fn waiting_on<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FilterSessionsPublicDtoFiltersWaitingOn>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.waiting_on = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for waiting_on: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FilterSessionsPublicDtoFilters>
-        for super::FilterSessionsPublicDtoFilters {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FilterSessionsPublicDtoFilters,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    ai_closure: value.ai_closure?,
-                    assignees: value.assignees?,
-                    channels: value.channels?,
-                    contact_ids: value.contact_ids?,
-                    custom_data: value.custom_data?,
-                    date: value.date?,
-                    language: value.language?,
-                    sentiment: value.sentiment?,
-                    status: value.status?,
-                    tags: value.tags?,
-                    team_ids: value.team_ids?,
-                    ticket_number: value.ticket_number?,
-                    waiting_on: value.waiting_on?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FilterSessionsPublicDtoFilters>
-        for FilterSessionsPublicDtoFilters {
-            fn from(value: super::FilterSessionsPublicDtoFilters) -> Self {
-                Self {
-                    ai_closure: Ok(value.ai_closure),
-                    assignees: Ok(value.assignees),
-                    channels: Ok(value.channels),
-                    contact_ids: Ok(value.contact_ids),
-                    custom_data: Ok(value.custom_data),
-                    date: Ok(value.date),
-                    language: Ok(value.language),
-                    sentiment: Ok(value.sentiment),
-                    status: Ok(value.status),
-                    tags: Ok(value.tags),
-                    team_ids: Ok(value.team_ids),
-                    ticket_number: Ok(value.ticket_number),
-                    waiting_on: Ok(value.waiting_on),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FilterSessionsPublicDtoFiltersDate {
-            from: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            to: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FilterSessionsPublicDtoFiltersDate {
-            fn default() -> Self {
-                Self {
-                    from: Ok(Default::default()),
-                    to: Ok(Default::default()),
-                }
-            }
-        }
-        impl FilterSessionsPublicDtoFiltersDate {
-            pub fn from<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.from = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for from: {e}")
-                    });
-                self
-            }
-            pub fn to<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.to = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for to: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FilterSessionsPublicDtoFiltersDate>
-        for super::FilterSessionsPublicDtoFiltersDate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FilterSessionsPublicDtoFiltersDate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    from: value.from?,
-                    to: value.to?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FilterSessionsPublicDtoFiltersDate>
-        for FilterSessionsPublicDtoFiltersDate {
-            fn from(value: super::FilterSessionsPublicDtoFiltersDate) -> Self {
-                Self {
-                    from: Ok(value.from),
-                    to: Ok(value.to),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetChatSessionOutput {
-            ai_closure_type: ::std::result::Result<
-                ::std::option::Option<super::GetChatSessionOutputAiClosureType>,
-                ::std::string::String,
-            >,
-            assignee_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            assist_mode: ::std::result::Result<bool, ::std::string::String>,
-            channel: ::std::result::Result<
-                super::GetChatSessionOutputChannel,
-                ::std::string::String,
-            >,
-            contact: ::std::result::Result<
-                ::std::option::Option<super::GetChatSessionOutputContact>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
-            custom_data: ::std::result::Result<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    super::GetChatSessionOutputCustomDataValue,
-                >,
-                ::std::string::String,
-            >,
-            handoff: ::std::result::Result<
-                ::std::option::Option<super::GetChatSessionOutputHandoff>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
-            language: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sentiment: ::std::result::Result<
-                ::std::option::Option<super::GetChatSessionOutputSentiment>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                super::GetChatSessionOutputStatus,
-                ::std::string::String,
-            >,
-            team: ::std::result::Result<
-                ::std::option::Option<super::GetChatSessionOutputTeam>,
-                ::std::string::String,
-            >,
-            ticket_number: ::std::result::Result<f64, ::std::string::String>,
-            ticketing_system: ::std::result::Result<
-                ::std::option::Option<super::GetChatSessionOutputTicketingSystem>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetChatSessionOutput {
-            fn default() -> Self {
-                Self {
-                    ai_closure_type: Err(
-                        "no value supplied for ai_closure_type".to_string(),
-                    ),
-                    assignee_id: Ok(Default::default()),
-                    assist_mode: Err("no value supplied for assist_mode".to_string()),
-                    channel: Err("no value supplied for channel".to_string()),
-                    contact: Ok(Default::default()),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    custom_data: Ok(Default::default()),
-                    handoff: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
-                    language: Ok(Default::default()),
-                    sentiment: Err("no value supplied for sentiment".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    team: Ok(Default::default()),
-                    ticket_number: Err(
-                        "no value supplied for ticket_number".to_string(),
-                    ),
-                    ticketing_system: Ok(Default::default()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    size: Err("no value supplied for size".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
                 }
             }
         }
-        impl GetChatSessionOutput {
-            pub fn ai_closure_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetChatSessionOutputAiClosureType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ai_closure_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ai_closure_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn assignee_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assignee_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for assignee_id: {e}")
-                    });
-                self
-            }
-            pub fn assist_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assist_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for assist_mode: {e}")
-                    });
-                self
-            }
-            pub fn channel<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GetChatSessionOutputChannel>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.channel = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for channel: {e}")
-                    });
-                self
-            }
-            pub fn contact<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetChatSessionOutputContact>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contact = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contact: {e}")
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn custom_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        super::GetChatSessionOutputCustomDataValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom_data: {e}")
-                    });
-                self
-            }
-            pub fn handoff<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetChatSessionOutputHandoff>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.handoff = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for handoff: {e}")
-                    });
-                self
-            }
+        impl Attachment {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2779,159 +1461,92 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn language<T>(mut self, value: T) -> Self
+            pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.language = value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for language: {e}")
+                        format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn sentiment<T>(mut self, value: T) -> Self
+            pub fn size<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetChatSessionOutputSentiment>,
-                >,
+                T: ::std::convert::TryInto<u64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.sentiment = value
+                self.size = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for sentiment: {e}")
+                        format!("error converting supplied value for size: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::GetChatSessionOutputStatus>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
+                self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
+                        format!("error converting supplied value for type_: {e}")
                     });
                 self
             }
-            pub fn team<T>(mut self, value: T) -> Self
+            pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetChatSessionOutputTeam>,
-                >,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team = value
+                self.url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for team: {e}")
-                    });
-                self
-            }
-            pub fn ticket_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ticket_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ticket_number: {e}")
-                    });
-                self
-            }
-            pub fn ticketing_system<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetChatSessionOutputTicketingSystem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ticketing_system = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ticketing_system: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
+                        format!("error converting supplied value for url: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetChatSessionOutput>
-        for super::GetChatSessionOutput {
+        impl ::std::convert::TryFrom<Attachment> for super::Attachment {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetChatSessionOutput,
+                value: Attachment,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    ai_closure_type: value.ai_closure_type?,
-                    assignee_id: value.assignee_id?,
-                    assist_mode: value.assist_mode?,
-                    channel: value.channel?,
-                    contact: value.contact?,
-                    created_at: value.created_at?,
-                    custom_data: value.custom_data?,
-                    handoff: value.handoff?,
                     id: value.id?,
-                    language: value.language?,
-                    sentiment: value.sentiment?,
-                    status: value.status?,
-                    team: value.team?,
-                    ticket_number: value.ticket_number?,
-                    ticketing_system: value.ticketing_system?,
-                    updated_at: value.updated_at?,
+                    name: value.name?,
+                    size: value.size?,
+                    type_: value.type_?,
+                    url: value.url?,
                 })
             }
         }
-        impl ::std::convert::From<super::GetChatSessionOutput> for GetChatSessionOutput {
-            fn from(value: super::GetChatSessionOutput) -> Self {
+        impl ::std::convert::From<super::Attachment> for Attachment {
+            fn from(value: super::Attachment) -> Self {
                 Self {
-                    ai_closure_type: Ok(value.ai_closure_type),
-                    assignee_id: Ok(value.assignee_id),
-                    assist_mode: Ok(value.assist_mode),
-                    channel: Ok(value.channel),
-                    contact: Ok(value.contact),
-                    created_at: Ok(value.created_at),
-                    custom_data: Ok(value.custom_data),
-                    handoff: Ok(value.handoff),
                     id: Ok(value.id),
-                    language: Ok(value.language),
-                    sentiment: Ok(value.sentiment),
-                    status: Ok(value.status),
-                    team: Ok(value.team),
-                    ticket_number: Ok(value.ticket_number),
-                    ticketing_system: Ok(value.ticketing_system),
-                    updated_at: Ok(value.updated_at),
+                    name: Ok(value.name),
+                    size: Ok(value.size),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
                 }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetChatSessionOutputChannel {
+        pub struct ChannelInfo {
             type_: ::std::result::Result<super::SessionChannel, ::std::string::String>,
         }
-        impl ::std::default::Default for GetChatSessionOutputChannel {
+        impl ::std::default::Default for ChannelInfo {
             fn default() -> Self {
                 Self {
                     type_: Err("no value supplied for type_".to_string()),
                 }
             }
         }
-        impl GetChatSessionOutputChannel {
+        impl ChannelInfo {
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::SessionChannel>,
@@ -2945,23 +1560,160 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetChatSessionOutputChannel>
-        for super::GetChatSessionOutputChannel {
+        impl ::std::convert::TryFrom<ChannelInfo> for super::ChannelInfo {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetChatSessionOutputChannel,
+                value: ChannelInfo,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { type_: value.type_? })
             }
         }
-        impl ::std::convert::From<super::GetChatSessionOutputChannel>
-        for GetChatSessionOutputChannel {
-            fn from(value: super::GetChatSessionOutputChannel) -> Self {
+        impl ::std::convert::From<super::ChannelInfo> for ChannelInfo {
+            fn from(value: super::ChannelInfo) -> Self {
                 Self { type_: Ok(value.type_) }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetChatSessionOutputContact {
+        pub struct ChatHistoryEntry {
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            event: ::std::result::Result<super::ChatEvent, ::std::string::String>,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        }
+        impl ::std::default::Default for ChatHistoryEntry {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    event: Err("no value supplied for event".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl ChatHistoryEntry {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn event<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChatEvent>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatHistoryEntry> for super::ChatHistoryEntry {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatHistoryEntry,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    event: value.event?,
+                    id: value.id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatHistoryEntry> for ChatHistoryEntry {
+            fn from(value: super::ChatHistoryEntry) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    event: Ok(value.event),
+                    id: Ok(value.id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChatHistoryList {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::ChatHistoryEntry>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChatHistoryList {
+            fn default() -> Self {
+                Self {
+                    items: Err("no value supplied for items".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                }
+            }
+        }
+        impl ChatHistoryList {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ChatHistoryEntry>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChatHistoryList> for super::ChatHistoryList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChatHistoryList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    next: value.next?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChatHistoryList> for ChatHistoryList {
+            fn from(value: super::ChatHistoryList) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    next: Ok(value.next),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Contact {
             created_at: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -2976,7 +1728,7 @@ pub mod types {
                 ::std::string::String,
             >,
             email: ::std::result::Result<
-                ::std::option::Option<super::GetChatSessionOutputContactEmail>,
+                ::std::option::Option<super::ContactEmail>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
@@ -2988,7 +1740,7 @@ pub mod types {
                 ::std::option::Option<
                     ::std::collections::HashMap<
                         ::std::string::String,
-                        super::GetChatSessionOutputContactNonVerifiedCustomDataValue,
+                        super::CustomDataValue,
                     >,
                 >,
                 ::std::string::String,
@@ -3010,7 +1762,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetChatSessionOutputContact {
+        impl ::std::default::Default for Contact {
             fn default() -> Self {
                 Self {
                     created_at: Err("no value supplied for created_at".to_string()),
@@ -3032,7 +1784,7 @@ pub mod types {
                 }
             }
         }
-        impl GetChatSessionOutputContact {
+        impl Contact {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3066,9 +1818,7 @@ pub mod types {
             }
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetChatSessionOutputContactEmail>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ContactEmail>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -3106,7 +1856,7 @@ pub mod types {
                     ::std::option::Option<
                         ::std::collections::HashMap<
                             ::std::string::String,
-                            super::GetChatSessionOutputContactNonVerifiedCustomDataValue,
+                            super::CustomDataValue,
                         >,
                     >,
                 >,
@@ -3174,11 +1924,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetChatSessionOutputContact>
-        for super::GetChatSessionOutputContact {
+        impl ::std::convert::TryFrom<Contact> for super::Contact {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetChatSessionOutputContact,
+                value: Contact,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     created_at: value.created_at?,
@@ -3194,9 +1943,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetChatSessionOutputContact>
-        for GetChatSessionOutputContact {
-            fn from(value: super::GetChatSessionOutputContact) -> Self {
+        impl ::std::convert::From<super::Contact> for Contact {
+            fn from(value: super::Contact) -> Self {
                 Self {
                     created_at: Ok(value.created_at),
                     custom_data: Ok(value.custom_data),
@@ -3212,14 +1960,141 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetChatSessionOutputHandoff {
+        pub struct CsatSubmission {
+            feedback: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            score: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for CsatSubmission {
+            fn default() -> Self {
+                Self {
+                    feedback: Err("no value supplied for feedback".to_string()),
+                    score: Err("no value supplied for score".to_string()),
+                }
+            }
+        }
+        impl CsatSubmission {
+            pub fn feedback<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feedback = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feedback: {e}")
+                    });
+                self
+            }
+            pub fn score<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.score = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for score: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CsatSubmission> for super::CsatSubmission {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CsatSubmission,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    feedback: value.feedback?,
+                    score: value.score?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CsatSubmission> for CsatSubmission {
+            fn from(value: super::CsatSubmission) -> Self {
+                Self {
+                    feedback: Ok(value.feedback),
+                    score: Ok(value.score),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DateRange {
+            from: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            to: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DateRange {
+            fn default() -> Self {
+                Self {
+                    from: Ok(Default::default()),
+                    to: Ok(Default::default()),
+                }
+            }
+        }
+        impl DateRange {
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for from: {e}")
+                    });
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DateRange> for super::DateRange {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DateRange,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    from: value.from?,
+                    to: value.to?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DateRange> for DateRange {
+            fn from(value: super::DateRange) -> Self {
+                Self {
+                    from: Ok(value.from),
+                    to: Ok(value.to),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Handoff {
             sentiment: ::std::result::Result<
-                ::std::option::Option<super::GetChatSessionOutputHandoffSentiment>,
+                ::std::option::Option<super::Sentiment>,
                 ::std::string::String,
             >,
             summary: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for GetChatSessionOutputHandoff {
+        impl ::std::default::Default for Handoff {
             fn default() -> Self {
                 Self {
                     sentiment: Ok(Default::default()),
@@ -3227,12 +2102,10 @@ pub mod types {
                 }
             }
         }
-        impl GetChatSessionOutputHandoff {
+        impl Handoff {
             pub fn sentiment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetChatSessionOutputHandoffSentiment>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Sentiment>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sentiment = value
@@ -3255,11 +2128,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetChatSessionOutputHandoff>
-        for super::GetChatSessionOutputHandoff {
+        impl ::std::convert::TryFrom<Handoff> for super::Handoff {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetChatSessionOutputHandoff,
+                value: Handoff,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     sentiment: value.sentiment?,
@@ -3267,9 +2139,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetChatSessionOutputHandoff>
-        for GetChatSessionOutputHandoff {
-            fn from(value: super::GetChatSessionOutputHandoff) -> Self {
+        impl ::std::convert::From<super::Handoff> for Handoff {
+            fn from(value: super::Handoff) -> Self {
                 Self {
                     sentiment: Ok(value.sentiment),
                     summary: Ok(value.summary),
@@ -3277,7 +2148,952 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetChatSessionOutputTeam {
+        pub struct HandoffIntegration {
+            type_: ::std::result::Result<
+                super::HandoffIntegrationType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HandoffIntegration {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl HandoffIntegration {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::HandoffIntegrationType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HandoffIntegration> for super::HandoffIntegration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HandoffIntegration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::HandoffIntegration> for HandoffIntegration {
+            fn from(value: super::HandoffIntegration) -> Self {
+                Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Session {
+            ai_closure_type: ::std::result::Result<
+                ::std::option::Option<super::AiClosureType>,
+                ::std::string::String,
+            >,
+            assignee_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            assist_mode: ::std::result::Result<bool, ::std::string::String>,
+            channel: ::std::result::Result<super::ChannelInfo, ::std::string::String>,
+            contact: ::std::result::Result<
+                ::std::option::Option<super::Contact>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            custom_data: ::std::result::Result<
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    super::CustomDataValue,
+                >,
+                ::std::string::String,
+            >,
+            handoff: ::std::result::Result<
+                ::std::option::Option<super::Handoff>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sentiment: ::std::result::Result<
+                ::std::option::Option<super::Sentiment>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::SessionStatus, ::std::string::String>,
+            team: ::std::result::Result<
+                ::std::option::Option<super::Team>,
+                ::std::string::String,
+            >,
+            ticket_number: ::std::result::Result<i64, ::std::string::String>,
+            ticketing_system: ::std::result::Result<
+                ::std::option::Option<super::TicketingSystem>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Session {
+            fn default() -> Self {
+                Self {
+                    ai_closure_type: Err(
+                        "no value supplied for ai_closure_type".to_string(),
+                    ),
+                    assignee_id: Ok(Default::default()),
+                    assist_mode: Err("no value supplied for assist_mode".to_string()),
+                    channel: Err("no value supplied for channel".to_string()),
+                    contact: Ok(Default::default()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    custom_data: Ok(Default::default()),
+                    handoff: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    language: Ok(Default::default()),
+                    sentiment: Err("no value supplied for sentiment".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                    team: Ok(Default::default()),
+                    ticket_number: Err(
+                        "no value supplied for ticket_number".to_string(),
+                    ),
+                    ticketing_system: Ok(Default::default()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl Session {
+            pub fn ai_closure_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::AiClosureType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ai_closure_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ai_closure_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn assignee_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assignee_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for assignee_id: {e}")
+                    });
+                self
+            }
+            pub fn assist_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assist_mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for assist_mode: {e}")
+                    });
+                self
+            }
+            pub fn channel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChannelInfo>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for channel: {e}")
+                    });
+                self
+            }
+            pub fn contact<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Contact>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn custom_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::CustomDataValue,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_data: {e}")
+                    });
+                self
+            }
+            pub fn handoff<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Handoff>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.handoff = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for handoff: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn sentiment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Sentiment>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sentiment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sentiment: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SessionStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn team<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Team>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.team = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for team: {e}")
+                    });
+                self
+            }
+            pub fn ticket_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ticket_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket_number: {e}")
+                    });
+                self
+            }
+            pub fn ticketing_system<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TicketingSystem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ticketing_system = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ticketing_system: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Session> for super::Session {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Session,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ai_closure_type: value.ai_closure_type?,
+                    assignee_id: value.assignee_id?,
+                    assist_mode: value.assist_mode?,
+                    channel: value.channel?,
+                    contact: value.contact?,
+                    created_at: value.created_at?,
+                    custom_data: value.custom_data?,
+                    handoff: value.handoff?,
+                    id: value.id?,
+                    language: value.language?,
+                    sentiment: value.sentiment?,
+                    status: value.status?,
+                    team: value.team?,
+                    ticket_number: value.ticket_number?,
+                    ticketing_system: value.ticketing_system?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Session> for Session {
+            fn from(value: super::Session) -> Self {
+                Self {
+                    ai_closure_type: Ok(value.ai_closure_type),
+                    assignee_id: Ok(value.assignee_id),
+                    assist_mode: Ok(value.assist_mode),
+                    channel: Ok(value.channel),
+                    contact: Ok(value.contact),
+                    created_at: Ok(value.created_at),
+                    custom_data: Ok(value.custom_data),
+                    handoff: Ok(value.handoff),
+                    id: Ok(value.id),
+                    language: Ok(value.language),
+                    sentiment: Ok(value.sentiment),
+                    status: Ok(value.status),
+                    team: Ok(value.team),
+                    ticket_number: Ok(value.ticket_number),
+                    ticketing_system: Ok(value.ticketing_system),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SessionFilterPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Session>,
+                ::std::string::String,
+            >,
+            has_next: ::std::result::Result<bool, ::std::string::String>,
+            has_previous: ::std::result::Result<bool, ::std::string::String>,
+            limit: ::std::result::Result<u64, ::std::string::String>,
+            page: ::std::result::Result<u64, ::std::string::String>,
+        }
+        impl ::std::default::Default for SessionFilterPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_next: Err("no value supplied for has_next".to_string()),
+                    has_previous: Err("no value supplied for has_previous".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    page: Err("no value supplied for page".to_string()),
+                }
+            }
+        }
+        impl SessionFilterPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Session>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_next: {e}")
+                    });
+                self
+            }
+            pub fn has_previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_previous: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SessionFilterPage> for super::SessionFilterPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SessionFilterPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_next: value.has_next?,
+                    has_previous: value.has_previous?,
+                    limit: value.limit?,
+                    page: value.page?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SessionFilterPage> for SessionFilterPage {
+            fn from(value: super::SessionFilterPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_next: Ok(value.has_next),
+                    has_previous: Ok(value.has_previous),
+                    limit: Ok(value.limit),
+                    page: Ok(value.page),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SessionFilterRequest {
+            filters: ::std::result::Result<
+                ::std::option::Option<super::SessionFilters>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<u64, ::std::string::String>,
+            page: ::std::result::Result<u64, ::std::string::String>,
+            sort_by: ::std::result::Result<
+                ::std::option::Option<super::SessionSortField>,
+                ::std::string::String,
+            >,
+            sort_order: ::std::result::Result<
+                ::std::option::Option<super::SortOrder>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SessionFilterRequest {
+            fn default() -> Self {
+                Self {
+                    filters: Ok(Default::default()),
+                    limit: Ok(super::defaults::default_u64::<u64, 25>()),
+                    page: Ok(super::defaults::default_u64::<u64, 1>()),
+                    sort_by: Ok(Default::default()),
+                    sort_order: Ok(Default::default()),
+                }
+            }
+        }
+        impl SessionFilterRequest {
+            pub fn filters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SessionFilters>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filters = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filters: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn sort_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SessionSortField>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort_by: {e}")
+                    });
+                self
+            }
+            pub fn sort_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SortOrder>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort_order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort_order: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SessionFilterRequest>
+        for super::SessionFilterRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SessionFilterRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    filters: value.filters?,
+                    limit: value.limit?,
+                    page: value.page?,
+                    sort_by: value.sort_by?,
+                    sort_order: value.sort_order?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SessionFilterRequest> for SessionFilterRequest {
+            fn from(value: super::SessionFilterRequest) -> Self {
+                Self {
+                    filters: Ok(value.filters),
+                    limit: Ok(value.limit),
+                    page: Ok(value.page),
+                    sort_by: Ok(value.sort_by),
+                    sort_order: Ok(value.sort_order),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SessionFilters {
+            ai_closure: ::std::result::Result<
+                ::std::vec::Vec<super::AiClosureType>,
+                ::std::string::String,
+            >,
+            assignees: ::std::result::Result<
+                ::std::vec::Vec<i64>,
+                ::std::string::String,
+            >,
+            channels: ::std::result::Result<
+                ::std::vec::Vec<super::SessionChannel>,
+                ::std::string::String,
+            >,
+            contact_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_data: ::std::result::Result<
+                ::std::vec::Vec<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            date: ::std::result::Result<
+                ::std::option::Option<super::DateRange>,
+                ::std::string::String,
+            >,
+            language: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            sentiment: ::std::result::Result<
+                ::std::vec::Vec<super::Sentiment>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
+            tags: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            team_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            ticket_number: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            waiting_on: ::std::result::Result<
+                ::std::option::Option<super::WaitingOn>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SessionFilters {
+            fn default() -> Self {
+                Self {
+                    ai_closure: Ok(Default::default()),
+                    assignees: Ok(Default::default()),
+                    channels: Ok(Default::default()),
+                    contact_ids: Ok(Default::default()),
+                    custom_data: Ok(Default::default()),
+                    date: Ok(Default::default()),
+                    language: Ok(Default::default()),
+                    sentiment: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    team_ids: Ok(Default::default()),
+                    ticket_number: Ok(Default::default()),
+                    waiting_on: Ok(Default::default()),
+                }
+            }
+        }
+        impl SessionFilters {
+            pub fn ai_closure<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AiClosureType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ai_closure = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ai_closure: {e}")
+                    });
+                self
+            }
+            pub fn assignees<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assignees = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for assignees: {e}")
+                    });
+                self
+            }
+            pub fn channels<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SessionChannel>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channels = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for channels: {e}")
+                    });
+                self
+            }
+            pub fn contact_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_ids: {e}")
+                    });
+                self
+            }
+            pub fn custom_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_data: {e}")
+                    });
+                self
+            }
+            pub fn date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DateRange>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date: {e}")
+                    });
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn sentiment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Sentiment>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sentiment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sentiment: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn team_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.team_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for team_ids: {e}")
+                    });
+                self
+            }
+            pub fn ticket_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ticket_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket_number: {e}")
+                    });
+                self
+            }
+            pub fn waiting_on<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WaitingOn>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.waiting_on = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for waiting_on: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SessionFilters> for super::SessionFilters {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SessionFilters,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ai_closure: value.ai_closure?,
+                    assignees: value.assignees?,
+                    channels: value.channels?,
+                    contact_ids: value.contact_ids?,
+                    custom_data: value.custom_data?,
+                    date: value.date?,
+                    language: value.language?,
+                    sentiment: value.sentiment?,
+                    status: value.status?,
+                    tags: value.tags?,
+                    team_ids: value.team_ids?,
+                    ticket_number: value.ticket_number?,
+                    waiting_on: value.waiting_on?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SessionFilters> for SessionFilters {
+            fn from(value: super::SessionFilters) -> Self {
+                Self {
+                    ai_closure: Ok(value.ai_closure),
+                    assignees: Ok(value.assignees),
+                    channels: Ok(value.channels),
+                    contact_ids: Ok(value.contact_ids),
+                    custom_data: Ok(value.custom_data),
+                    date: Ok(value.date),
+                    language: Ok(value.language),
+                    sentiment: Ok(value.sentiment),
+                    status: Ok(value.status),
+                    tags: Ok(value.tags),
+                    team_ids: Ok(value.team_ids),
+                    ticket_number: Ok(value.ticket_number),
+                    waiting_on: Ok(value.waiting_on),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SessionList {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::Session>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SessionList {
+            fn default() -> Self {
+                Self {
+                    items: Err("no value supplied for items".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                }
+            }
+        }
+        impl SessionList {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Session>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SessionList> for super::SessionList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SessionList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    next: value.next?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SessionList> for SessionList {
+            fn from(value: super::SessionList) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    next: Ok(value.next),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Team {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3285,7 +3101,7 @@ pub mod types {
             id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for GetChatSessionOutputTeam {
+        impl ::std::default::Default for Team {
             fn default() -> Self {
                 Self {
                     description: Ok(Default::default()),
@@ -3294,7 +3110,7 @@ pub mod types {
                 }
             }
         }
-        impl GetChatSessionOutputTeam {
+        impl Team {
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3330,11 +3146,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetChatSessionOutputTeam>
-        for super::GetChatSessionOutputTeam {
+        impl ::std::convert::TryFrom<Team> for super::Team {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetChatSessionOutputTeam,
+                value: Team,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     description: value.description?,
@@ -3343,9 +3158,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetChatSessionOutputTeam>
-        for GetChatSessionOutputTeam {
-            fn from(value: super::GetChatSessionOutputTeam) -> Self {
+        impl ::std::convert::From<super::Team> for Team {
+            fn from(value: super::Team) -> Self {
                 Self {
                     description: Ok(value.description),
                     id: Ok(value.id),
@@ -3354,21 +3168,79 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetChatSessionOutputTicketingSystem {
+        pub struct TextContent {
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<super::TextContentType, ::std::string::String>,
+        }
+        impl ::std::default::Default for TextContent {
+            fn default() -> Self {
+                Self {
+                    text: Err("no value supplied for text".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl TextContent {
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TextContentType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TextContent> for super::TextContent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TextContent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    text: value.text?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TextContent> for TextContent {
+            fn from(value: super::TextContent) -> Self {
+                Self {
+                    text: Ok(value.text),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TicketingSystem {
             external_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
             id_type: ::std::result::Result<
-                super::GetChatSessionOutputTicketingSystemIdType,
+                super::TicketingIdType,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                super::GetChatSessionOutputTicketingSystemName,
+                super::TicketingSystemName,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetChatSessionOutputTicketingSystem {
+        impl ::std::default::Default for TicketingSystem {
             fn default() -> Self {
                 Self {
                     external_id: Err("no value supplied for external_id".to_string()),
@@ -3377,7 +3249,7 @@ pub mod types {
                 }
             }
         }
-        impl GetChatSessionOutputTicketingSystem {
+        impl TicketingSystem {
             pub fn external_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3392,9 +3264,7 @@ pub mod types {
             }
             pub fn id_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    super::GetChatSessionOutputTicketingSystemIdType,
-                >,
+                T: ::std::convert::TryInto<super::TicketingIdType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id_type = value
@@ -3406,9 +3276,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    super::GetChatSessionOutputTicketingSystemName,
-                >,
+                T: ::std::convert::TryInto<super::TicketingSystemName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -3419,11 +3287,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetChatSessionOutputTicketingSystem>
-        for super::GetChatSessionOutputTicketingSystem {
+        impl ::std::convert::TryFrom<TicketingSystem> for super::TicketingSystem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetChatSessionOutputTicketingSystem,
+                value: TicketingSystem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     external_id: value.external_id?,
@@ -3432,9 +3299,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetChatSessionOutputTicketingSystem>
-        for GetChatSessionOutputTicketingSystem {
-            fn from(value: super::GetChatSessionOutputTicketingSystem) -> Self {
+        impl ::std::convert::From<super::TicketingSystem> for TicketingSystem {
+            fn from(value: super::TicketingSystem) -> Self {
                 Self {
                     external_id: Ok(value.external_id),
                     id_type: Ok(value.id_type),
@@ -3442,258 +3308,15 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ListChatHistoryOutput {
-            items: ::std::result::Result<
-                ::std::vec::Vec<super::ChatHistoryOutput>,
-                ::std::string::String,
-            >,
-            next: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListChatHistoryOutput {
-            fn default() -> Self {
-                Self {
-                    items: Err("no value supplied for items".to_string()),
-                    next: Err("no value supplied for next".to_string()),
-                }
-            }
-        }
-        impl ListChatHistoryOutput {
-            pub fn items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ChatHistoryOutput>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for items: {e}")
-                    });
-                self
-            }
-            pub fn next<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListChatHistoryOutput>
-        for super::ListChatHistoryOutput {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListChatHistoryOutput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    items: value.items?,
-                    next: value.next?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListChatHistoryOutput>
-        for ListChatHistoryOutput {
-            fn from(value: super::ListChatHistoryOutput) -> Self {
-                Self {
-                    items: Ok(value.items),
-                    next: Ok(value.next),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListChatSessionsOutput {
-            items: ::std::result::Result<
-                ::std::vec::Vec<super::GetChatSessionOutput>,
-                ::std::string::String,
-            >,
-            next: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListChatSessionsOutput {
-            fn default() -> Self {
-                Self {
-                    items: Err("no value supplied for items".to_string()),
-                    next: Err("no value supplied for next".to_string()),
-                }
-            }
-        }
-        impl ListChatSessionsOutput {
-            pub fn items<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::GetChatSessionOutput>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.items = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for items: {e}")
-                    });
-                self
-            }
-            pub fn next<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListChatSessionsOutput>
-        for super::ListChatSessionsOutput {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListChatSessionsOutput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    items: value.items?,
-                    next: value.next?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListChatSessionsOutput>
-        for ListChatSessionsOutput {
-            fn from(value: super::ListChatSessionsOutput) -> Self {
-                Self {
-                    items: Ok(value.items),
-                    next: Ok(value.next),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PublicChatAttachment {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            size: ::std::result::Result<f64, ::std::string::String>,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for PublicChatAttachment {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    size: Err("no value supplied for size".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    url: Err("no value supplied for url".to_string()),
-                }
-            }
-        }
-        impl PublicChatAttachment {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PublicChatAttachment>
-        for super::PublicChatAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PublicChatAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                    size: value.size?,
-                    type_: value.type_?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PublicChatAttachment> for PublicChatAttachment {
-            fn from(value: super::PublicChatAttachment) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    size: Ok(value.size),
-                    type_: Ok(value.type_),
-                    url: Ok(value.url),
-                }
-            }
-        }
     }
     /// Generation of default values for serde.
     pub mod defaults {
-        pub(super) fn default_i64<T, const V: i64>() -> T
+        pub(super) fn default_u64<T, const V: u64>() -> T
         where
-            T: ::std::convert::TryFrom<i64>,
-            <T as ::std::convert::TryFrom<i64>>::Error: ::std::fmt::Debug,
+            T: ::std::convert::TryFrom<u64>,
+            <T as ::std::convert::TryFrom<u64>>::Error: ::std::fmt::Debug,
         {
             T::try_from(V).unwrap()
-        }
-        pub(super) fn filter_sessions_public_dto_limit() -> f64 {
-            25_f64
-        }
-        pub(super) fn filter_sessions_public_dto_page() -> f64 {
-            1_f64
         }
     }
     /// Error types.
@@ -3900,13 +3523,19 @@ pub mod builder {
     pub struct ListChatSessions<'a> {
         client: &'a super::Client,
         channel_type: Result<Option<types::SessionChannel>, String>,
-        created_after: Result<Option<::std::string::String>, String>,
-        created_before: Result<Option<::std::string::String>, String>,
+        created_after: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        created_before: Result<
+            Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            String,
+        >,
         cursor: Result<Option<::std::string::String>, String>,
         handed_off: Result<Option<bool>, String>,
-        status: Result<Option<types::ListChatSessionsStatus>, String>,
-        updated_after: Result<Option<::std::string::String>, String>,
-        updated_before: Result<Option<::std::string::String>, String>,
+        status: Result<Option<types::SessionStatus>, String>,
+        updated_after: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        updated_before: Result<
+            Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            String,
+        >,
     }
     impl<'a> ListChatSessions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3936,26 +3565,26 @@ pub mod builder {
         }
         pub fn created_after<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
         {
             self.created_after = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for created_after failed"
+                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for created_after failed"
                         .to_string()
                 });
             self
         }
         pub fn created_before<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
         {
             self.created_before = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for created_before failed"
+                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for created_before failed"
                         .to_string()
                 });
             self
@@ -3985,39 +3614,38 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListChatSessionsStatus>,
+            V: std::convert::TryInto<types::SessionStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListChatSessionsStatus` for status failed"
-                        .to_string()
+                    "conversion to `SessionStatus` for status failed".to_string()
                 });
             self
         }
         pub fn updated_after<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
         {
             self.updated_after = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for updated_after failed"
+                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for updated_after failed"
                         .to_string()
                 });
             self
         }
         pub fn updated_before<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
         {
             self.updated_before = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for updated_before failed"
+                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for updated_before failed"
                         .to_string()
                 });
             self
@@ -4025,10 +3653,7 @@ pub mod builder {
         ///Sends a `GET` request to `/chat/sessions`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ListChatSessionsOutput>,
-            Error<types::ErrorDto>,
-        > {
+        ) -> Result<ResponseValue<types::SessionList>, Error<types::ApiError>> {
             let Self {
                 client,
                 channel_type,
@@ -4117,7 +3742,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct FilterChatSessions<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::FilterSessionsPublicDto, String>,
+        body: Result<types::builder::SessionFilterRequest, String>,
     }
     impl<'a> FilterChatSessions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4128,9 +3753,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::FilterSessionsPublicDto>,
+            V: std::convert::TryInto<types::SessionFilterRequest>,
             <V as std::convert::TryInto<
-                types::FilterSessionsPublicDto,
+                types::SessionFilterRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -4138,7 +3763,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `FilterSessionsPublicDto` for body failed: {}", s
+                        "conversion to `SessionFilterRequest` for body failed: {}", s
                     )
                 });
             self
@@ -4146,8 +3771,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::FilterSessionsPublicDto,
-            ) -> types::builder::FilterSessionsPublicDto,
+                types::builder::SessionFilterRequest,
+            ) -> types::builder::SessionFilterRequest,
         {
             self.body = self.body.map(f);
             self
@@ -4155,15 +3780,11 @@ pub mod builder {
         ///Sends a `POST` request to `/chat/sessions/filter`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::FilterChatSessionsOutput>,
-            Error<types::ErrorDto>,
-        > {
+        ) -> Result<ResponseValue<types::SessionFilterPage>, Error<types::ApiError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::FilterSessionsPublicDto::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::SessionFilterRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/chat/sessions/filter", client.baseurl,);
@@ -4236,7 +3857,7 @@ pub mod builder {
         ///Sends a `GET` request to `/chat/sessions/{session_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GetChatSessionOutput>, Error<types::ErrorDto>> {
+        ) -> Result<ResponseValue<types::Session>, Error<types::ApiError>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4326,10 +3947,7 @@ pub mod builder {
         ///Sends a `GET` request to `/chat/sessions/{session_id}/history`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ListChatHistoryOutput>,
-            Error<types::ErrorDto>,
-        > {
+        ) -> Result<ResponseValue<types::ChatHistoryList>, Error<types::ApiError>> {
             let Self { client, session_id, cursor } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;

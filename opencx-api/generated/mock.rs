@@ -34,7 +34,7 @@ pub mod operations {
         }
         pub fn created_after<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("created_after", value.to_string()))
@@ -44,7 +44,7 @@ pub mod operations {
         }
         pub fn created_before<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("created_before", value.to_string()))
@@ -74,7 +74,7 @@ pub mod operations {
         }
         pub fn status<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::ListChatSessionsStatus>>,
+            T: Into<Option<types::SessionStatus>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("status", value.to_string()))
@@ -84,7 +84,7 @@ pub mod operations {
         }
         pub fn updated_after<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("updated_after", value.to_string()))
@@ -94,7 +94,7 @@ pub mod operations {
         }
         pub fn updated_before<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("updated_before", value.to_string()))
@@ -111,7 +111,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::ListChatSessionsOutput) -> Self {
+        pub fn ok(self, value: &types::SessionList) -> Self {
             Self(
                 self
                     .0
@@ -120,7 +120,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::ErrorDto) -> Self {
+        pub fn internal_server_error(self, value: &types::ApiError) -> Self {
             Self(
                 self
                     .0
@@ -142,7 +142,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::FilterSessionsPublicDto) -> Self {
+        pub fn body(self, value: &types::SessionFilterRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -154,7 +154,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::FilterChatSessionsOutput) -> Self {
+        pub fn ok(self, value: &types::SessionFilterPage) -> Self {
             Self(
                 self
                     .0
@@ -163,7 +163,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::ErrorDto) -> Self {
+        pub fn internal_server_error(self, value: &types::ApiError) -> Self {
             Self(
                 self
                     .0
@@ -201,7 +201,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::GetChatSessionOutput) -> Self {
+        pub fn ok(self, value: &types::Session) -> Self {
             Self(
                 self
                     .0
@@ -210,7 +210,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::ErrorDto) -> Self {
+        pub fn internal_server_error(self, value: &types::ApiError) -> Self {
             Self(
                 self
                     .0
@@ -260,7 +260,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::ListChatHistoryOutput) -> Self {
+        pub fn ok(self, value: &types::ChatHistoryList) -> Self {
             Self(
                 self
                     .0
@@ -269,7 +269,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::ErrorDto) -> Self {
+        pub fn internal_server_error(self, value: &types::ApiError) -> Self {
             Self(
                 self
                     .0

@@ -28,10 +28,10 @@ pub fn outputs(ws: &Workspace) -> Result<Vec<Output>> {
     let sources = load_sources(ws, &mut provenance)?;
     let merged = merge(&sources)?;
     let overlay = Overlay::load(ws)?;
-    let mut doc = merged.doc;
-    overlay.apply(&mut doc, &merged.origins)?;
+    let (mut doc, mut origins) = (merged.doc, merged.origins);
+    overlay.apply(&mut doc, &mut origins)?;
     let converted = convert_document(&doc)
-        .map_err(|e| anyhow!("{}: {}", merged.origins.describe(&e.pointer), e.message))?;
+        .map_err(|e| anyhow!("{}: {}", origins.describe(&e.pointer), e.message))?;
     let merged_json = format!("{}\n", serde_json::to_string_pretty(&converted)?);
     let generated = codegen::generate(&merged_json)
         .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
