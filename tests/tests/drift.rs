@@ -53,9 +53,9 @@ fn regen_twice_changes_nothing() {
 fn an_edited_vendored_document_fails_the_check_with_a_diff_naming_the_change() {
     let scratch = ScratchWorkspace::new();
     scratch.edit(
-        "specs/listChatSessions.yaml",
-        "              - closed_unresolved\n          in: query",
-        "              - closed_unresolved\n              - archived\n          in: query",
+        "specs/filterChatSessions.yaml",
+        "                - human_agents\n",
+        "                - human_agents\n                - archived\n",
     );
     let before = scratch.snapshot();
     let drift = check(&scratch.workspace()).unwrap();
@@ -66,7 +66,9 @@ fn an_edited_vendored_document_fails_the_check_with_a_diff_naming_the_change() {
         "{report}"
     );
     assert!(
-        report.contains("+                \"archived\""),
+        report
+            .lines()
+            .any(|l| l.starts_with('+') && l.trim_end().ends_with("\"archived\"")),
         "the diff names the new value:\n{report}"
     );
     assert!(
@@ -82,7 +84,7 @@ fn an_edited_vendored_document_fails_the_check_with_a_diff_naming_the_change() {
         .is_dir()
     {
         assert!(
-            report.contains("specs/listChatSessions.yaml differs from its source page"),
+            report.contains("specs/filterChatSessions.yaml differs from its source page"),
             "{report}"
         );
     }
@@ -96,6 +98,30 @@ fn an_edited_vendored_document_fails_the_check_with_a_diff_naming_the_change() {
     assert!(scratch
         .read("opencx-api/generated/client.rs")
         .contains("Archived"));
+}
+
+#[test]
+fn a_change_that_splits_a_named_concept_is_an_overlay_error() {
+    // The list endpoint's `status` filter and a session's `status` are one type
+    // (`SessionStatus`); upstream giving them different values must be looked at.
+    let scratch = ScratchWorkspace::new();
+    scratch.edit(
+        "specs/listChatSessions.yaml",
+        "              - closed_unresolved\n          in: query",
+        "              - closed_unresolved\n              - archived\n          in: query",
+    );
+    let error = format!("{:#}", check(&scratch.workspace()).unwrap_err());
+    assert!(
+        error.contains("specs/overlay.yaml: types.SessionStatus"),
+        "{error}"
+    );
+    assert!(
+        error.contains(
+            "specs/listChatSessions.yaml#/paths/~1chat~1sessions/get/parameters/2/schema"
+        ),
+        "{error}"
+    );
+    assert!(error.contains("first at /enum/3"), "{error}");
 }
 
 #[test]

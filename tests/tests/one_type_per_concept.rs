@@ -6,15 +6,13 @@ use std::collections::BTreeMap;
 fn generated_items() -> Vec<syn::Item> {
     let source = opencx_api::__generated_source::CLIENT;
     let file = syn::parse_file(source).expect("the generated client parses");
-    let types = file
-        .items
+    file.items
         .into_iter()
         .find_map(|item| match item {
             syn::Item::Mod(m) if m.ident == "types" => m.content.map(|(_, items)| items),
             _ => None,
         })
-        .expect("a `types` module");
-    types
+        .expect("a `types` module")
 }
 
 #[test]
