@@ -3,7 +3,7 @@
 //! Both compile this one file, so the committed snapshots under `generated/`
 //! are byte-for-byte what the build script writes into `OUT_DIR`.
 
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 /// The generated sources, formatted and with their header.
 pub struct Generated {
@@ -28,7 +28,12 @@ fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged);
+        .with_tag(TagStyle::Merged)
+        // Auth, retries and rate limiting live in `ClientState` and the crate's
+        // own `ClientHooks` impl; `Expected` makes forgetting that impl a
+        // compile error instead of a silently unauthenticated client.
+        .with_inner_type("crate::ClientState".parse().expect("a valid path"))
+        .with_hooks(HooksMode::Expected);
     settings
 }
 

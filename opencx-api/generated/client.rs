@@ -765,33 +765,22 @@ pub mod types {
         }
     }
     ///Body of the filter request: criteria, sort order and page.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SessionFilterRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filters: ::std::option::Option<SessionFilters>,
         ///Results per page (1-100, default: 25)
-        #[serde(default = "defaults::default_u64::<u64, 25>")]
-        pub limit: u64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<u64>,
         ///Page number (1-based, default: 1)
-        #[serde(default = "defaults::default_u64::<u64, 1>")]
-        pub page: u64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<u64>,
         ///Sort field (default: last_message_at)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort_by: ::std::option::Option<SessionSortField>,
         ///Sort direction (default: desc)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort_order: ::std::option::Option<SortOrder>,
-    }
-    impl ::std::default::Default for SessionFilterRequest {
-        fn default() -> Self {
-            Self {
-                filters: Default::default(),
-                limit: defaults::default_u64::<u64, 25>(),
-                page: defaults::default_u64::<u64, 1>(),
-                sort_by: Default::default(),
-                sort_order: Default::default(),
-            }
-        }
     }
     impl SessionFilterRequest {
         pub fn builder() -> builder::SessionFilterRequest {
@@ -2634,8 +2623,14 @@ pub mod types {
                 ::std::option::Option<super::SessionFilters>,
                 ::std::string::String,
             >,
-            limit: ::std::result::Result<u64, ::std::string::String>,
-            page: ::std::result::Result<u64, ::std::string::String>,
+            limit: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            page: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
             sort_by: ::std::result::Result<
                 ::std::option::Option<super::SessionSortField>,
                 ::std::string::String,
@@ -2649,8 +2644,8 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     filters: Ok(Default::default()),
-                    limit: Ok(super::defaults::default_u64::<u64, 25>()),
-                    page: Ok(super::defaults::default_u64::<u64, 1>()),
+                    limit: Ok(Default::default()),
+                    page: Ok(Default::default()),
                     sort_by: Ok(Default::default()),
                     sort_order: Ok(Default::default()),
                 }
@@ -2671,7 +2666,7 @@ pub mod types {
             }
             pub fn limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<u64>,
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.limit = value
@@ -2683,7 +2678,7 @@ pub mod types {
             }
             pub fn page<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<u64>,
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.page = value
@@ -3309,16 +3304,6 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
-    pub mod defaults {
-        pub(super) fn default_u64<T, const V: u64>() -> T
-        where
-            T: ::std::convert::TryFrom<u64>,
-            <T as ::std::convert::TryFrom<u64>>::Error: ::std::fmt::Debug,
-        {
-            T::try_from(V).unwrap()
-        }
-    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -3378,6 +3363,7 @@ Version: 1.0-beta*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::ClientState,
 }
 impl Client {
     /// Create a new client.
@@ -3385,7 +3371,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::ClientState) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -3393,7 +3379,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -3401,14 +3387,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::ClientState,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::ClientState> for Client {
     fn api_version() -> &'static str {
         "1.0-beta"
     }
@@ -3418,11 +3409,17 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::ClientState {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<crate::ClientState>,
+    {}
+};
 impl Client {
     /**List chat sessions
 

@@ -100,3 +100,57 @@ fn collect(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         }
     }
 }
+
+/// Test data that looks like what OpenCX sends.
+pub mod fixtures {
+    use opencx_api::types::{ChatHistoryEntry, Session};
+    use serde_json::{json, Value};
+
+    /// A UUID whose last group is `n`, so tests can tell sessions apart.
+    pub fn uuid(n: u32) -> String {
+        format!("3c90c3cc-0d44-4b50-8888-{n:012}")
+    }
+
+    /// A session as JSON; `n` picks its id and ticket number.
+    pub fn session_json(n: u32) -> Value {
+        json!({
+            "id": uuid(n),
+            "status": "open",
+            "ai_closure_type": null,
+            "sentiment": "neutral",
+            "channel": {"type": "web"},
+            "ticket_number": n,
+            "assist_mode": false,
+            "created_at": "2024-05-01T10:00:00Z",
+            "updated_at": "2024-05-01T10:05:00Z"
+        })
+    }
+
+    /// A session; `n` picks its id and ticket number.
+    pub fn session(n: u32) -> Session {
+        serde_json::from_value(session_json(n)).expect("fixture session parses")
+    }
+
+    /// A history entry holding a text message from the contact.
+    pub fn message(n: u32, text: &str) -> ChatHistoryEntry {
+        serde_json::from_value(json!({
+            "id": uuid(n),
+            "created_at": "2024-05-01T10:00:00Z",
+            "event": {"type": "message", "sender": {"type": "contact"},
+                      "content": {"type": "text", "text": text}, "attachments": []}
+        }))
+        .expect("fixture entry parses")
+    }
+}
+
+/// Runs a future on a fresh runtime. Mocks are set up outside it, because
+/// httpmock's blocking calls (and the typed helpers built on them) start their
+/// own runtime.
+pub fn run<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(future)
+}

@@ -64,8 +64,8 @@ fn a_sessions_values_go_into_a_filter_without_conversion() {
         filters: Some(filters),
         sort_by: Some(SessionSortField::CreatedAt),
         sort_order: Some(SortOrder::Desc),
-        page: 1,
-        limit: 100,
+        page: Some(1),
+        limit: Some(100),
     };
     let body = serde_json::to_value(&request).unwrap();
     assert_eq!(body["filters"]["sentiment"], json!(["angry", "angry"]));

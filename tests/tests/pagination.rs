@@ -1,0 +1,411 @@
+//! Auto-pagination against httpmock: every parameter on every page, laziness,
+//! the ways a listing ends, and the ways it refuses to loop.
+
+use futures::{StreamExt, TryStreamExt};
+use httpmock::MockServer;
+use opencx_api::mock::MockServerExt;
+use opencx_api::prelude::*;
+use opencx_api::types::{ApiError, ChatHistoryList, SessionFilterPage, SessionList};
+use opencx_api::{CursorPage, Error};
+use opencx_tests::fixtures::{message, session};
+use opencx_tests::run;
+
+fn client(server: &MockServer) -> Client {
+    Client::with_bearer_token(server.base_url(), "sk-test").unwrap()
+}
+
+fn ids(sessions: &[Session]) -> Vec<i64> {
+    sessions.iter().map(|s| s.ticket_number).collect()
+}
+
+fn since() -> chrono::DateTime<chrono::Utc> {
+    "2024-05-01T00:00:00Z".parse().unwrap()
+}
+
+/// Three cursor pages; every one must carry the caller's filters.
+fn three_session_pages(server: &MockServer) -> [httpmock::Mock<'_>; 3] {
+    // The typed `created_after` matcher compares with `DateTime`'s Display form
+    // ("2024-05-01 00:00:00 UTC"), not the RFC 3339 the client sends, so the
+    // timestamp is matched on the raw query string.
+    let filtered = |when: opencx_api::mock::operations::ListChatSessionsWhen| {
+        let when = when
+            .status(SessionStatus::Open)
+            .channel_type(SessionChannel::Whatsapp);
+        opencx_api::mock::operations::ListChatSessionsWhen::new(
+            when.into_inner()
+                .query_param("created_after", "2024-05-01T00:00:00Z"),
+        )
+    };
+    [
+        server.list_chat_sessions(|when, then| {
+            filtered(when).cursor(None);
+            then.ok(&SessionList {
+                items: vec![session(1), session(2)],
+                next: Some("c2".into()),
+            });
+        }),
+        server.list_chat_sessions(|when, then| {
+            filtered(when).cursor("c2");
+            then.ok(&SessionList {
+                items: vec![session(3)],
+                next: Some("c3".into()),
+            });
+        }),
+        server.list_chat_sessions(|when, then| {
+            filtered(when).cursor("c3");
+            then.ok(&SessionList {
+                items: vec![session(4)],
+                next: None,
+            });
+        }),
+    ]
+}
+
+#[test]
+fn a_session_stream_yields_every_page_in_order_with_every_filter() {
+    let server = MockServer::start();
+    let pages = three_session_pages(&server);
+    let client = client(&server);
+    let sessions: Vec<Session> = run(client
+        .list_chat_sessions()
+        .status(SessionStatus::Open)
+        .channel_type(SessionChannel::Whatsapp)
+        .created_after(since())
+        .stream()
+        .try_collect())
+    .unwrap();
+    assert_eq!(ids(&sessions), [1, 2, 3, 4]);
+    for page in pages {
+        page.assert_calls(1);
+    }
+}
+
+#[test]
+fn pages_expose_the_cursor_to_resume_from_and_a_builder_resumes_there() {
+    let server = MockServer::start();
+    let [first, second, third] = three_session_pages(&server);
+    let client = client(&server);
+    let filtered = || {
+        client
+            .list_chat_sessions()
+            .status(SessionStatus::Open)
+            .channel_type(SessionChannel::Whatsapp)
+            .created_after(since())
+    };
+    let (pages, resumed) = run(async {
+        let pages: Vec<CursorPage<Session>> = filtered().pages().try_collect().await.unwrap();
+        // An export that stopped after the first page restarts from its cursor.
+        let resume_from = pages[0].next_cursor.clone().unwrap();
+        let resumed: Vec<Session> = filtered()
+            .cursor(resume_from)
+            .stream()
+            .try_collect()
+            .await
+            .unwrap();
+        (pages, resumed)
+    });
+    let cursors: Vec<Option<&str>> = pages.iter().map(|p| p.next_cursor.as_deref()).collect();
+    assert_eq!(cursors, [Some("c2"), Some("c3"), None]);
+    assert_eq!(
+        pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(),
+        [2, 1, 1]
+    );
+    assert_eq!(ids(&resumed), [3, 4]);
+    first.assert_calls(1);
+    second.assert_calls(2);
+    third.assert_calls(2);
+}
+
+#[test]
+fn streams_are_lazy_and_fetch_one_page_at_a_time() {
+    let server = MockServer::start();
+    let [first, second, _] = three_session_pages(&server);
+    let client = client(&server);
+    run(async {
+        let mut stream = client
+            .list_chat_sessions()
+            .status(SessionStatus::Open)
+            .channel_type(SessionChannel::Whatsapp)
+            .created_after(since())
+            .stream();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_eq!(
+            first.calls_async().await,
+            0,
+            "a request was sent before the stream was polled"
+        );
+        assert_eq!(ids(&[stream.try_next().await.unwrap().unwrap()]), [1]);
+        assert_eq!(ids(&[stream.try_next().await.unwrap().unwrap()]), [2]);
+        assert_eq!(
+            (first.calls_async().await, second.calls_async().await),
+            (1, 0),
+            "fetched ahead"
+        );
+        assert_eq!(ids(&[stream.try_next().await.unwrap().unwrap()]), [3]);
+        assert_eq!(second.calls_async().await, 1);
+    });
+}
+
+#[test]
+fn an_empty_page_ends_the_stream_even_with_a_cursor() {
+    let server = MockServer::start();
+    server.list_chat_sessions(|when, then| {
+        when.cursor(None);
+        then.ok(&SessionList {
+            items: vec![session(1)],
+            next: Some("c2".into()),
+        });
+    });
+    server.list_chat_sessions(|when, then| {
+        when.cursor("c2");
+        then.ok(&SessionList {
+            items: vec![],
+            next: Some("c3".into()),
+        });
+    });
+    let after = server.list_chat_sessions(|when, then| {
+        when.cursor("c3");
+        then.ok(&SessionList {
+            items: vec![session(9)],
+            next: None,
+        });
+    });
+    let client = client(&server);
+    let sessions: Vec<Session> = run(client.list_chat_sessions().stream().try_collect()).unwrap();
+    assert_eq!(ids(&sessions), [1]);
+    after.assert_calls(0);
+}
+
+#[test]
+fn a_cursor_returned_twice_ends_the_stream_with_an_error() {
+    let server = MockServer::start();
+    server.list_chat_sessions(|when, then| {
+        when.cursor(None);
+        then.ok(&SessionList {
+            items: vec![session(1)],
+            next: Some("c2".into()),
+        });
+    });
+    let stuck = server.list_chat_sessions(|when, then| {
+        when.cursor("c2");
+        then.ok(&SessionList {
+            items: vec![session(2)],
+            next: Some("c2".into()),
+        });
+    });
+    let client = client(&server);
+    let results: Vec<Result<Session, Error>> = run(client.list_chat_sessions().stream().collect());
+    assert_eq!(results.len(), 3, "{results:?}");
+    assert_eq!(results[0].as_ref().unwrap().ticket_number, 1);
+    assert_eq!(
+        results[1].as_ref().unwrap().ticket_number,
+        2,
+        "the page that repeated the cursor is still yielded"
+    );
+    assert!(
+        matches!(&results[2], Err(Error::Pagination(m)) if m.contains("\"c2\"")),
+        "{results:?}"
+    );
+    stuck.assert_calls(1);
+}
+
+#[test]
+fn an_error_is_yielded_once_and_ends_the_stream() {
+    let server = MockServer::start();
+    server.list_chat_sessions(|when, then| {
+        when.cursor(None);
+        then.ok(&SessionList {
+            items: vec![session(1), session(2)],
+            next: Some("c2".into()),
+        });
+    });
+    let failing = server.list_chat_sessions(|when, then| {
+        when.cursor("c2");
+        then.internal_server_error(&ApiError {
+            message: Some("boom".into()),
+            ..Default::default()
+        });
+    });
+    let client = client(&server);
+    let results: Vec<Result<Session, Error>> = run(client.list_chat_sessions().stream().collect());
+    assert_eq!(results.len(), 3, "{results:?}");
+    assert!(results[..2].iter().all(Result::is_ok));
+    assert!(
+        matches!(&results[2], Err(Error::Api { status, .. }) if status.as_u16() == 500),
+        "{results:?}"
+    );
+    failing.assert_calls(1);
+}
+
+#[test]
+fn history_streams_follow_cursors_within_one_session() {
+    let server = MockServer::start();
+    let first = server.list_chat_history(|when, then| {
+        when.session_id("s-1").cursor(None);
+        then.ok(&ChatHistoryList {
+            items: vec![message(1, "hello"), message(2, "anyone?")],
+            next: Some("h2".into()),
+        });
+    });
+    let second = server.list_chat_history(|when, then| {
+        when.session_id("s-1").cursor("h2");
+        then.ok(&ChatHistoryList {
+            items: vec![message(3, "thanks")],
+            next: None,
+        });
+    });
+    let client = client(&server);
+    let entries: Vec<ChatHistoryEntry> = run(client
+        .list_chat_history()
+        .session_id("s-1")
+        .stream()
+        .try_collect())
+    .unwrap();
+    let texts: Vec<&str> = entries
+        .iter()
+        .map(|e| match &e.event {
+            ChatEvent::Message { content, .. } => content.text.as_str(),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(texts, ["hello", "anyone?", "thanks"]);
+    first.assert_calls(1);
+    second.assert_calls(1);
+}
+
+fn filter_page(page: u64, limit: u64, has_next: bool, items: Vec<Session>) -> SessionFilterPage {
+    SessionFilterPage {
+        data: items,
+        page,
+        limit,
+        has_next,
+        has_previous: page > 1,
+    }
+}
+
+fn angry() -> SessionFilters {
+    SessionFilters {
+        sentiment: vec![Sentiment::Angry],
+        tags: vec!["vip".into()],
+        ..Default::default()
+    }
+}
+
+/// The exact body the filter stream must send for `page` (None: the caller's first page).
+fn filter_body(page: Option<u64>, limit: u64) -> SessionFilterRequest {
+    SessionFilterRequest {
+        filters: Some(angry()),
+        limit: Some(limit),
+        page,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_filter_stream_sends_the_body_on_every_page_and_asks_for_100() {
+    let server = MockServer::start();
+    let mocks = [
+        server.filter_chat_sessions(|when, then| {
+            when.body(&filter_body(None, 100));
+            then.ok(&filter_page(1, 100, true, vec![session(1), session(2)]));
+        }),
+        server.filter_chat_sessions(|when, then| {
+            when.body(&filter_body(Some(2), 100));
+            then.ok(&filter_page(2, 100, true, vec![session(3)]));
+        }),
+        server.filter_chat_sessions(|when, then| {
+            when.body(&filter_body(Some(3), 100));
+            then.ok(&filter_page(3, 100, false, vec![session(4)]));
+        }),
+    ];
+    let client = client(&server);
+    let sessions: Vec<Session> = run(client
+        .filter_chat_sessions()
+        .body_map(|b| b.filters(angry()))
+        .stream()
+        .try_collect())
+    .unwrap();
+    assert_eq!(ids(&sessions), [1, 2, 3, 4]);
+    for mock in mocks {
+        mock.assert_calls(1);
+    }
+}
+
+#[test]
+fn the_filter_stream_keeps_the_callers_limit_and_resumes_from_a_page() {
+    let server = MockServer::start();
+    let third = server.filter_chat_sessions(|when, then| {
+        when.body(&filter_body(Some(3), 10));
+        then.ok(&filter_page(3, 10, true, vec![session(21)]));
+    });
+    let fourth = server.filter_chat_sessions(|when, then| {
+        when.body(&filter_body(Some(4), 10));
+        then.ok(&filter_page(4, 10, false, vec![session(31)]));
+    });
+    let client = client(&server);
+    let pages: Vec<NumberedPageOf> = run(client
+        .filter_chat_sessions()
+        .body_map(|b| b.filters(angry()).limit(Some(10)).page(Some(3)))
+        .pages()
+        .try_collect())
+    .unwrap();
+    assert_eq!(
+        pages
+            .iter()
+            .map(|p| (p.page, p.next_page()))
+            .collect::<Vec<_>>(),
+        [(3, Some(4)), (4, None)]
+    );
+    third.assert_calls(1);
+    fourth.assert_calls(1);
+}
+
+type NumberedPageOf = opencx_api::NumberedPage<Session>;
+
+#[test]
+fn the_filter_stream_ends_on_an_empty_page() {
+    let server = MockServer::start();
+    server.filter_chat_sessions(|when, then| {
+        when.body(&filter_body(None, 100));
+        then.ok(&filter_page(1, 100, true, vec![]));
+    });
+    let next = server.filter_chat_sessions(|when, then| {
+        when.body(&filter_body(Some(2), 100));
+        then.ok(&filter_page(2, 100, false, vec![session(1)]));
+    });
+    let client = client(&server);
+    let sessions: Vec<Session> = run(client
+        .filter_chat_sessions()
+        .body_map(|b| b.filters(angry()))
+        .stream()
+        .try_collect())
+    .unwrap();
+    assert!(sessions.is_empty());
+    next.assert_calls(0);
+}
+
+#[test]
+fn a_page_number_that_does_not_advance_ends_the_filter_stream_with_an_error() {
+    let server = MockServer::start();
+    server.filter_chat_sessions(|when, then| {
+        when.body(&filter_body(None, 100));
+        then.ok(&filter_page(1, 100, true, vec![session(1)]));
+    });
+    let stuck = server.filter_chat_sessions(|when, then| {
+        when.body(&filter_body(Some(2), 100));
+        // The server ignores `page` and answers the first page again.
+        then.ok(&filter_page(1, 100, true, vec![session(1)]));
+    });
+    let client = client(&server);
+    let results: Vec<Result<Session, Error>> = run(client
+        .filter_chat_sessions()
+        .body_map(|b| b.filters(angry()))
+        .stream()
+        .collect());
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert!(
+        matches!(&results[1], Err(Error::Pagination(m)) if m.contains("page 1 after page 1")),
+        "{results:?}"
+    );
+    stuck.assert_calls(1);
+}
