@@ -75,7 +75,7 @@ fn a_sessions_values_go_into_a_filter_without_conversion() {
     assert_eq!(body["limit"], json!(100));
 
     // The list endpoint's status filter takes the session's own status type.
-    let client = Client::new("http://127.0.0.1:1");
+    let client = Client::with_bearer_token("http://127.0.0.1:1", "sk-test").unwrap();
     let _builder = client
         .list_chat_sessions()
         .status(session.status)
@@ -183,7 +183,7 @@ fn list_filter_and_error_types_are_named() {
 
 #[test]
 fn list_timestamps_take_chrono_values() {
-    let client = Client::new("http://127.0.0.1:1");
+    let client = Client::with_bearer_token("http://127.0.0.1:1", "sk-test").unwrap();
     let since: chrono::DateTime<chrono::Utc> = "2024-01-01T00:00:00Z".parse().unwrap();
     let _builder = client
         .list_chat_sessions()
