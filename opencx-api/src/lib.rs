@@ -46,13 +46,15 @@ pub use progenitor_client;
 ///
 /// ```
 /// use opencx_api::mock::MockServerExt;
+/// use opencx_api::types::ApiError;
 ///
 /// let server = httpmock::MockServer::start();
 /// let mock = server.get_chat_session(|when, then| {
 ///     when.session_id("s1");
-///     then.default_response(404, serde_json::json!({"message": "not found"}));
+///     then.internal_server_error(&ApiError { message: Some("boom".into()), ..Default::default() });
 /// });
-/// # let _ = mock;
+/// let client = opencx_api::Client::with_bearer_token(server.base_url(), "sk-test").unwrap();
+/// # let _ = (mock, client);
 /// ```
 #[cfg(feature = "mock")]
 // Generated code: lints are addressed in the generator settings, not here.
