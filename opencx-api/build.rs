@@ -1,10 +1,11 @@
-//! Generates the client from `openapi.json` (see `codegen.rs`) into `OUT_DIR`.
+//! Generates the client from `openapi.json` (see `codegen/`) into `OUT_DIR`.
 
+#[path = "codegen/mod.rs"]
 mod codegen;
 
 fn main() {
     println!("cargo:rerun-if-changed=openapi.json");
-    println!("cargo:rerun-if-changed=codegen.rs");
+    println!("cargo:rerun-if-changed=codegen");
     let spec =
         std::fs::read_to_string("openapi.json").expect("opencx-api/openapi.json is readable");
     let generated =

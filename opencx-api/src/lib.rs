@@ -50,7 +50,7 @@ pub use progenitor_client;
 ///
 /// let server = httpmock::MockServer::start();
 /// let mock = server.get_chat_session(|when, then| {
-///     when.session_id("s1");
+///     when.session_id(&"s1".parse().unwrap());
 ///     then.internal_server_error(&ApiError { message: Some("boom".into()), ..Default::default() });
 /// });
 /// let client = opencx_api::Client::with_bearer_token(server.base_url(), "sk-test").unwrap();

@@ -23,13 +23,13 @@ fn every_operation_sends_the_bearer_token() {
         });
     });
     let get = server.get_chat_session(|when, then| {
-        when.session_id("s1")
+        when.session_id(&"s1".parse().unwrap())
             .into_inner()
             .header("authorization", &auth);
         then.ok(&fixtures::session(1));
     });
     let history = server.list_chat_history(|when, then| {
-        when.session_id("s1")
+        when.session_id(&"s1".parse().unwrap())
             .into_inner()
             .header("authorization", &auth);
         then.ok(&opencx_api::types::ChatHistoryList {
@@ -176,7 +176,7 @@ fn the_token_never_shows_in_debug_output() {
 fn the_token_never_shows_in_errors() {
     let server = MockServer::start();
     server.get_chat_session(|when, then| {
-        when.session_id("s1");
+        when.session_id(&"s1".parse().unwrap());
         then.internal_server_error(&ApiError {
             status_code: Some(500),
             message: Some("boom".into()),

@@ -241,14 +241,14 @@ fn an_error_is_yielded_once_and_ends_the_stream() {
 fn history_streams_follow_cursors_within_one_session() {
     let server = MockServer::start();
     let first = server.list_chat_history(|when, then| {
-        when.session_id("s-1").cursor(None);
+        when.session_id(&"s-1".parse().unwrap()).cursor(None);
         then.ok(&ChatHistoryList {
             items: vec![message(1, "hello"), message(2, "anyone?")],
             next: Some("h2".into()),
         });
     });
     let second = server.list_chat_history(|when, then| {
-        when.session_id("s-1").cursor("h2");
+        when.session_id(&"s-1".parse().unwrap()).cursor("h2");
         then.ok(&ChatHistoryList {
             items: vec![message(3, "thanks")],
             next: None,

@@ -51,7 +51,7 @@ fn a_sessions_values_go_into_a_filter_without_conversion() {
     let filters = SessionFilters {
         sentiment: vec![sentiment, handoff.sentiment.unwrap()],
         ai_closure: vec![closure],
-        channels: vec![channel],
+        channels: vec![channel.clone()],
         ticket_number: Some(session.ticket_number),
         date: Some(DateRange {
             from: Some(session.created_at),

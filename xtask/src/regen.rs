@@ -11,6 +11,7 @@ use crate::codegen;
 use crate::convert::convert_document;
 use crate::merge::{merge, Source};
 use crate::overlay::Overlay;
+use crate::relax::relax_responses;
 use crate::vendor::{extract, sha256_hex, yaml_location, ProvenanceFile};
 use crate::workspace::{write_atomically, Workspace};
 
@@ -30,6 +31,13 @@ pub fn outputs(ws: &Workspace) -> Result<Vec<Output>> {
     let overlay = Overlay::load(ws)?;
     let (mut doc, mut origins) = (merged.doc, merged.origins);
     overlay.apply(&mut doc, &mut origins)?;
+    relax_responses(&mut doc).map_err(|shared| {
+        anyhow!(
+            "{}: a string check in a schema that both requests and responses use; \
+             give requests and responses their own schemas in specs/overlay.yaml",
+            origins.describe(&shared.pointer)
+        )
+    })?;
     let converted = convert_document(&doc)
         .map_err(|e| anyhow!("{}: {}", origins.describe(&e.pointer), e.message))?;
     let merged_json = format!("{}\n", serde_json::to_string_pretty(&converted)?);

@@ -116,6 +116,7 @@ async fn tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
 fn sentiment(session: &Session) -> String {
     session
         .sentiment
+        .as_ref()
         .map_or_else(|| "-".to_string(), |s| s.to_string())
 }
 
@@ -129,6 +130,8 @@ fn describe(event: &ChatEvent) -> String {
                 Sender::Contact { name } => name.clone().unwrap_or_else(|| "contact".into()),
                 Sender::Ai { .. } => "AI agent".into(),
                 Sender::HumanAgent { name } => name.clone().unwrap_or_else(|| "agent".into()),
+                // A sender type newer than this crate.
+                Sender::Unknown(raw) => format!("{:?}", raw.get("type")),
             };
             format!("{from}: {}", content.text)
         }

@@ -4,7 +4,8 @@
 use httpmock::MockServer;
 use opencx_api::mock::MockServerExt;
 use opencx_api::types::{
-    ChatHistoryEntry, ChatHistoryList, Session, SessionFilterPage, SessionList, SessionStatus,
+    ChatHistoryEntry, ChatHistoryList, Session, SessionFilterPage, SessionId, SessionList,
+    SessionStatus,
 };
 use serde_json::json;
 
@@ -45,7 +46,11 @@ impl MockOpenCx {
             });
         }
         for session in &sessions {
-            let id = session.id.to_string();
+            let id: SessionId = session
+                .id
+                .to_string()
+                .parse()
+                .expect("a UUID is a valid session id");
             server.get_chat_session(|when, then| {
                 when.session_id(&id)
                     .into_inner()
@@ -53,7 +58,11 @@ impl MockOpenCx {
                 then.ok(session);
             });
         }
-        let first = open[0].id.to_string();
+        let first: SessionId = open[0]
+            .id
+            .to_string()
+            .parse()
+            .expect("a UUID is a valid session id");
         let history = history();
         let (early, late) = history.split_at(4);
         server.list_chat_history(|when, then| {
@@ -78,7 +87,7 @@ impl MockOpenCx {
         });
         let angry: Vec<Session> = sessions
             .iter()
-            .filter(|s| s.sentiment.is_some_and(|x| x.to_string() == "angry"))
+            .filter(|s| s.sentiment == Some(opencx_api::types::Sentiment::Angry))
             .cloned()
             .collect();
         server.filter_chat_sessions(|when, then| {

@@ -1,0 +1,303 @@
+//! Post-processing of the generated types so that a client built today keeps
+//! reading responses after the API grows (syn AST rewrites, never hand edits).
+//!
+//! - `deny_unknown_fields` is dropped: a new field is ignored, at any depth.
+//! - A string enum gains `Unknown(String)`: a new value (a channel, a status...)
+//!   is kept as its raw string, which `Display` and serialization give back and
+//!   `FromStr` accepts.
+//! - An internally tagged enum (the history event union) gains
+//!   `Unknown(serde_json::Map)`: an event of a new `type` is kept whole instead of
+//!   failing its page. A *known* `type` with a malformed body is still an error.
+
+use syn::punctuated::Punctuated;
+use syn::{parse_quote, Attribute, Fields, Item, ItemEnum, Meta, Token};
+
+/// The variant added to every open enum.
+const UNKNOWN: &str = "Unknown";
+
+/// Applies every rewrite to the items of the generated `types` module.
+pub fn apply(file: &mut syn::File) -> Result<(), String> {
+    let items = types_module(file)?;
+    for item in items.iter_mut() {
+        strip_deny_unknown_fields(item);
+    }
+    let mut added = Vec::new();
+    for index in 0..items.len() {
+        let Item::Enum(e) = &items[index] else {
+            continue;
+        };
+        if e.variants.iter().any(|v| v.ident == UNKNOWN) {
+            return Err(format!(
+                "enum {} already has a variant named {UNKNOWN}",
+                e.ident
+            ));
+        }
+        if let Some(tag) = serde_tag(&e.attrs) {
+            added.extend(open_tagged_enum(&mut items[index], &tag)?);
+        } else if is_string_enum(e) {
+            let name = e.ident.clone();
+            open_string_enum(items, index);
+            patch_string_enum_impls(items, &name)?;
+        }
+    }
+    items.extend(added);
+    Ok(())
+}
+
+fn types_module(file: &mut syn::File) -> Result<&mut Vec<Item>, String> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or_else(|| "the generated code has no `types` module".to_string())
+}
+
+fn serde_metas(attr: &Attribute) -> Option<Punctuated<Meta, Token![,]>> {
+    if !attr.path().is_ident("serde") {
+        return None;
+    }
+    attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+        .ok()
+}
+
+/// Removes `deny_unknown_fields` from every `#[serde(...)]` on the item.
+fn strip_deny_unknown_fields(item: &mut Item) {
+    let attrs = match item {
+        Item::Struct(s) => &mut s.attrs,
+        Item::Enum(e) => &mut e.attrs,
+        _ => return,
+    };
+    attrs.retain_mut(|attr| {
+        let Some(metas) = serde_metas(attr) else {
+            return true;
+        };
+        let kept: Punctuated<Meta, Token![,]> = metas
+            .into_iter()
+            .filter(|m| !m.path().is_ident("deny_unknown_fields"))
+            .collect();
+        if kept.is_empty() {
+            return false;
+        }
+        *attr = parse_quote!(#[serde(#kept)]);
+        true
+    });
+}
+
+/// The `tag = "..."` of an internally tagged enum.
+fn serde_tag(attrs: &[Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .filter_map(serde_metas)
+        .flatten()
+        .find_map(|meta| match meta {
+            Meta::NameValue(nv) if nv.path.is_ident("tag") => match nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+}
+
+fn is_string_enum(e: &ItemEnum) -> bool {
+    !e.variants.is_empty()
+        && e.variants.iter().all(|v| matches!(v.fields, Fields::Unit))
+        && derives(&e.attrs, "Deserialize")
+}
+
+fn derives(attrs: &[Attribute], name: &str) -> bool {
+    derive_paths(attrs)
+        .iter()
+        .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+}
+
+fn derive_paths(attrs: &[Attribute]) -> Vec<syn::Path> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .filter_map(|a| {
+            a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .collect()
+}
+
+/// Rewrites the `#[derive(...)]` list, keeping the derives `keep` accepts.
+fn retain_derives(attrs: &mut [Attribute], keep: impl Fn(&str) -> bool) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let kept: Punctuated<syn::Path, Token![,]> = paths
+            .into_iter()
+            .filter(|p| {
+                p.segments
+                    .last()
+                    .is_some_and(|s| keep(&s.ident.to_string()))
+            })
+            .collect();
+        *attr = parse_quote!(#[derive(#kept)]);
+    }
+}
+
+fn open_string_enum(items: &mut [Item], index: usize) {
+    let Item::Enum(e) = &mut items[index] else {
+        unreachable!("checked by the caller")
+    };
+    // A `String` cannot be `Copy`.
+    retain_derives(&mut e.attrs, |name| name != "Copy");
+    e.variants.push(parse_quote! {
+        /// A value this version of the crate does not know; it holds the raw
+        /// string, which serializes and displays unchanged.
+        #[serde(untagged)]
+        Unknown(::std::string::String)
+    });
+}
+
+/// `Display` shows an unknown value as it came; `FromStr` accepts any string.
+fn patch_string_enum_impls(items: &mut [Item], name: &syn::Ident) -> Result<(), String> {
+    let mut display = false;
+    let mut from_str = false;
+    for item in items.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        let for_this = matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident(name));
+        let Some((_, trait_path, _)) = &imp.trait_ else {
+            continue;
+        };
+        let Some(trait_name) = trait_path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        if !for_this || (trait_name != "Display" && trait_name != "FromStr") {
+            continue;
+        }
+        for impl_item in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = impl_item else {
+                continue;
+            };
+            let Some(syn::Stmt::Expr(syn::Expr::Match(m), None)) = f.block.stmts.last_mut() else {
+                continue;
+            };
+            if trait_name == "Display" {
+                // typify matches on `*self`, so the string is bound by reference.
+                m.arms
+                    .push(parse_quote!(Self::Unknown(ref value) => f.write_str(value),));
+                display = true;
+            } else {
+                let wildcard = m
+                    .arms
+                    .iter_mut()
+                    .find(|arm| matches!(arm.pat, syn::Pat::Wild(_)));
+                let Some(arm) = wildcard else {
+                    return Err(format!("{name}: FromStr has no `_` arm"));
+                };
+                *arm = parse_quote!(_ => Ok(Self::Unknown(value.to_string())),);
+                from_str = true;
+            }
+        }
+    }
+    if display && from_str {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name}: expected typify's Display and FromStr impls"
+        ))
+    }
+}
+
+/// Opens an internally tagged enum. Returns the items to add beside it: a
+/// private twin that derives `Deserialize` for the known variants, the
+/// conversion from it, and the `Deserialize` impl that chooses between them.
+fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
+    let Item::Enum(e) = item else {
+        unreachable!("checked by the caller")
+    };
+    let name = e.ident.clone();
+    let known_name = syn::Ident::new(&format!("{name}Known"), name.span());
+
+    let mut known = e.clone();
+    known.ident = known_name.clone();
+    known.vis = syn::Visibility::Inherited;
+    known.attrs.retain(|a| !a.path().is_ident("doc"));
+    retain_derives(&mut known.attrs, |name| name == "Deserialize");
+    known
+        .attrs
+        .push(parse_quote!(#[doc = "The variants this version knows, for deserialization."]));
+
+    let mut tags = Vec::new();
+    let mut arms: Vec<syn::Arm> = Vec::new();
+    for variant in &e.variants {
+        let ident = &variant.ident;
+        let renamed = variant
+            .attrs
+            .iter()
+            .filter_map(serde_metas)
+            .flatten()
+            .find_map(|meta| match meta {
+                Meta::NameValue(nv) if nv.path.is_ident("rename") => match nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
+                _ => None,
+            });
+        tags.push(renamed.unwrap_or_else(|| ident.to_string()));
+        arms.push(match &variant.fields {
+            Fields::Unit => parse_quote!(#known_name::#ident => Self::#ident,),
+            Fields::Named(fields) => {
+                let names: Vec<_> = fields.named.iter().map(|f| f.ident.clone()).collect();
+                parse_quote!(#known_name::#ident { #(#names),* } => Self::#ident { #(#names),* },)
+            }
+            Fields::Unnamed(fields) => {
+                let names: Vec<_> = (0..fields.unnamed.len())
+                    .map(|i| syn::Ident::new(&format!("field{i}"), ident.span()))
+                    .collect();
+                parse_quote!(#known_name::#ident(#(#names),*) => Self::#ident(#(#names),*),)
+            }
+        });
+    }
+
+    retain_derives(&mut e.attrs, |name| name != "Deserialize" && name != "Copy");
+    e.variants.push(parse_quote! {
+        /// An event type this version of the crate does not know: the whole
+        /// object as received (including its tag), which serializes unchanged.
+        #[serde(untagged)]
+        Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+    });
+
+    let conversion: Item = parse_quote! {
+        impl ::std::convert::From<#known_name> for #name {
+            fn from(value: #known_name) -> Self {
+                match value {
+                    #(#arms)*
+                }
+            }
+        }
+    };
+    let deserialize: Item = parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                let object = <::serde_json::Map<::std::string::String, ::serde_json::Value>
+                    as ::serde::Deserialize>::deserialize(deserializer)?;
+                match object.get(#tag).and_then(::serde_json::Value::as_str) {
+                    Some(#(#tags)|*) => ::serde_json::from_value::<#known_name>(::serde_json::Value::Object(object))
+                        .map(Self::from)
+                        .map_err(<D::Error as ::serde::de::Error>::custom),
+                    Some(_) => Ok(Self::Unknown(object)),
+                    None => Err(<D::Error as ::serde::de::Error>::missing_field(#tag)),
+                }
+            }
+        }
+    };
+    Ok(vec![Item::Enum(known), conversion, deserialize])
+}

@@ -1,0 +1,203 @@
+//! Forward-compatible reading: string checks are not enforced on what the
+//! server sends.
+//!
+//! typify turns `pattern`, `minLength` and `maxLength` into newtypes that refuse
+//! non-matching values on deserialization, so one odd value (a contact email
+//! the vendor's own regex rejects) would fail a whole page. In schemas that only
+//! responses use, those checks are dropped; schemas requests use keep them, and
+//! a check in a schema shared by both is an error for the overlay to settle.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::pointer::join;
+
+/// Validation-only string keywords dropped from response-only schemas.
+pub const READ_CHECKS: [&str; 3] = ["pattern", "minLength", "maxLength"];
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// A check in a schema that both requests and responses use.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SharedCheck {
+    pub pointer: String,
+}
+
+/// Drops [`READ_CHECKS`] from every schema reachable only from responses.
+pub fn relax_responses(doc: &mut Value) -> Result<(), SharedCheck> {
+    let mut response_roots = Vec::new();
+    let mut request_roots = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let at = join(&join("/paths", path), method);
+            for key in operation
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(key, _)| key)
+            {
+                match key.as_str() {
+                    "responses" => response_roots.push(join(&at, key)),
+                    "parameters" | "requestBody" => request_roots.push(join(&at, key)),
+                    _ => {}
+                }
+            }
+        }
+        if item.get("parameters").is_some() {
+            request_roots.push(join(&join("/paths", path), "parameters"));
+        }
+    }
+    let responses = reachable(doc, &response_roots);
+    let requests = reachable(doc, &request_roots);
+    for name in responses.intersection(&requests) {
+        let at = join("/components/schemas", name);
+        if let Some(found) = doc.pointer(&at).and_then(|schema| find_check(schema, &at)) {
+            return Err(SharedCheck { pointer: found });
+        }
+    }
+    for name in responses.difference(&requests) {
+        if let Some(schema) = doc.pointer_mut(&join("/components/schemas", name)) {
+            strip(schema);
+        }
+    }
+    for root in &response_roots {
+        if let Some(inline) = doc.pointer_mut(root) {
+            strip(inline);
+        }
+    }
+    Ok(())
+}
+
+/// Component names reachable through `$ref` from the values at `roots`.
+fn reachable(doc: &Value, roots: &[String]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut queue: Vec<&Value> = roots.iter().filter_map(|r| doc.pointer(r)).collect();
+    while let Some(value) = queue.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+                {
+                    if found.insert(name.to_string()) {
+                        if let Some(target) = doc.pointer(&join("/components/schemas", name)) {
+                            queue.push(target);
+                        }
+                    }
+                }
+                queue.extend(map.values());
+            }
+            Value::Array(items) => queue.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
+fn find_check(value: &Value, at: &str) -> Option<String> {
+    match value {
+        Value::Object(map) => {
+            if let Some(key) = READ_CHECKS.iter().find(|k| map.contains_key(**k)) {
+                return Some(join(at, key));
+            }
+            map.iter().find_map(|(k, v)| find_check(v, &join(at, k)))
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_check(v, &join(at, &i.to_string()))),
+        _ => None,
+    }
+}
+
+/// Removes the checks from a schema and the schemas inline in it. `example`
+/// and `default` values are data, not schemas, and are left alone.
+fn strip(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for key in READ_CHECKS {
+                map.shift_remove(key);
+            }
+            for (key, child) in map.iter_mut() {
+                if key != "example"
+                    && key != "examples"
+                    && key != "default"
+                    && key != "enum"
+                    && key != "const"
+                {
+                    strip(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(response_schema: Value, request_schema: Value) -> Value {
+        json!({
+            "paths": {"/x": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": request_schema}}},
+                "responses": {"200": {"content": {"application/json": {"schema": response_schema}}}}
+            }}},
+            "components": {"schemas": {
+                "Out": {"type": "object", "properties": {"email": {"type": "string", "pattern": "^a", "maxLength": 3}}},
+                "In": {"type": "object", "properties": {"date": {"type": "string", "pattern": "^2"}}},
+                "Both": {"type": "string", "minLength": 1}
+            }}
+        })
+    }
+
+    #[test]
+    fn response_only_schemas_lose_their_string_checks() {
+        let mut d = doc(
+            json!({"$ref": "#/components/schemas/Out"}),
+            json!({"$ref": "#/components/schemas/In"}),
+        );
+        relax_responses(&mut d).unwrap();
+        assert_eq!(
+            d["components"]["schemas"]["Out"]["properties"]["email"],
+            json!({"type": "string"})
+        );
+        assert_eq!(
+            d["components"]["schemas"]["In"]["properties"]["date"]["pattern"],
+            json!("^2")
+        );
+    }
+
+    #[test]
+    fn inline_response_schemas_lose_them_too() {
+        let mut d = doc(json!({"type": "string", "pattern": "x"}), json!({}));
+        relax_responses(&mut d).unwrap();
+        assert_eq!(
+            d["paths"]["/x"]["post"]["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({"type": "string"})
+        );
+    }
+
+    #[test]
+    fn a_check_in_a_schema_shared_with_requests_is_an_error() {
+        let mut d = doc(
+            json!({"$ref": "#/components/schemas/Both"}),
+            json!({"$ref": "#/components/schemas/Both"}),
+        );
+        assert_eq!(
+            relax_responses(&mut d),
+            Err(SharedCheck {
+                pointer: "/components/schemas/Both/minLength".into()
+            })
+        );
+    }
+}
