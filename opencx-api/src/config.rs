@@ -2,9 +2,12 @@
 #![deny(missing_docs)]
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::BearerToken;
+use crate::rate_limit::{RateLimit, TokenBucket};
+use crate::retry::RetryPolicy;
 use crate::Client;
 
 /// The production server, as the vendored documents' `servers` list gives it.
@@ -70,12 +73,32 @@ impl std::error::Error for ConfigError {
     }
 }
 
-/// What every request of a [`Client`] (and its clones) shares: the token and,
-/// as the crate grows, retry and rate-limit settings. The generated code holds
-/// it as the client's `inner` value.
-#[derive(Clone, Debug, Default)]
+/// What every request of a [`Client`] (and its clones) shares: the token, the
+/// retry policy and the rate limiter. The generated code holds it as the
+/// client's `inner` value; build it through [`ClientBuilder`].
+///
+/// ```
+/// // `Client::new` is progenitor's; it takes the state explicitly.
+/// let client = opencx_api::Client::new("http://127.0.0.1:8080", opencx_api::ClientState::default());
+/// # let _ = client;
+/// ```
+#[derive(Clone, Debug)]
 pub struct ClientState {
     pub(crate) token: Option<BearerToken>,
+    pub(crate) retry: RetryPolicy,
+    /// Shared by clones, so they pace together.
+    pub(crate) rate_limiter: Option<Arc<TokenBucket>>,
+}
+
+/// No token; the default retry policy and rate limit.
+impl Default for ClientState {
+    fn default() -> Self {
+        Self {
+            token: None,
+            retry: RetryPolicy::default(),
+            rate_limiter: Some(Arc::new(TokenBucket::new(RateLimit::default()))),
+        }
+    }
 }
 
 /// Configures a [`Client`].
@@ -100,6 +123,8 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     user_agent: String,
     http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    rate_limit: Option<RateLimit>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -127,6 +152,8 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: USER_AGENT.to_string(),
             http: None,
+            retry: RetryPolicy::default(),
+            rate_limit: Some(RateLimit::default()),
         }
     }
 }
@@ -172,6 +199,30 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried; default [`RetryPolicy::default`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sends every request once, whatever the answer.
+    pub fn no_retries(self) -> Self {
+        self.retry(RetryPolicy::disabled())
+    }
+
+    /// Paces requests client-side; default [`RateLimit::default`] (OpenCX's
+    /// documented 100 requests per minute). Clones of the client share it.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Sends requests as fast as they come (the server's limit still applies).
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
+    }
+
     /// Builds the client. Fails on an empty or unsendable token, or a base URL
     /// that is not absolute `http(s)`.
     pub fn build(self) -> Result<Client, ConfigError> {
@@ -186,11 +237,15 @@ impl ClientBuilder {
                 .build()
                 .map_err(ConfigError::Http)?,
         };
-        Ok(Client::new_with_client(
-            &base_url,
-            http,
-            ClientState { token },
-        ))
+        let rate_limiter = self
+            .rate_limit
+            .map(|limit| Arc::new(TokenBucket::new(limit)));
+        let state = ClientState {
+            token,
+            retry: self.retry,
+            rate_limiter,
+        };
+        Ok(Client::new_with_client(&base_url, http, state))
     }
 }
 

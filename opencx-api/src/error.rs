@@ -130,11 +130,26 @@ impl From<progenitor_client::Error<ApiError>> for Error {
     fn from(error: progenitor_client::Error<ApiError>) -> Self {
         use progenitor_client::Error as E;
         match error {
-            E::ErrorResponse(response) => Error::Api {
-                status: response.status(),
-                error: Some(response.into_inner()),
-                body: String::new(),
-            },
+            E::ErrorResponse(response) => {
+                let status = response.status();
+                if response
+                    .headers()
+                    .contains_key(crate::error_body::SYNTHESIZED_HEADER)
+                {
+                    // The server's body was not JSON; its first bytes are the message.
+                    Error::Api {
+                        status,
+                        error: None,
+                        body: response.into_inner().message.unwrap_or_default(),
+                    }
+                } else {
+                    Error::Api {
+                        status,
+                        error: Some(response.into_inner()),
+                        body: String::new(),
+                    }
+                }
+            }
             E::UnexpectedResponse(response) => Error::Api {
                 status: response.status(),
                 error: None,

@@ -108,6 +108,7 @@ fn the_builder_sets_user_agent_and_timeout() {
         .bearer_token(TOKEN)
         .user_agent("my-app/2.0")
         .timeout(Duration::from_millis(200))
+        .no_retries()
         .build()
         .unwrap();
     let error = run(async {
@@ -183,9 +184,19 @@ fn the_token_never_shows_in_errors() {
             error: Some("Internal Server Error".into()),
         });
     });
-    let client = Client::with_bearer_token(server.base_url(), TOKEN).unwrap();
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .bearer_token(TOKEN)
+        .no_retries()
+        .build()
+        .unwrap();
     // Nothing listens on port 1 of loopback: a connection error.
-    let unreachable = Client::with_bearer_token("http://127.0.0.1:1", TOKEN).unwrap();
+    let unreachable = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .bearer_token(TOKEN)
+        .no_retries()
+        .build()
+        .unwrap();
     let (api, transport) = run(async {
         (
             client
