@@ -4,6 +4,7 @@
 //! [`overlay`] → [`relax`] → [`convert`] to 3.0.3 → `opencx-api/openapi.json` → progenitor
 //! (the build script's [`codegen`] module) → committed snapshots.
 
+pub mod cli;
 #[path = "../../opencx-api/codegen/mod.rs"]
 pub mod codegen;
 pub mod convert;
