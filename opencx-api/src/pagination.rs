@@ -60,6 +60,32 @@ impl<T> NumberedPage<T> {
     }
 }
 
+/// Implements a cursor extension trait: both cursor listings take `cursor`
+/// and answer `{items, next}`.
+macro_rules! cursor_pagination {
+    ($trait:ident, $builder:ident, $item:ty) => {
+        impl<'a> $trait<'a> for $builder<'a> {
+            fn stream(self) -> impl Stream<Item = Result<$item>> + Send + Unpin + 'a {
+                flatten(self.pages())
+            }
+
+            fn pages(self) -> impl Stream<Item = Result<CursorPage<$item>>> + Send + Unpin + 'a {
+                cursor_pages(self, |builder, cursor| async move {
+                    let builder = match cursor {
+                        Some(cursor) => builder.cursor(cursor),
+                        None => builder,
+                    };
+                    let page = builder.send().await?.into_inner();
+                    Ok(CursorPage {
+                        items: page.items,
+                        next_cursor: page.next,
+                    })
+                })
+            }
+        }
+    };
+}
+
 /// Pagination for [`Client::list_chat_sessions`](crate::Client::list_chat_sessions).
 ///
 /// ```no_run
@@ -82,25 +108,7 @@ pub trait ListChatSessionsExt<'a> {
     fn pages(self) -> impl Stream<Item = Result<CursorPage<Session>>> + Send + Unpin + 'a;
 }
 
-impl<'a> ListChatSessionsExt<'a> for ListChatSessions<'a> {
-    fn stream(self) -> impl Stream<Item = Result<Session>> + Send + Unpin + 'a {
-        flatten(self.pages())
-    }
-
-    fn pages(self) -> impl Stream<Item = Result<CursorPage<Session>>> + Send + Unpin + 'a {
-        cursor_pages(self, |builder, cursor| async move {
-            let builder = match cursor {
-                Some(cursor) => builder.cursor(cursor),
-                None => builder,
-            };
-            let page = builder.send().await?.into_inner();
-            Ok(CursorPage {
-                items: page.items,
-                next_cursor: page.next,
-            })
-        })
-    }
-}
+cursor_pagination!(ListChatSessionsExt, ListChatSessions, Session);
 
 /// Pagination for [`Client::list_chat_history`](crate::Client::list_chat_history).
 ///
@@ -122,25 +130,7 @@ pub trait ListChatHistoryExt<'a> {
     fn pages(self) -> impl Stream<Item = Result<CursorPage<ChatHistoryEntry>>> + Send + Unpin + 'a;
 }
 
-impl<'a> ListChatHistoryExt<'a> for ListChatHistory<'a> {
-    fn stream(self) -> impl Stream<Item = Result<ChatHistoryEntry>> + Send + Unpin + 'a {
-        flatten(self.pages())
-    }
-
-    fn pages(self) -> impl Stream<Item = Result<CursorPage<ChatHistoryEntry>>> + Send + Unpin + 'a {
-        cursor_pages(self, |builder, cursor| async move {
-            let builder = match cursor {
-                Some(cursor) => builder.cursor(cursor),
-                None => builder,
-            };
-            let page = builder.send().await?.into_inner();
-            Ok(CursorPage {
-                items: page.items,
-                next_cursor: page.next,
-            })
-        })
-    }
-}
+cursor_pagination!(ListChatHistoryExt, ListChatHistory, ChatHistoryEntry);
 
 /// Pagination for [`Client::filter_chat_sessions`](crate::Client::filter_chat_sessions).
 ///

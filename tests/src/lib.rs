@@ -143,6 +143,17 @@ pub mod fixtures {
     }
 }
 
+/// A client for a mock server with retries off, so an error answer reaches
+/// the test on the first try.
+pub fn client_without_retries(base_url: &str) -> opencx_api::Client {
+    opencx_api::Client::builder()
+        .base_url(base_url)
+        .bearer_token("sk-test")
+        .no_retries()
+        .build()
+        .expect("a valid client")
+}
+
 /// Runs a future on a fresh runtime. Mocks are set up outside it, because
 /// httpmock's blocking calls (and the typed helpers built on them) start their
 /// own runtime.

@@ -8,12 +8,7 @@ use opencx_api::{Client, Error, BODY_SNIPPET_LEN};
 use opencx_tests::run;
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .bearer_token("sk-test")
-        .no_retries()
-        .build()
-        .unwrap()
+    opencx_tests::client_without_retries(&server.base_url())
 }
 
 fn api_error(status: u16, message: &str) -> ApiError {

@@ -10,15 +10,8 @@ use opencx_api::{CursorPage, Error};
 use opencx_tests::fixtures::{message, session};
 use opencx_tests::run;
 
-/// Retries are off: these tests are about pagination, and an error must reach
-/// the stream on the first answer.
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .bearer_token("sk-test")
-        .no_retries()
-        .build()
-        .unwrap()
+    opencx_tests::client_without_retries(&server.base_url())
 }
 
 fn ids(sessions: &[Session]) -> Vec<i64> {
