@@ -746,8 +746,8 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub ai_closure: ::std::vec::Vec<AiClosureType>,
         ///Filter by assignee user IDs (empty array = unassigned)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub assignees: ::std::vec::Vec<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub assignees: ::std::option::Option<::std::vec::Vec<i64>>,
         ///Filter by channels (web, email, whatsapp, phone_voice, sms, slack, etc.)
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub channels: ::std::vec::Vec<SessionChannel>,
@@ -2783,7 +2783,7 @@ pub mod types {
                 ::std::string::String,
             >,
             assignees: ::std::result::Result<
-                ::std::vec::Vec<i64>,
+                ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             channels: ::std::result::Result<
@@ -2867,7 +2867,7 @@ pub mod types {
             }
             pub fn assignees<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.assignees = value

@@ -182,3 +182,31 @@ fn vendoring_an_updated_page_then_regen_is_the_whole_update() {
         .read("specs/provenance.yaml")
         .contains("source_page: updated-page.md"));
 }
+
+/// Codegen runs at build time only: progenitor (and typify through it) must not
+/// become a dependency of every downstream crate.
+#[test]
+fn progenitor_is_only_a_build_dependency() {
+    let manifest = std::fs::read_to_string(workspace_root().join("opencx-api/Cargo.toml")).unwrap();
+    let section_of = |needle: &str| {
+        let at = manifest
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} not in opencx-api/Cargo.toml"));
+        manifest[..at]
+            .rfind("\n[")
+            .map(|start| manifest[start + 1..].lines().next().unwrap().to_string())
+    };
+    assert_eq!(
+        section_of("\nprogenitor.workspace").as_deref(),
+        Some("[build-dependencies]")
+    );
+    assert_eq!(
+        section_of("\nprogenitor-client.workspace").as_deref(),
+        Some("[dependencies]")
+    );
+    let workspace = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
+    assert!(
+        workspace.contains("progenitor = { version = \"=0.15.1\""),
+        "progenitor must stay pinned"
+    );
+}

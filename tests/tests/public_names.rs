@@ -215,3 +215,26 @@ fn every_upstream_event_type_is_a_variant() {
         );
     }
 }
+
+/// "empty array = unassigned": an empty list is sent, an absent one is not.
+#[test]
+fn an_empty_assignee_filter_is_sent_and_an_absent_one_is_not() {
+    let unassigned = SessionFilters {
+        assignees: Some(vec![]),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&unassigned).unwrap(),
+        json!({"assignees": []})
+    );
+    let any = SessionFilters::default();
+    assert_eq!(serde_json::to_value(&any).unwrap(), json!({}));
+    let some = SessionFilters {
+        assignees: Some(vec![7, 9]),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&some).unwrap(),
+        json!({"assignees": [7, 9]})
+    );
+}
