@@ -128,14 +128,20 @@ impl Overlay {
         Ok(overlay)
     }
 
-    /// Applies every entry to the merged document.
+    /// Applies every entry to the merged document: patches, then named types.
     pub fn apply(&self, doc: &mut Value, origins: &mut Origins) -> Result<()> {
         let upstream = doc.clone();
+        self.apply_patches(&upstream, doc, origins)?;
+        let moved = self.move_named_schemas(&upstream, doc)?;
+        self.add_named_components(doc, moved, origins)
+    }
+
+    fn apply_patches(&self, upstream: &Value, doc: &mut Value, origins: &Origins) -> Result<()> {
         let file = &self.file;
         for (i, patch) in self.patches.iter().enumerate() {
             for place in patch.at.iter() {
                 let entry = format!("{file}: patches[{i}]");
-                let (parent, key) = resolve_slot(&upstream, place).map_err(|e| {
+                let (parent, key) = resolve_slot(upstream, place).map_err(|e| {
                     anyhow!("{entry}: {place} no longer matches the upstream documents: {e}")
                 })?;
                 let at = join(&parent, &key);
@@ -163,14 +169,20 @@ impl Overlay {
                 insert(doc, &parent, &key, patch.set.clone());
             }
         }
+        Ok(())
+    }
 
-        // Every place is resolved against the upstream document, then replaced
-        // deepest first, so a type named inside another's schema is already a
-        // `$ref` when the outer schema is moved.
+    /// Replaces every `from` place with a `$ref` to its type's name and returns
+    /// the schemas taken out, by type name, each with its `from` index and
+    /// pointer. Places are resolved against the upstream document, then replaced
+    /// deepest first, so a type named inside another's schema is already a
+    /// `$ref` when the outer schema is moved.
+    fn move_named_schemas<'s>(&'s self, upstream: &Value, doc: &mut Value) -> Result<Moved<'s>> {
+        let file = &self.file;
         let mut places: Vec<(String, &NamedType, usize)> = Vec::new();
         for t in &self.types {
             for (j, from) in t.from.iter().enumerate() {
-                let at = resolve(&upstream, from).map_err(|e| {
+                let at = resolve(upstream, from).map_err(|e| {
                     anyhow!("{file}: types.{}.from[{j}]: {from} no longer matches the upstream documents: {e}", t.name)
                 })?;
                 if places.iter().any(|(p, _, _)| *p == at) {
@@ -180,7 +192,7 @@ impl Overlay {
             }
         }
         places.sort_by_key(|(at, _, _)| std::cmp::Reverse(tokens(at).len()));
-        let mut moved: BTreeMap<&str, Vec<(usize, String, Value)>> = BTreeMap::new();
+        let mut moved = Moved::new();
         for (at, t, j) in &places {
             let slot = doc
                 .pointer_mut(at)
@@ -204,7 +216,19 @@ impl Overlay {
                 .or_default()
                 .push((*j, at.clone(), schema));
         }
+        Ok(moved)
+    }
 
+    /// Adds each named type to `components/schemas` (a moved schema, checked
+    /// to be the same at every place, or a renamed component) and points every
+    /// reference to a renamed component at its new name.
+    fn add_named_components(
+        &self,
+        doc: &mut Value,
+        mut moved: Moved<'_>,
+        origins: &mut Origins,
+    ) -> Result<()> {
+        let file = &self.file;
         let schemas = doc
             .pointer_mut("/components/schemas")
             .and_then(Value::as_object_mut)
@@ -265,6 +289,9 @@ impl Overlay {
         Ok(())
     }
 }
+
+/// Schemas taken out of their places, by type name: `(from index, pointer, schema)`.
+type Moved<'s> = BTreeMap<&'s str, Vec<(usize, String, Value)>>;
 
 fn is_type_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase())
