@@ -22,6 +22,15 @@ fn since() -> chrono::DateTime<chrono::Utc> {
     "2024-05-01T00:00:00Z".parse().unwrap()
 }
 
+/// The listing [`three_session_pages`] answers: open WhatsApp sessions since [`since`].
+fn filtered_sessions(client: &Client) -> opencx_api::builder::ListChatSessions<'_> {
+    client
+        .list_chat_sessions()
+        .status(SessionStatus::Open)
+        .channel_type(SessionChannel::Whatsapp)
+        .created_after(since())
+}
+
 /// Three cursor pages; every one must carry the caller's filters.
 fn three_session_pages(server: &MockServer) -> [httpmock::Mock<'_>; 3] {
     // The typed `created_after` matcher compares with `DateTime`'s Display form
@@ -66,14 +75,7 @@ fn a_session_stream_yields_every_page_in_order_with_every_filter() {
     let server = MockServer::start();
     let pages = three_session_pages(&server);
     let client = client(&server);
-    let sessions: Vec<Session> = run(client
-        .list_chat_sessions()
-        .status(SessionStatus::Open)
-        .channel_type(SessionChannel::Whatsapp)
-        .created_after(since())
-        .stream()
-        .try_collect())
-    .unwrap();
+    let sessions: Vec<Session> = run(filtered_sessions(&client).stream().try_collect()).unwrap();
     assert_eq!(ids(&sessions), [1, 2, 3, 4]);
     for page in pages {
         page.assert_calls(1);
@@ -85,13 +87,7 @@ fn pages_expose_the_cursor_to_resume_from_and_a_builder_resumes_there() {
     let server = MockServer::start();
     let [first, second, third] = three_session_pages(&server);
     let client = client(&server);
-    let filtered = || {
-        client
-            .list_chat_sessions()
-            .status(SessionStatus::Open)
-            .channel_type(SessionChannel::Whatsapp)
-            .created_after(since())
-    };
+    let filtered = || filtered_sessions(&client);
     let (pages, resumed) = run(async {
         let pages: Vec<CursorPage<Session>> = filtered().pages().try_collect().await.unwrap();
         // An export that stopped after the first page restarts from its cursor.
@@ -122,12 +118,7 @@ fn streams_are_lazy_and_fetch_one_page_at_a_time() {
     let [first, second, _] = three_session_pages(&server);
     let client = client(&server);
     run(async {
-        let mut stream = client
-            .list_chat_sessions()
-            .status(SessionStatus::Open)
-            .channel_type(SessionChannel::Whatsapp)
-            .created_after(since())
-            .stream();
+        let mut stream = filtered_sessions(&client).stream();
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         assert_eq!(
             first.calls_async().await,

@@ -25,6 +25,15 @@ fn client(server: &MockServer, policy: RetryPolicy) -> Client {
         .unwrap()
 }
 
+/// A session `s1` that is always there.
+fn healthy(server: &MockServer) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.path("/chat/sessions/s1");
+        then.status(200).json_body(fixtures::session_json(1));
+    })
+}
+
+/// A session `s1` that always answers `status`.
 fn always(server: &MockServer, status: u16) -> httpmock::Mock<'_> {
     server.mock(|when, then| {
         when.path("/chat/sessions/s1");
@@ -192,10 +201,7 @@ fn timeouts_and_connection_errors_are_retried() {
 #[test]
 fn the_rate_limit_is_shared_by_clones() {
     let server = MockServer::start();
-    let mock = server.mock(|when, then| {
-        when.path("/chat/sessions/s1");
-        then.status(200).json_body(fixtures::session_json(1));
-    });
+    let mock = healthy(&server);
     let client = Client::builder()
         .base_url(server.base_url())
         .bearer_token(TOKEN)
@@ -231,10 +237,7 @@ fn the_rate_limit_is_shared_by_clones() {
 #[test]
 fn the_rate_limit_can_be_turned_off() {
     let server = MockServer::start();
-    let mock = server.mock(|when, then| {
-        when.path("/chat/sessions/s1");
-        then.status(200).json_body(fixtures::session_json(1));
-    });
+    let mock = healthy(&server);
     let client = Client::builder()
         .base_url(server.base_url())
         .bearer_token(TOKEN)
