@@ -8,8 +8,18 @@ fn main() {
     println!("cargo:rerun-if-changed=codegen");
     let spec =
         std::fs::read_to_string("openapi.json").expect("opencx-api/openapi.json is readable");
-    let generated =
-        codegen::generate(&spec).unwrap_or_else(|e| panic!("opencx-api/openapi.json: {e}"));
+    let generated = match codegen::generate(&spec) {
+        Ok(generated) => generated,
+        Err(e) => {
+            // A message, not a panic's backtrace: cargo shows the build
+            // script's stderr when it fails.
+            eprintln!("error: opencx-api/openapi.json: {e}");
+            eprintln!(
+                "run `cargo xtask regen`, which checks the document before progenitor sees it"
+            );
+            std::process::exit(1);
+        }
+    };
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("client.rs"), generated.client).expect("OUT_DIR is writable");
     std::fs::write(out.join("mock.rs"), generated.mock).expect("OUT_DIR is writable");

@@ -44,7 +44,8 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
     Ok(())
 }
 
-fn types_module(file: &mut syn::File) -> Result<&mut Vec<Item>, String> {
+/// The items of the generated `types` module.
+pub(super) fn types_module(file: &mut syn::File) -> Result<&mut Vec<Item>, String> {
     file.items
         .iter_mut()
         .find_map(|item| match item {

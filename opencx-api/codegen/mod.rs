@@ -6,6 +6,8 @@
 //! are byte-for-byte what the build script writes into `OUT_DIR`.
 
 mod forward_compat;
+mod isolate;
+mod non_exhaustive;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
@@ -42,17 +44,38 @@ fn settings() -> GenerationSettings {
 }
 
 /// Generates the client and the mocks from the merged OpenAPI 3.0 document.
+///
+/// A progenitor or typify failure, a panic included, is an error naming the
+/// operation or schema that causes it.
 pub fn generate(spec_json: &str) -> Result<Generated, String> {
     let spec: openapiv3::OpenAPI = serde_json::from_str(spec_json)
         .map_err(|e| format!("openapi.json is not a valid OpenAPI 3.0 document: {e}"))?;
+    isolate::catch(|| generate_spec(&spec)).map_err(|error| {
+        let Ok(doc) = serde_json::from_str::<serde_json::Value>(spec_json) else {
+            return error;
+        };
+        let alone = |part: &serde_json::Value| {
+            let spec: openapiv3::OpenAPI =
+                serde_json::from_value(part.clone()).map_err(|e| e.to_string())?;
+            isolate::catch(|| generate_spec(&spec).map(|_| ()))
+        };
+        match isolate::culprit(&doc, &alone) {
+            Some(culprit) => format!("progenitor cannot generate {culprit}"),
+            None => error,
+        }
+    })
+}
+
+fn generate_spec(spec: &openapiv3::OpenAPI) -> Result<Generated, String> {
     let client = Generator::new(&settings())
-        .generate_tokens(&spec)
+        .generate_tokens(spec)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
     let mock = Generator::new(&settings())
-        .httpmock(&spec, "crate")
+        .httpmock(spec, "crate")
         .map_err(|e| format!("progenitor could not generate the mocks: {e}"))?;
     let mut client = parse(client)?;
     forward_compat::apply(&mut client)?;
+    non_exhaustive::apply(forward_compat::types_module(&mut client)?);
     Ok(Generated {
         client: format!("{}{}", header("client"), prettyplease::unparse(&client)),
         mock: format!(

@@ -29,11 +29,14 @@ impl ScratchWorkspace {
             &real.join("opencx-api/generated"),
             &root.join("opencx-api/generated"),
         );
-        std::fs::copy(
-            real.join("opencx-api/openapi.json"),
-            root.join("opencx-api/openapi.json"),
-        )
-        .unwrap();
+        for file in [
+            "opencx-api/openapi.json",
+            "opencx-api/CONVERSION.md",
+            "opencx-api/CHANGELOG.md",
+            "opencx-api/Cargo.toml",
+        ] {
+            std::fs::copy(real.join(file), root.join(file)).unwrap();
+        }
         let seeds = real.join("../shared/seeds");
         if seeds.is_dir() {
             copy_dir(&seeds, &dir.path().join("shared/seeds"));

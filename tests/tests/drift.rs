@@ -210,3 +210,27 @@ fn progenitor_is_only_a_build_dependency() {
         "progenitor must stay pinned"
     );
 }
+
+#[test]
+fn a_new_codegen_neutral_drop_shows_in_the_check_as_a_report_line() {
+    let scratch = ScratchWorkspace::new();
+    scratch.edit(
+        "specs/filterChatSessions.yaml",
+        "            date:\n              description: Date range filter on session creation time\n              type: object\n",
+        "            date:\n              description: Date range filter on session creation time\n              type: object\n              dependentRequired: {to: [from]}\n",
+    );
+    let report = check(&scratch.workspace()).unwrap().to_string();
+    assert!(
+        report.contains("opencx-api/CONVERSION.md is out of date"),
+        "{report}"
+    );
+    assert!(
+        report.lines().any(|l| l.starts_with('+')
+            && l.contains(
+                "specs/filterChatSessions.yaml#/components/schemas/DateRange/dependentRequired"
+            )),
+        "the diff names the drop and its file:\n{report}"
+    );
+    // The drop changes no generated type.
+    assert!(!report.contains("client.rs is out of date"), "{report}");
+}

@@ -5,18 +5,33 @@ use opencx_tests::ScratchWorkspace;
 
 /// Runs the xtask command line on the scratch workspace; returns (exit code, stderr).
 fn xtask(scratch: &ScratchWorkspace, args: &[&str]) -> (u8, String) {
+    xtask_with_stdin(scratch, args, "")
+}
+
+/// [`xtask`] with `stdin` as what `-` reads.
+fn xtask_with_stdin(scratch: &ScratchWorkspace, args: &[&str], stdin: &str) -> (u8, String) {
     let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     args.extend(["--root".to_string(), scratch.root().display().to_string()]);
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = xtask::cli::run(&args, &mut out, &mut err);
+    let code = xtask::cli::run_with_stdin(&args, &mut stdin.as_bytes(), &mut out, &mut err);
     (code, String::from_utf8(err).unwrap())
 }
 
 /// Asserts that `args` fail, that stderr holds every one of `expected`, and
 /// that the workspace is byte for byte as before.
 fn assert_fails(scratch: &ScratchWorkspace, args: &[&str], expected: &[&str]) {
+    assert_fails_with_stdin(scratch, args, "", expected);
+}
+
+/// [`assert_fails`] with `stdin` as what `-` reads.
+fn assert_fails_with_stdin(
+    scratch: &ScratchWorkspace,
+    args: &[&str],
+    stdin: &str,
+    expected: &[&str],
+) {
     let before = scratch.snapshot();
-    let (code, stderr) = xtask(scratch, args);
+    let (code, stderr) = xtask_with_stdin(scratch, args, stdin);
     assert_eq!(code, 1, "{stderr}");
     for text in expected {
         assert!(stderr.contains(text), "expected {text:?} in:\n{stderr}");
@@ -187,5 +202,208 @@ fn drift_exits_non_zero() {
         &scratch,
         &["regen", "--check"],
         &["opencx-api/generated/mock.rs is out of date"],
+    );
+}
+
+/// Writes `content` to `name` in the scratch root and returns its path.
+fn input(scratch: &ScratchWorkspace, name: &str, content: &str) -> String {
+    let path = scratch.root().join(name);
+    std::fs::write(&path, content).unwrap();
+    path.display().to_string()
+}
+
+/// Writes `content` to `name`, vendors it with `flags`, and asserts that it
+/// fails with a message naming the input followed by `message`, writing nothing.
+fn assert_vendor_fails(name: &str, content: &str, flags: &[&str], message: &str) {
+    let scratch = ScratchWorkspace::new();
+    let path = input(&scratch, name, content);
+    let args: Vec<&str> = ["vendor", path.as_str()]
+        .into_iter()
+        .chain(flags.iter().copied())
+        .collect();
+    assert_fails(&scratch, &args, &[&format!("{path}{message}")]);
+}
+
+/// A bare document with two operations under new paths and the given `info`.
+fn two_operations(info: &str) -> String {
+    format!(
+        "openapi: 3.1.0\ninfo: {info}\npaths:\n  /a:\n    get:\n      responses: {{}}\n  \
+         /b:\n    get:\n      responses: {{}}\n"
+    )
+}
+
+#[test]
+fn a_malformed_json_document_names_the_line_and_column() {
+    assert_vendor_fails(
+        "api.json",
+        "{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {\n    \"/a\": {\"get\": {}},\n  }\n}\n",
+        &[],
+        ": malformed JSON at line 5 column 3: trailing comma",
+    );
+    assert_fails_with_stdin(
+        &ScratchWorkspace::new(),
+        &["vendor", "-"],
+        "{\"openapi\": \"3.0.3\" \"paths\": {}}",
+        &["<stdin>: malformed JSON at line 1 column 21: expected `,` or `}`"],
+    );
+}
+
+#[test]
+fn a_malformed_bare_yaml_document_names_the_line() {
+    assert_vendor_fails(
+        "api.yaml",
+        "openapi: 3.1.0\npaths:\n  /a: [\n",
+        &[],
+        ": malformed YAML at line",
+    );
+}
+
+#[test]
+fn a_document_with_two_operations_and_no_name() {
+    let why = ": the document describes 2 operations, so it is named by --name NAME or by its info.title, and";
+    assert_vendor_fails(
+        "api.yaml",
+        &two_operations("{version: '1'}"),
+        &[],
+        &format!("{why} it has no info.title; give --name NAME"),
+    );
+    assert_vendor_fails(
+        "api.yaml",
+        &two_operations("{title: '★', version: '1'}"),
+        &[],
+        &format!("{why} info.title \"★\" gives no usable name; give --name NAME"),
+    );
+}
+
+#[test]
+fn unusable_names() {
+    let api = two_operations("{title: API, version: '1'}");
+    for name in ["../escape", "api.yaml"] {
+        let scratch = ScratchWorkspace::new();
+        let path = input(&scratch, "api.yaml", &api);
+        assert_fails(
+            &scratch,
+            &["vendor", &path, "--name", name],
+            &[&format!("--name {name:?} cannot name a file")],
+        );
+    }
+    assert_vendor_fails(
+        "api.yaml",
+        &api,
+        &["--name", "provenance"],
+        ": specs/provenance.yaml is not a vendored document",
+    );
+    let scratch = ScratchWorkspace::new();
+    let path = input(&scratch, "api.yaml", &api);
+    assert_fails(
+        &scratch,
+        &["vendor", &path, &path, "--name", "api"],
+        &["--name names one document, but 2 inputs were given"],
+    );
+    assert_vendor_fails(
+        "odd.yaml",
+        "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      operationId: a/b\n",
+        &[],
+        ": operationId \"a/b\" of GET /a cannot name a file; give --name NAME",
+    );
+    assert_vendor_fails(
+        "none.yaml",
+        "openapi: 3.1.0\ninfo: {title: t}\n",
+        &[],
+        ": the OpenAPI document describes no operations",
+    );
+}
+
+#[test]
+fn unsupported_or_misshapen_documents_name_the_pointer() {
+    assert_vendor_fails(
+        "new.json",
+        "{\"openapi\": \"3.2.0\", \"paths\": {}}",
+        &[],
+        "#/openapi: version \"3.2.0\" is not supported; expected 3.0.x or 3.1.x",
+    );
+    assert_vendor_fails(
+        "swagger.json",
+        "{\"swagger\": \"2.0\", \"paths\": {}}",
+        &[],
+        ": no top-level `openapi` key",
+    );
+    assert_vendor_fails(
+        "bad-id.yaml",
+        "openapi: 3.0.1\npaths:\n  /a/{id}:\n    get:\n      operationId: [x]\n",
+        &[],
+        "#/paths/~1a~1{id}/get/operationId: expected a string",
+    );
+}
+
+#[test]
+fn operations_already_vendored_elsewhere_are_refused() {
+    // A whole API that includes an operation one of the pages already gives.
+    assert_vendor_fails(
+        "api.yaml",
+        "openapi: 3.1.0\ninfo: {title: API}\npaths:\n  /chat/sessions:\n    get: {}\n  /other:\n    get: {}\n",
+        &[],
+        ": specs/api.yaml would repeat operations already vendored: \
+         GET /chat/sessions (in specs/listChatSessions.yaml)",
+    );
+    // The same name as a vendored document in the other format.
+    assert_vendor_fails(
+        "api.json",
+        "{\"openapi\": \"3.1.0\", \"paths\": {\"/x\": {\"get\": {}}}}",
+        &["--name", "getChatSession"],
+        ": would be vendored as specs/getChatSession.json, but specs/getChatSession.yaml already holds",
+    );
+}
+
+#[test]
+fn every_input_is_checked_before_anything_is_written() {
+    let scratch = ScratchWorkspace::new();
+    let good = input(
+        &scratch,
+        "good.yaml",
+        "openapi: 3.1.0\npaths:\n  /new:\n    get: {}\n",
+    );
+    let bad = input(&scratch, "bad.json", "{\"openapi\": \"3.1.0\",}");
+    assert_fails(
+        &scratch,
+        &["vendor", &good, &bad],
+        &[&format!("{bad}: malformed JSON at line 1 column 21")],
+    );
+    // Two inputs that would land in one file, and stdin twice.
+    let again = input(
+        &scratch,
+        "again.yaml",
+        "openapi: 3.1.0\npaths:\n  /new:\n    get: {}\n",
+    );
+    assert_fails(
+        &scratch,
+        &["vendor", &good, &again],
+        &[
+            &again,
+            "would be vendored as specs/get_new.yaml, as good.yaml already is",
+        ],
+    );
+    assert_fails(
+        &scratch,
+        &["vendor", "-", "-"],
+        &["`-` (stdin) is given more than once"],
+    );
+}
+
+#[test]
+fn two_inputs_with_one_operation_are_refused() {
+    let scratch = ScratchWorkspace::new();
+    let one =
+        "openapi: 3.1.0\ninfo: {title: One}\npaths:\n  /new:\n    get: {}\n  /x:\n    get: {}\n";
+    let two =
+        "openapi: 3.1.0\ninfo: {title: Two}\npaths:\n  /new:\n    get: {}\n  /y:\n    get: {}\n";
+    let (one, two) = (
+        input(&scratch, "one.yaml", one),
+        input(&scratch, "two.yaml", two),
+    );
+    assert_fails(
+        &scratch,
+        &["vendor", &one, &two],
+        &[&format!("{two}: specs/two.yaml would repeat operations already vendored: GET /new (in specs/one.yaml)")],
     );
 }

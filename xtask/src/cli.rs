@@ -1,7 +1,7 @@
 //! The command line, as a function the tests can call: it returns the exit code
 //! and writes to the given streams instead of the process's.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -11,7 +11,8 @@ use crate::workspace::Workspace;
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Maintainer tasks for opencx-rs")]
 struct Cli {
-    /// The workspace to work on (default: the one this xtask was built in).
+    /// The workspace to work on (default: the one `cargo xtask` runs in, else the
+    /// nearest one above the current folder).
     #[arg(long, global = true, value_name = "DIR")]
     root: Option<PathBuf>,
     #[command(subcommand)]
@@ -20,14 +21,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Extract the OpenAPI document from upstream reference pages into specs/.
+    /// Store upstream OpenAPI documents verbatim in specs/, with their provenance.
     Vendor {
-        /// Page files (Markdown with one ```yaml OpenAPI fence), or `-` for stdin.
-        #[arg(required = true)]
-        pages: Vec<String>,
-        /// What to record as the source page (default: the page's path).
+        /// Reference pages (Markdown with one ```yaml OpenAPI fence) or bare OpenAPI
+        /// documents (YAML or JSON, 3.0.x or 3.1.x); `-` reads one from stdin.
+        #[arg(required = true, value_name = "PAGE_OR_DOCUMENT")]
+        inputs: Vec<String>,
+        /// What to record as the source (default: the input's path).
         #[arg(long)]
         source: Option<String>,
+        /// File name under specs/, without extension, for the one input given
+        /// (default: the operationId of a one-operation document, else a slug of
+        /// its info.title).
+        #[arg(long)]
+        name: Option<String>,
     },
     /// Merge, overlay, down-convert and regenerate every committed output.
     Regen {
@@ -35,11 +42,34 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Explain the API changes of the working tree against a revision: rule
+    /// ids, wire and Rust API verdicts, and the semver bump they call for.
+    Diff {
+        /// The git revision to compare with.
+        #[arg(long, default_value = "HEAD", value_name = "GIT_REV")]
+        base: String,
+        /// text, markdown (a PR comment or CI summary) or json.
+        #[arg(long, default_value = "text")]
+        format: crate::diff::Format,
+        /// Exit 1 when a change is breaking (on the wire or in the Rust API).
+        #[arg(long, value_name = "LEVEL", value_parser = ["breaking"])]
+        fail_on: Option<String>,
+    },
 }
 
 /// Runs `cargo xtask ARGS...` (`args` without the program name). Returns the
 /// process exit code: 0 on success, 1 on any failure, 2 on a usage error.
 pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    run_with_stdin(args, &mut std::io::stdin(), out, err)
+}
+
+/// [`run`] reading `-` inputs from `stdin` instead of the process's.
+pub fn run_with_stdin(
+    args: &[String],
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let cli =
         match Cli::try_parse_from(std::iter::once("xtask".to_string()).chain(args.iter().cloned()))
         {
@@ -54,31 +84,63 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 return 0;
             }
         };
-    let ws = cli
-        .root
-        .map(Workspace::new)
-        .unwrap_or_else(Workspace::current);
+    let ws = match Workspace::locate(cli.root) {
+        Ok(ws) => ws,
+        Err(error) => {
+            let _ = writeln!(err, "error: {error:#}");
+            return 1;
+        }
+    };
     let result = match cli.command {
-        Command::Vendor { pages, source } => crate::vendor::vendor(&ws, &pages, source.as_deref())
-            .map(|records| {
+        Command::Vendor {
+            inputs,
+            source,
+            name,
+        } => {
+            let options = crate::vendor::Options {
+                source: source.as_deref(),
+                name: name.as_deref(),
+            };
+            crate::vendor::vendor_with(&ws, &inputs, options, stdin).map(|records| {
                 for r in records {
                     let _ = writeln!(
                         out,
-                        "vendored {} ({}) from {}",
-                        r.file, r.operation, r.source_page
+                        "vendored specs/{} ({}) from {}",
+                        r.file,
+                        r.summary(),
+                        r.source_page
                     );
                 }
                 let _ = writeln!(out, "now run `cargo xtask regen` and review the diff");
                 0
-            }),
-        Command::Regen { check: false } => crate::regen::regen(&ws).map(|changed| {
-            if changed.is_empty() {
+            })
+        }
+        Command::Regen { check: false } => crate::regen::regen_with_warnings(&ws).map(|done| {
+            for warning in &done.warnings {
+                let _ = writeln!(err, "warning: {warning}");
+            }
+            if !done.explanation.is_empty() {
+                let _ = write!(
+                    out,
+                    "{}",
+                    done.explanation.render(crate::diff::Format::Text)
+                );
+            }
+            if done.changed.is_empty() {
                 let _ = writeln!(out, "everything is up to date");
             }
-            for path in changed {
+            for path in done.changed {
                 let _ = writeln!(out, "wrote {}", ws.display(&path));
             }
             0
+        }),
+        Command::Diff {
+            base,
+            format,
+            fail_on,
+        } => crate::diff::revision::against(&ws, &base).map(|explanation| {
+            let _ = write!(out, "{}", explanation.render(format));
+            u8::from(fail_on.is_some() && explanation.is_breaking())
         }),
         Command::Regen { check: true } => crate::regen::check(&ws).map(|drift| {
             if drift.is_clean() {

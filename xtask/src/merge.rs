@@ -49,6 +49,17 @@ impl Origins {
 pub struct Merged {
     pub doc: Value,
     pub origins: Origins,
+    /// Each source file's `openapi` version: a merged document can hold parts
+    /// written in 3.0 and in 3.1, which the converter treats differently.
+    pub versions: BTreeMap<String, String>,
+}
+
+impl Merged {
+    /// The `openapi` version of the file behind `pointer`.
+    pub fn version_at(&self, pointer: &str) -> Option<&str> {
+        let file = self.origins.locate(pointer)?;
+        self.versions.get(file).map(String::as_str)
+    }
 }
 
 const METHODS: [&str; 8] = [
@@ -72,20 +83,27 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
     let mut paths: BTreeMap<String, BTreeMap<String, (Value, String)>> = BTreeMap::new();
     let mut components: BTreeMap<String, BTreeMap<String, (Value, String)>> = BTreeMap::new();
     let mut operation_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut versions: BTreeMap<String, String> = BTreeMap::new();
+    let mut info: BTreeMap<String, (Value, String)> = BTreeMap::new();
+    let mut info_order: Vec<String> = Vec::new();
 
     for source in sources {
         let Some(doc) = source.doc.as_object() else {
             bail!("{}: the document is not a mapping", source.file);
         };
         let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
-        if !version.starts_with("3.1.") {
+        if !(version.starts_with("3.1.") || version.starts_with("3.0.")) {
             bail!(
-                "{}#/openapi: expected an OpenAPI 3.1.x document, found {version:?}",
+                "{}#/openapi: expected an OpenAPI 3.0.x or 3.1.x document, found {version:?}",
                 source.file
             );
         }
+        versions.insert(source.file.clone(), version.to_string());
         for (key, value) in doc {
             match key.as_str() {
+                // Versions may differ between files; the merged document is
+                // the newest, and each part keeps its own (see `versions`).
+                "openapi" => {}
                 "paths" => {
                     for (path, item) in object_at(value, &source.file, "/paths")? {
                         let at = join("/paths", path);
@@ -139,6 +157,16 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
                         }
                     }
                 }
+                // Field by field, so a document that adds a 3.1 `summary` or a
+                // license to the same title and version merges.
+                "info" => {
+                    for (field, value) in object_at(value, &source.file, "/info")? {
+                        if !info_order.contains(field) {
+                            info_order.push(field.clone());
+                        }
+                        fold(&mut info, field, value, &source.file, &join("/info", field))?;
+                    }
+                }
                 _ => fold(&mut top, key, value, &source.file, &join("", key))?,
             }
         }
@@ -146,6 +174,22 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
 
     let mut origins = Origins::default();
     let mut out = Map::new();
+    if let Some(newest) = versions.values().max_by_key(|v| version_key(v)) {
+        out.insert("openapi".into(), Value::String(newest.clone()));
+    }
+    if !info.is_empty() {
+        let mut fields = Map::new();
+        for field in info_order {
+            let (value, file) = info.remove(&field).expect("ordered as folded");
+            origins.record(join("/info", &field), &file);
+            fields.insert(field, value);
+        }
+        let first = origins
+            .locate("/info/title")
+            .unwrap_or_default()
+            .to_string();
+        top.insert("info".into(), (Value::Object(fields), first));
+    }
     let mut rest: Vec<_> = top.into_iter().collect();
     rest.sort_by_key(|(key, _)| {
         TOP_LEVEL_ORDER
@@ -196,7 +240,13 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
     Ok(Merged {
         doc: Value::Object(out),
         origins,
+        versions,
     })
+}
+
+/// `3.1.0` → `[3, 1, 0]`, for ordering versions.
+fn version_key(version: &str) -> Vec<u64> {
+    version.split('.').map(|p| p.parse().unwrap_or(0)).collect()
 }
 
 /// Inserts `value` under `key`, folding an identical duplicate and refusing a
@@ -215,10 +265,29 @@ fn fold(
         }
         Some((existing, other)) => match first_difference(existing, value, at) {
             None => Ok(()),
-            Some(difference) => bail!(
-                "conflicting definitions of {at}: {other} and {file} first differ at {difference}"
-            ),
+            Some(difference) => {
+                let relative = &difference[at.len()..];
+                let shown = |v: &Value| {
+                    v.pointer(relative)
+                        .map_or("(absent)".to_string(), |v| snippet(v))
+                };
+                bail!(
+                    "conflicting definitions of {at}: {other} and {file} first differ at {difference}: \
+                     {other} has {}, {file} has {}",
+                    shown(existing),
+                    shown(value)
+                )
+            }
         },
+    }
+}
+
+/// A value as compact JSON, cut at 200 characters for a message.
+fn snippet(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
@@ -305,6 +374,7 @@ mod tests {
         .to_string();
         assert!(err.contains("a.yaml and b.yaml"), "{err}");
         assert!(err.contains("/components/schemas/Shared/enum/1"), "{err}");
+        assert!(err.contains("a.yaml has \"y\", b.yaml has \"z\""), "{err}");
     }
 
     #[test]
@@ -348,10 +418,24 @@ mod tests {
     }
 
     #[test]
-    fn a_non_3_1_document_is_refused() {
+    fn a_document_that_is_not_3_0_or_3_1_is_refused() {
         let mut old = doc("/a", "getA", json!({}));
-        old["openapi"] = json!("3.0.3");
+        old["openapi"] = json!("2.0");
         let err = merge(&[source("a.yaml", old)]).unwrap_err().to_string();
         assert!(err.contains("a.yaml#/openapi"), "{err}");
+    }
+
+    #[test]
+    fn documents_of_both_versions_merge_and_keep_their_version() {
+        let mut old = doc("/a", "getA", json!({}));
+        old["openapi"] = json!("3.0.0");
+        let merged = merge(&[
+            source("a.yaml", old),
+            source("b.yaml", doc("/b", "getB", json!({}))),
+        ])
+        .unwrap();
+        assert_eq!(merged.doc["openapi"], json!("3.1.0"));
+        assert_eq!(merged.version_at("/paths/~1a/get"), Some("3.0.0"));
+        assert_eq!(merged.version_at("/paths/~1b/get/responses"), Some("3.1.0"));
     }
 }

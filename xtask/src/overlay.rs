@@ -229,10 +229,19 @@ impl Overlay {
         origins: &mut Origins,
     ) -> Result<()> {
         let file = &self.file;
-        let schemas = doc
-            .pointer_mut("/components/schemas")
-            .and_then(Value::as_object_mut)
-            .context("the merged document has no components/schemas")?;
+        // A document with every schema inline has no `components` at all.
+        let root = doc
+            .as_object_mut()
+            .context("the merged document is not a mapping")?;
+        let schemas = root
+            .entry("components")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .context("the merged document's components is not a mapping")?
+            .entry("schemas")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .context("the merged document's components/schemas is not a mapping")?;
         for t in &self.types {
             let entry = format!("{file}: types.{}", t.name);
             let mut schema = if let Some(old) = &t.rename {

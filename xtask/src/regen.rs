@@ -7,12 +7,18 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde_json::Value;
 use similar::TextDiff;
 
+use crate::changelog;
 use crate::codegen;
-use crate::convert::convert_document;
+use crate::convert::{convert_document, Dialect};
+use crate::diff::{explain, Explanation};
+use crate::hand_written;
 use crate::merge::{merge, Source};
+use crate::naming::name_operations;
 use crate::overlay::Overlay;
 use crate::relax::relax_responses;
-use crate::vendor::{extract, sha256_hex, yaml_location, ProvenanceFile};
+use crate::report::Report;
+use crate::screen::screen;
+use crate::vendor::{extract, is_document_file, parse_vendored, sha256_hex, ProvenanceFile};
 use crate::workspace::{write_atomically, Workspace};
 
 /// One committed output and the content it should have.
@@ -25,12 +31,50 @@ pub struct Output {
 /// Computes every output in memory. Nothing is written, so a failure here
 /// leaves the workspace as it was.
 pub fn outputs(ws: &Workspace) -> Result<Vec<Output>> {
+    Ok(pipeline(ws)?.outputs)
+}
+
+/// Everything one run of the pipeline produces.
+#[derive(Debug)]
+pub struct Pipeline {
+    pub outputs: Vec<Output>,
+    /// Operations left out of the generated client, one line each.
+    pub warnings: Vec<String>,
+    /// The API changes from the committed outputs to these.
+    pub explanation: Explanation,
+}
+
+/// What changed in the API from the committed merged document and client to
+/// `doc` and `client`. Nothing committed yet (a first regen) is no change.
+fn explain_against_committed(ws: &Workspace, doc: &Value, client: &str) -> Result<Explanation> {
+    let committed_doc = std::fs::read_to_string(ws.merged_path()).ok();
+    let committed_client = std::fs::read_to_string(ws.generated_dir().join("client.rs")).ok();
+    let (Some(old_doc), Some(old_client)) = (committed_doc, committed_client) else {
+        return Ok(Explanation::default());
+    };
+    let Ok(old_doc) = serde_json::from_str::<Value>(&old_doc) else {
+        // A hand-broken committed document: the check's diff shows it.
+        return Ok(Explanation::default());
+    };
+    if &old_doc == doc && old_client == client {
+        return Ok(Explanation::default());
+    }
+    explain(&old_doc, doc, &old_client, client)
+        .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.generated_dir())))
+}
+
+/// Runs the pipeline in memory: merge → overlay → name operations → relax →
+/// convert → screen → codegen.
+pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
     let mut provenance = ProvenanceFile::load(ws)?;
     let sources = load_sources(ws, &mut provenance)?;
     let merged = merge(&sources)?;
     let overlay = Overlay::load(ws)?;
-    let (mut doc, mut origins) = (merged.doc, merged.origins);
+    let mut doc = merged.doc.clone();
+    let mut origins = merged.origins.clone();
     overlay.apply(&mut doc, &mut origins)?;
+    let mut report = Report::default();
+    report.derived_ids.extend(name_operations(&mut doc)?);
     relax_responses(&mut doc).map_err(|shared| {
         anyhow!(
             "{}: a string check in a schema that both requests and responses use; \
@@ -38,29 +82,60 @@ pub fn outputs(ws: &Workspace) -> Result<Vec<Output>> {
             origins.describe(&shared.pointer)
         )
     })?;
-    let converted = convert_document(&doc)
+    let dialect_of = |pointer: &str| {
+        merged
+            .version_at(pointer)
+            .and_then(Dialect::from_version)
+            .unwrap_or(Dialect::OpenApi31)
+    };
+    let (mut converted, conversion) = convert_document(&doc, &dialect_of)
         .map_err(|e| anyhow!("{}: {}", origins.describe(&e.pointer), e.message))?;
+    report.extend(conversion);
+    let hand_written = hand_written::scan(&ws.root().join("opencx-api").join("src"))?;
+    screen(&mut converted, &hand_written, &mut report);
     let merged_json = format!("{}\n", serde_json::to_string_pretty(&converted)?);
     let generated = codegen::generate(&merged_json)
         .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
-    Ok(vec![
-        Output {
-            path: ws.provenance_path(),
-            content: provenance.render()?,
-        },
-        Output {
-            path: ws.merged_path(),
-            content: merged_json,
-        },
-        Output {
-            path: ws.generated_dir().join("client.rs"),
-            content: generated.client,
-        },
-        Output {
-            path: ws.generated_dir().join("mock.rs"),
-            content: generated.mock,
-        },
-    ])
+    let report_text = report.render(&|pointer| origins.describe(pointer));
+    let explanation = explain_against_committed(ws, &converted, &generated.client)?;
+    let changelog = changelog::update(
+        std::fs::read_to_string(ws.changelog_path()).ok().as_deref(),
+        &explanation,
+        std::fs::read_to_string(ws.crate_manifest_path())
+            .ok()
+            .and_then(|m| changelog::crate_version(&m))
+            .as_deref(),
+    );
+    Ok(Pipeline {
+        warnings: report.warnings(),
+        explanation,
+        outputs: vec![
+            Output {
+                path: ws.provenance_path(),
+                content: provenance.render()?,
+            },
+            Output {
+                path: ws.merged_path(),
+                content: merged_json,
+            },
+            Output {
+                path: ws.report_path(),
+                content: report_text,
+            },
+            Output {
+                path: ws.changelog_path(),
+                content: changelog,
+            },
+            Output {
+                path: ws.generated_dir().join("client.rs"),
+                content: generated.client,
+            },
+            Output {
+                path: ws.generated_dir().join("mock.rs"),
+                content: generated.mock,
+            },
+        ],
+    })
 }
 
 /// Reads and checks every vendored document listed in the provenance file,
@@ -79,9 +154,7 @@ fn load_sources(ws: &Workspace, provenance: &mut ProvenanceFile) -> Result<Vec<S
         .collect();
     for entry in std::fs::read_dir(ws.specs_dir()).context("reading specs/")? {
         let name = entry?.file_name().to_string_lossy().into_owned();
-        let is_document =
-            name.ends_with(".yaml") && name != "provenance.yaml" && name != "overlay.yaml";
-        if is_document && !listed.contains(&name.as_str()) {
+        if is_document_file(&name) && !listed.contains(&name.as_str()) {
             bail!("specs/{name}: not listed in specs/provenance.yaml; add documents with `cargo xtask vendor PAGE`");
         }
     }
@@ -91,11 +164,11 @@ fn load_sources(ws: &Workspace, provenance: &mut ProvenanceFile) -> Result<Vec<S
         let file = ws.display(&path);
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {file}"))?;
         record.sha256 = sha256_hex(text.as_bytes());
-        let doc: Value = serde_yaml::from_str(&text)
-            .map_err(|e| anyhow!("{file}: malformed YAML{}: {e}", yaml_location(&e)))?;
+        let doc: Value = parse_vendored(&text, &file)?;
         // Convert each document on its own first, so that an unsupported
         // construct is reported in the vendored file where it stands.
-        convert_document(&doc).map_err(|e| anyhow!("{file}{e}"))?;
+        let dialect = Dialect::of(&doc).map_err(|e| anyhow!("{file}{e}"))?;
+        convert_document(&doc, &|_| dialect).map_err(|e| anyhow!("{file}{e}"))?;
         sources.push(Source { file, doc });
     }
     Ok(sources)
@@ -103,7 +176,24 @@ fn load_sources(ws: &Workspace, provenance: &mut ProvenanceFile) -> Result<Vec<S
 
 /// Writes every output. All are computed before the first is written.
 pub fn regen(ws: &Workspace) -> Result<Vec<PathBuf>> {
-    let outputs = outputs(ws)?;
+    Ok(regen_with_warnings(ws)?.changed)
+}
+
+/// What one regen wrote, warned about and found changed in the API.
+#[derive(Debug)]
+pub struct Regenerated {
+    pub changed: Vec<PathBuf>,
+    pub warnings: Vec<String>,
+    pub explanation: Explanation,
+}
+
+/// [`regen`], also returning the pipeline's warnings and API changes.
+pub fn regen_with_warnings(ws: &Workspace) -> Result<Regenerated> {
+    let Pipeline {
+        outputs,
+        warnings,
+        explanation,
+    } = pipeline(ws)?;
     let mut changed = Vec::new();
     for output in &outputs {
         if std::fs::read_to_string(&output.path).ok().as_deref() != Some(output.content.as_str()) {
@@ -111,7 +201,11 @@ pub fn regen(ws: &Workspace) -> Result<Vec<PathBuf>> {
             changed.push(output.path.clone());
         }
     }
-    Ok(changed)
+    Ok(Regenerated {
+        changed,
+        warnings,
+        explanation,
+    })
 }
 
 /// What `--check` found: one entry per problem, each readable on its own.

@@ -75,7 +75,8 @@ pub fn relax_responses(doc: &mut Value) -> Result<(), SharedCheck> {
 }
 
 /// Component names reachable through `$ref` from the values at `roots`.
-fn reachable(doc: &Value, roots: &[String]) -> BTreeSet<String> {
+/// The names of the component schemas reachable from the values at `roots`.
+pub fn reachable(doc: &Value, roots: &[String]) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut queue: Vec<&Value> = roots.iter().filter_map(|r| doc.pointer(r)).collect();
     while let Some(value) = queue.pop() {

@@ -1,0 +1,247 @@
+//! What an upstream change means: the API changes between two versions of the
+//! merged document, each with a rule id and two verdicts (does it break a
+//! running program on the wire; does it break code compiled against the
+//! generated crate), and the semver bump they call for.
+//!
+//! The wire verdict comes from the documents ([`spec`]); the Rust verdict from
+//! the generated code itself ([`rust`]), compared item by item with syn, so a
+//! `T` → `Option<T>` or a new variant of an exhaustive enum is caught.
+
+mod names;
+mod render;
+pub mod revision;
+pub mod rust;
+mod spec;
+
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub use render::{verdicts, Format};
+
+/// What a change is about: an operation or a named type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// `METHOD /path` and its operationId.
+    Operation(String, String),
+    /// A component schema's name.
+    Type(String),
+}
+
+impl Subject {
+    fn is_type(&self) -> bool {
+        matches!(self, Subject::Type(_))
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Operation(operation, id) => write!(f, "{operation} ({id})"),
+            Subject::Type(name) => write!(f, "type {name}"),
+        }
+    }
+}
+
+/// The Rust API verdict of one change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RustVerdict {
+    /// The generated public API did not change.
+    Unchanged,
+    /// Items were added; everything that compiled still compiles.
+    Compatible,
+    /// Code that compiled against the old crate may not compile.
+    Breaking,
+}
+
+/// One API change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub subject: Subject,
+    /// oasdiff's rule id where it has one (`response-property-enum-value-added`).
+    pub rule: String,
+    pub detail: String,
+    /// Does it break an existing program at run time?
+    pub wire_breaking: bool,
+    pub rust: RustVerdict,
+    /// The generated items it changed.
+    pub rust_changes: Vec<String>,
+    /// Rust items the change may touch: (item path, member), member empty for
+    /// the item as a whole. Resolved against the Rust diff, then cleared.
+    #[serde(skip)]
+    candidates: Vec<(String, String)>,
+}
+
+impl Change {
+    fn new(
+        subject: Subject,
+        rule: &str,
+        detail: String,
+        wire_breaking: bool,
+        candidates: Vec<(String, String)>,
+    ) -> Self {
+        Self {
+            subject,
+            rule: rule.to_string(),
+            detail,
+            wire_breaking,
+            rust: RustVerdict::Unchanged,
+            rust_changes: Vec::new(),
+            candidates,
+        }
+    }
+
+    /// The semver bump this change alone calls for.
+    pub fn bump(&self) -> Bump {
+        if self.wire_breaking || self.rust == RustVerdict::Breaking {
+            Bump::Major
+        } else if self.rust == RustVerdict::Compatible || self.rule.ends_with("-added") {
+            Bump::Minor
+        } else {
+            Bump::Patch
+        }
+    }
+}
+
+/// A semver bump, in increasing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bump {
+    None,
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Bump {
+    /// `version` bumped, with Cargo's rules for 0.x: there a breaking change
+    /// bumps the minor number and anything else the patch number.
+    ///
+    /// ```
+    /// use xtask::diff::Bump;
+    /// assert_eq!(Bump::Major.apply("0.3.1"), Some("0.4.0".to_string()));
+    /// assert_eq!(Bump::Minor.apply("0.3.1"), Some("0.3.2".to_string()));
+    /// assert_eq!(Bump::Minor.apply("1.3.1"), Some("1.4.0".to_string()));
+    /// ```
+    pub fn apply(self, version: &str) -> Option<String> {
+        let parts: Vec<u64> = version
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
+        let [major, minor, patch] = parts.as_slice() else {
+            return None;
+        };
+        let (major, minor, patch) = (*major, *minor, *patch);
+        Some(match (self, major) {
+            (Bump::None, _) => version.to_string(),
+            (Bump::Major, 0) => format!("0.{}.0", minor + 1),
+            (_, 0) => format!("0.{minor}.{}", patch + 1),
+            (Bump::Major, _) => format!("{}.0.0", major + 1),
+            (Bump::Minor, _) => format!("{major}.{}.0", minor + 1),
+            (Bump::Patch, _) => format!("{major}.{minor}.{}", patch + 1),
+        })
+    }
+}
+
+impl fmt::Display for Bump {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Bump::None => "none",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        })
+    }
+}
+
+/// Every change between two versions of the API.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Explanation {
+    pub changes: Vec<Change>,
+    /// Descriptions, summaries and examples that changed, counted.
+    pub docs_only: usize,
+    /// Changes to the generated API that no spec change accounts for (a
+    /// codegen or overlay change).
+    pub other_rust_changes: Vec<rust::RustChange>,
+}
+
+impl Explanation {
+    /// The bump all changes together call for.
+    pub fn bump(&self) -> Bump {
+        let spec = self.changes.iter().map(Change::bump);
+        let rust =
+            self.other_rust_changes
+                .iter()
+                .map(|c| if c.breaking { Bump::Major } else { Bump::Minor });
+        let docs = (self.docs_only > 0).then_some(Bump::Patch);
+        spec.chain(rust).chain(docs).max().unwrap_or(Bump::None)
+    }
+
+    /// Whether anything breaks, on the wire or in Rust.
+    pub fn is_breaking(&self) -> bool {
+        self.bump() == Bump::Major
+    }
+
+    /// Whether nothing changed at all.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.docs_only == 0 && self.other_rust_changes.is_empty()
+    }
+
+    /// Renders the explanation in `format`.
+    pub fn render(&self, format: Format) -> String {
+        render::render(self, format)
+    }
+}
+
+/// Explains the change from one merged document and generated client to
+/// another.
+pub fn explain(
+    old_doc: &Value,
+    new_doc: &Value,
+    old_client: &str,
+    new_client: &str,
+) -> Result<Explanation, String> {
+    let (mut changes, docs_only) = spec::changes(old_doc, new_doc);
+    let mut rust_changes = rust::changes(
+        &rust::Api::parse(old_client)?,
+        &rust::Api::parse(new_client)?,
+    );
+    let mut used = vec![false; rust_changes.len()];
+    for change in &mut changes {
+        for (i, rc) in rust_changes.iter().enumerate() {
+            let hit = change.candidates.iter().any(|(item, member)| {
+                rc.item == *item
+                    && (member.is_empty() || rc.member == *member || rc.member.is_empty())
+            });
+            if hit {
+                used[i] = true;
+                change.rust = change.rust.max(if rc.breaking {
+                    RustVerdict::Breaking
+                } else {
+                    RustVerdict::Compatible
+                });
+                change.rust_changes.push(rc.description.clone());
+            }
+        }
+        change.candidates.clear();
+    }
+    let mut i = 0;
+    rust_changes.retain(|_| {
+        i += 1;
+        !used[i - 1]
+    });
+    changes.sort_by(|a, b| {
+        a.subject
+            .cmp(&b.subject)
+            .then(a.rule.cmp(&b.rule))
+            .then(a.detail.cmp(&b.detail))
+    });
+    Ok(Explanation {
+        changes,
+        docs_only,
+        other_rust_changes: rust_changes,
+    })
+}

@@ -1,0 +1,214 @@
+//! The conversion report: everything the pipeline changed in the upstream API
+//! that is not an exact 3.1 → 3.0 equivalent, committed beside the merged
+//! document so that `cargo xtask regen --check` shows a new entry in review.
+//!
+//! Stages record entries with pointers into the document they work on; regen
+//! renders them with [`Report::render`], which names the vendored file behind
+//! each pointer.
+
+use std::collections::BTreeSet;
+
+/// A keyword removed because its removal cannot change a generated Rust type or
+/// what the client sends.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dropped {
+    /// JSON pointer of the keyword in the merged document.
+    pub pointer: String,
+    /// Why removing it is safe.
+    pub why: String,
+}
+
+/// A schema moved to `components/schemas` (a `$defs` entry, a schema found by
+/// its `$id`), so its generated type has this name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Moved {
+    pub from: String,
+    pub name: String,
+}
+
+/// An operationId the pipeline made up because upstream gave none.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DerivedId {
+    /// `METHOD /path`.
+    pub operation: String,
+    pub operation_id: String,
+}
+
+/// An operation the generated client does not have, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LeftOut {
+    /// `METHOD /path`.
+    pub operation: String,
+    pub operation_id: String,
+    pub reason: String,
+    /// The hand-written method that covers it, when `opencx-api` has one.
+    pub hand_written: Option<String>,
+}
+
+/// Everything one regen recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub dropped: BTreeSet<Dropped>,
+    pub moved: BTreeSet<Moved>,
+    pub derived_ids: BTreeSet<DerivedId>,
+    pub left_out: BTreeSet<LeftOut>,
+}
+
+impl Report {
+    /// Records a codegen-neutral drop.
+    pub fn drop(&mut self, pointer: impl Into<String>, why: impl Into<String>) {
+        self.dropped.insert(Dropped {
+            pointer: pointer.into(),
+            why: why.into(),
+        });
+    }
+
+    /// Adds every entry of `other`.
+    pub fn extend(&mut self, other: Report) {
+        self.dropped.extend(other.dropped);
+        self.moved.extend(other.moved);
+        self.derived_ids.extend(other.derived_ids);
+        self.left_out.extend(other.left_out);
+    }
+
+    /// The regen warnings: one line per operation left out of the client.
+    pub fn warnings(&self) -> Vec<String> {
+        self.left_out
+            .iter()
+            .map(|op| {
+                let covered = match &op.hand_written {
+                    Some(method) => format!("; covered by the hand-written `{method}`"),
+                    None => String::new(),
+                };
+                format!(
+                    "{} ({}) is left out of the generated client: {}{covered}",
+                    op.operation, op.operation_id, op.reason
+                )
+            })
+            .collect()
+    }
+
+    /// The committed Markdown. `describe` turns a merged-document pointer into
+    /// `file#pointer`.
+    pub fn render(&self, describe: &dyn Fn(&str) -> String) -> String {
+        // A pointer into a moved schema is shown where upstream has it.
+        let upstream = |pointer: &str| {
+            for moved in &self.moved {
+                let new = format!(
+                    "/components/schemas/{}",
+                    crate::pointer::escape(&moved.name)
+                );
+                if let Some(rest) = pointer.strip_prefix(&new) {
+                    if rest.is_empty() || rest.starts_with('/') {
+                        return describe(&format!("{}{rest}", moved.from));
+                    }
+                }
+            }
+            describe(pointer)
+        };
+        let describe = &upstream;
+        let mut out = String::from(
+            "# Conversion report\n\n\
+             Written by `cargo xtask regen`; do not edit. What the pipeline did to the upstream\n\
+             API beyond exact OpenAPI 3.1 → 3.0 equivalents. Review every new line.\n",
+        );
+        section(
+            &mut out,
+            "Operations left out of the generated client",
+            "| operation | operationId | reason | hand-written method |\n| --- | --- | --- | --- |",
+            self.left_out.iter().map(|op| {
+                format!(
+                    "| `{}` | `{}` | {} | {} |",
+                    op.operation,
+                    op.operation_id,
+                    cell(&op.reason),
+                    op.hand_written
+                        .as_deref()
+                        .map_or("none".to_string(), |m| format!("`{m}`"))
+                )
+            }),
+        );
+        section(
+            &mut out,
+            "Derived operationIds",
+            "| operation | operationId |\n| --- | --- |",
+            self.derived_ids
+                .iter()
+                .map(|d| format!("| `{}` | `{}` |", d.operation, d.operation_id)),
+        );
+        section(
+            &mut out,
+            "Schemas moved to components/schemas",
+            "| from | type name |\n| --- | --- |",
+            self.moved
+                .iter()
+                .map(|m| format!("| `{}` | `{}` |", describe(&m.from), m.name)),
+        );
+        section(
+            &mut out,
+            "Dropped keywords (codegen-neutral)",
+            "| where | why it is safe |\n| --- | --- |",
+            self.dropped
+                .iter()
+                .map(|d| format!("| `{}` | {} |", describe(&d.pointer), cell(&d.why))),
+        );
+        out
+    }
+}
+
+fn section(out: &mut String, title: &str, head: &str, rows: impl Iterator<Item = String>) {
+    let rows: Vec<String> = rows.collect();
+    out.push_str(&format!("\n## {title}\n\n"));
+    if rows.is_empty() {
+        out.push_str("None.\n");
+    } else {
+        out.push_str(head);
+        out.push('\n');
+        for row in rows {
+            out.push_str(&row);
+            out.push('\n');
+        }
+    }
+}
+
+/// Text safe inside a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_every_section_sorted_and_names_files() {
+        let mut report = Report::default();
+        report.drop("/b/contains", "validation only");
+        report.drop("/a/contains", "validation | only");
+        report.left_out.insert(LeftOut {
+            operation: "POST /files".into(),
+            operation_id: "uploadFile".into(),
+            reason: "multipart/form-data".into(),
+            hand_written: Some("Client::upload_file".into()),
+        });
+        let text = report.render(&|p| format!("x.yaml#{p}"));
+        let a = text.find("x.yaml#/a/contains").unwrap();
+        let b = text.find("x.yaml#/b/contains").unwrap();
+        assert!(a < b, "{text}");
+        assert!(text.contains("validation \\| only"), "{text}");
+        assert!(
+            text.contains(
+                "| `POST /files` | `uploadFile` | multipart/form-data | `Client::upload_file` |"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("## Derived operationIds\n\nNone.\n"),
+            "{text}"
+        );
+        assert_eq!(
+            report.warnings(),
+            ["POST /files (uploadFile) is left out of the generated client: multipart/form-data; covered by the hand-written `Client::upload_file`"]
+        );
+    }
+}

@@ -1,0 +1,300 @@
+//! What progenitor can generate, checked before it runs.
+//!
+//! progenitor 0.15 panics or fails the whole client on some valid 3.0 input
+//! (a request with several content types, a multipart body, a cookie
+//! parameter...). Each such case is settled here, per operation, so the rest of
+//! the client is still generated:
+//! - an exact or codegen-neutral rewrite where one exists (a JSON media type's
+//!   `encoding`, which the spec ignores for JSON; a missing JSON schema, which
+//!   means any JSON; the one content type the client will send);
+//! - otherwise the operation is left out of codegen, with the reason, in the
+//!   conversion report and as a regen warning.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::naming::{operations, METHODS};
+use crate::pointer::join;
+use crate::report::{LeftOut, Report};
+
+/// Request content types progenitor 0.15 generates, in the order the client
+/// prefers them when an operation accepts several.
+const REQUEST_TYPES: [&str; 5] = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+    "text/x-markdown",
+];
+
+/// Screens every operation of the converted 3.0 `doc`. `hand_written` maps an
+/// operationId to the hand-written method that covers it.
+pub fn screen(doc: &mut Value, hand_written: &BTreeMap<String, String>, report: &mut Report) {
+    let components = doc.get("components").cloned().unwrap_or(json!({}));
+    for (path, method, mut operation) in operations(doc) {
+        let at = join(&join("/paths", &path), &method);
+        let path_params = doc["paths"][&path].get("parameters").cloned();
+        let outcome =
+            screen_operation(&path, &mut operation, path_params, &components, &at, report);
+        match outcome {
+            Ok(()) => doc["paths"][&path][&method] = operation,
+            Err(reason) => {
+                let id = operation["operationId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                report.left_out.insert(LeftOut {
+                    operation: format!("{} {path}", method.to_uppercase()),
+                    hand_written: hand_written.get(&id).cloned(),
+                    operation_id: id,
+                    reason,
+                });
+                let item = doc["paths"][&path].as_object_mut().expect("a path item");
+                item.shift_remove(&method);
+                if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
+                    doc["paths"]
+                        .as_object_mut()
+                        .expect("paths")
+                        .shift_remove(&path);
+                }
+            }
+        }
+    }
+}
+
+type Verdict = Result<(), String>;
+
+fn screen_operation(
+    path: &str,
+    operation: &mut Value,
+    path_params: Option<Value>,
+    components: &Value,
+    at: &str,
+    report: &mut Report,
+) -> Verdict {
+    let mut params = Vec::new();
+    for list in [path_params.as_ref(), operation.get("parameters")] {
+        for param in list.and_then(Value::as_array).into_iter().flatten() {
+            params.push(resolve(param, components).clone());
+        }
+    }
+    let mut dropped_cookies = Vec::new();
+    for param in &params {
+        let name = param["name"].as_str().unwrap_or_default();
+        let location = param["in"].as_str().unwrap_or_default();
+        let style = param.get("style").and_then(Value::as_str);
+        if param.get("schema").is_none() {
+            return Err(format!(
+                "parameter `{name}` has `content` instead of a schema"
+            ));
+        }
+        match location {
+            "path" if param.get("required") != Some(&json!(true)) => {
+                return Err(format!("path parameter `{name}` is not marked required"))
+            }
+            "path" if style.is_some_and(|s| s != "simple") => {
+                return Err(format!(
+                    "path parameter `{name}` has style `{}`",
+                    style.unwrap_or_default()
+                ))
+            }
+            "query" if style.is_some_and(|s| s != "form") => {
+                return Err(format!(
+                    "query parameter `{name}` has style `{}`",
+                    style.unwrap_or_default()
+                ))
+            }
+            "cookie" if param.get("required") == Some(&json!(true)) => {
+                return Err(format!(
+                    "it requires the cookie parameter `{name}`, which progenitor cannot send"
+                ))
+            }
+            "cookie" => dropped_cookies.push(name.to_string()),
+            _ => {}
+        }
+    }
+    let declared: Vec<&str> = params
+        .iter()
+        .filter(|p| p["in"] == "path")
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    for name in template_names(path) {
+        if !declared.contains(&name.as_str()) {
+            return Err(format!(
+                "the path names `{{{name}}}` but no path parameter declares it"
+            ));
+        }
+    }
+    for name in &declared {
+        if !template_names(path).iter().any(|n| n == name) {
+            return Err(format!("path parameter `{name}` is not in the path"));
+        }
+    }
+    if !dropped_cookies.is_empty() {
+        if let Some(list) = operation
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+        {
+            for (i, param) in list.iter().enumerate() {
+                let param = resolve(param, components);
+                if param["in"] == "cookie" {
+                    report.drop(
+                        join(&join(at, "parameters"), &i.to_string()),
+                        "an optional cookie parameter: progenitor cannot send one, and the server must do without it",
+                    );
+                }
+            }
+            list.retain(|p| resolve(p, components)["in"] != "cookie");
+        }
+    }
+    if let Some(body) = operation.get("requestBody").cloned() {
+        let mut body = resolve(&body, components).clone();
+        screen_request_body(&mut body, components, &join(at, "requestBody"), report)?;
+        operation["requestBody"] = body;
+    }
+    if let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+    {
+        for (status, response) in responses.iter_mut() {
+            let here = join(&join(at, "responses"), status);
+            if response.get("$ref").is_some() {
+                let mut inlined = resolve(response, components).clone();
+                if screen_json_media(&mut inlined, &here, report) {
+                    *response = inlined;
+                }
+            } else {
+                screen_json_media(response, &here, report);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn screen_request_body(
+    body: &mut Value,
+    components: &Value,
+    at: &str,
+    report: &mut Report,
+) -> Verdict {
+    let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    let types: Vec<String> = content.keys().cloned().collect();
+    let Some(chosen) = REQUEST_TYPES
+        .iter()
+        .find_map(|want| types.iter().find(|t| essence(t) == *want))
+        .cloned()
+    else {
+        return Err(format!(
+            "its request body is {}, which progenitor 0.15 cannot send (it sends JSON, form-urlencoded, octet-stream or plain text)",
+            types.join(", ")
+        ));
+    };
+    for other in types.iter().filter(|t| **t != chosen) {
+        report.drop(
+            join(&join(at, "content"), other),
+            format!("the client sends one of the accepted content types, `{chosen}`"),
+        );
+        content.shift_remove(other);
+    }
+    let media = content.get_mut(&chosen).expect("chosen from the keys");
+    let schema = media.get("schema").map(|s| resolve(s, components).clone());
+    match essence(&chosen) {
+        "application/octet-stream" => {
+            let raw = schema.as_ref().is_some_and(|s| {
+                s.get("type") == Some(&json!("string"))
+                    && s.get("format") == Some(&json!("binary"))
+                    && s.get("nullable") != Some(&json!(true))
+            });
+            if !raw {
+                return Err("its octet-stream body is not a `format: binary` string".into());
+            }
+        }
+        "text/plain" | "text/x-markdown" => {
+            let plain = schema.as_ref().is_some_and(|s| {
+                s.get("type") == Some(&json!("string"))
+                    && [
+                        "format",
+                        "pattern",
+                        "minLength",
+                        "maxLength",
+                        "enum",
+                        "nullable",
+                        "default",
+                    ]
+                    .iter()
+                    .all(|k| s.get(*k).is_none())
+            });
+            if !plain {
+                return Err("its text body is not a plain `type: string` schema".into());
+            }
+        }
+        "application/x-www-form-urlencoded" if media.get("encoding").is_some() => {
+            return Err("its form body has an `encoding`, which progenitor cannot apply".into());
+        }
+        _ => {
+            screen_json_media(body, at, report);
+        }
+    }
+    Ok(())
+}
+
+/// Settles what progenitor panics on in JSON media types. Returns whether it
+/// changed anything.
+fn screen_json_media(holder: &mut Value, at: &str, report: &mut Report) -> bool {
+    let mut changed = false;
+    let Some(content) = holder.get_mut("content").and_then(Value::as_object_mut) else {
+        return false;
+    };
+    for (content_type, media) in content.iter_mut() {
+        if essence(content_type) != "application/json" {
+            continue;
+        }
+        let Some(media) = media.as_object_mut() else {
+            continue;
+        };
+        let here = join(&join(at, "content"), content_type);
+        if media.shift_remove("encoding").is_some() {
+            report.drop(
+                join(&here, "encoding"),
+                "OpenAPI applies `encoding` to multipart and form bodies only; JSON ignores it",
+            );
+            changed = true;
+        }
+        if !media.contains_key("schema") {
+            // No schema means any JSON, which the empty schema says.
+            media.insert("schema".into(), json!({}));
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// The media type without parameters, lowercased.
+fn essence(content_type: &str) -> &str {
+    content_type.split(';').next().unwrap_or("").trim()
+}
+
+/// The `{name}`s of a path template.
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+/// The target of a local `$ref`, or the value itself.
+fn resolve<'a>(value: &'a Value, components: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix("#/components")
+            .and_then(|p| components.pointer(p))
+            .map_or(value, |target| resolve(target, components)),
+        None => value,
+    }
+}
+
+#[cfg(test)]
+mod tests;

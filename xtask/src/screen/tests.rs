@@ -1,0 +1,139 @@
+use super::*;
+
+fn doc(operation: Value) -> Value {
+    json!({"openapi": "3.0.3", "paths": {"/files/{id}": {"post": operation}}})
+}
+
+fn id_param() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}})
+}
+
+fn run(mut doc: Value, hand_written: &[(&str, &str)]) -> (Value, Report) {
+    let mut report = Report::default();
+    let hand_written = hand_written
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    screen(&mut doc, &hand_written, &mut report);
+    (doc, report)
+}
+
+#[test]
+fn a_multipart_upload_is_left_out_and_named_with_its_hand_written_method() {
+    let (out, report) = run(
+        doc(json!({
+            "operationId": "uploadFile",
+            "parameters": [id_param()],
+            "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "ok"}}
+        })),
+        &[("uploadFile", "Client::upload_file")],
+    );
+    assert_eq!(out["paths"], json!({}), "the operation is gone");
+    let left: Vec<_> = report.left_out.iter().collect();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].operation, "POST /files/{id}");
+    assert!(
+        left[0].reason.contains("multipart/form-data"),
+        "{}",
+        left[0].reason
+    );
+    assert_eq!(left[0].hand_written.as_deref(), Some("Client::upload_file"));
+}
+
+#[test]
+fn of_several_request_content_types_the_client_sends_json() {
+    let (out, report) = run(
+        doc(json!({
+            "operationId": "send",
+            "parameters": [id_param()],
+            "requestBody": {"content": {
+                "multipart/form-data": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"type": "object"}}
+            }},
+            "responses": {}
+        })),
+        &[],
+    );
+    let content = &out["paths"]["/files/{id}"]["post"]["requestBody"]["content"];
+    assert_eq!(
+        content.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["application/json"]
+    );
+    let dropped: Vec<_> = report.dropped.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(
+        dropped,
+        ["/paths/~1files~1{id}/post/requestBody/content/multipart~1form-data"]
+    );
+}
+
+#[test]
+fn json_encodings_are_dropped_and_missing_json_schemas_mean_any_json() {
+    let (out, report) = run(
+        doc(json!({
+            "operationId": "send",
+            "parameters": [id_param()],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"encoding": {}}}}}
+        })),
+        &[],
+    );
+    assert_eq!(
+        out["paths"]["/files/{id}"]["post"]["responses"]["200"]["content"]["application/json"],
+        json!({"schema": {}})
+    );
+    assert_eq!(report.dropped.len(), 1);
+}
+
+#[test]
+fn path_parameters_must_match_the_template() {
+    let (_, report) = run(doc(json!({"operationId": "a", "responses": {}})), &[]);
+    let reason = &report.left_out.iter().next().unwrap().reason;
+    assert!(reason.contains("`{id}` but no path parameter"), "{reason}");
+}
+
+#[test]
+fn cookies_are_dropped_when_optional_and_refuse_the_operation_when_required() {
+    let cookie = |required| json!({"name": "c", "in": "cookie", "required": required, "schema": {"type": "string"}});
+    let (out, report) = run(
+        doc(
+            json!({"operationId": "a", "parameters": [id_param(), cookie(false)], "responses": {}}),
+        ),
+        &[],
+    );
+    assert_eq!(
+        out["paths"]["/files/{id}"]["post"]["parameters"],
+        json!([id_param()])
+    );
+    assert_eq!(report.dropped.len(), 1);
+    let (_, report) = run(
+        doc(json!({"operationId": "a", "parameters": [id_param(), cookie(true)], "responses": {}})),
+        &[],
+    );
+    assert!(report
+        .left_out
+        .iter()
+        .next()
+        .unwrap()
+        .reason
+        .contains("cookie"));
+}
+
+#[test]
+fn an_octet_stream_body_must_be_binary() {
+    let (_, report) = run(
+        doc(json!({
+            "operationId": "a",
+            "parameters": [id_param()],
+            "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "object"}}}},
+            "responses": {}
+        })),
+        &[],
+    );
+    assert!(report
+        .left_out
+        .iter()
+        .next()
+        .unwrap()
+        .reason
+        .contains("format: binary"));
+}
