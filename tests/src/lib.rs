@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use xtask::workspace::Workspace;
 
+pub mod contract;
+
 /// The real workspace root.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,6 +36,16 @@ impl ScratchWorkspace {
             root.join("opencx-api/openapi.json"),
         )
         .unwrap();
+        // Inputs and outputs of the contract tests' generator.
+        for file in [
+            "opencx-api/src/pagination.rs",
+            "tests/contract/upstream.json",
+            "tests/tests/contract.rs",
+        ] {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::copy(real.join(file), root.join(file))
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+        }
         let seeds = real.join("../shared/seeds");
         if seeds.is_dir() {
             copy_dir(&seeds, &dir.path().join("shared/seeds"));

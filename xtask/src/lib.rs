@@ -7,6 +7,7 @@
 pub mod cli;
 #[path = "../../opencx-api/codegen/mod.rs"]
 pub mod codegen;
+pub mod contract;
 pub mod convert;
 pub mod merge;
 pub mod overlay;

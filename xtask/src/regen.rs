@@ -29,6 +29,7 @@ pub fn outputs(ws: &Workspace) -> Result<Vec<Output>> {
     let sources = load_sources(ws, &mut provenance)?;
     let merged = merge(&sources)?;
     let overlay = Overlay::load(ws)?;
+    let upstream = merged.doc.clone();
     let (mut doc, mut origins) = (merged.doc, merged.origins);
     overlay.apply(&mut doc, &mut origins)?;
     relax_responses(&mut doc).map_err(|shared| {
@@ -43,7 +44,16 @@ pub fn outputs(ws: &Workspace) -> Result<Vec<Output>> {
     let merged_json = format!("{}\n", serde_json::to_string_pretty(&converted)?);
     let generated = codegen::generate(&merged_json)
         .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
-    Ok(vec![
+    // The contract tests' server document and generated tests.
+    let contract = crate::contract::outputs(
+        ws,
+        &upstream,
+        &origins,
+        &overlay,
+        &converted,
+        &generated.client,
+    )?;
+    let mut outputs = vec![
         Output {
             path: ws.provenance_path(),
             content: provenance.render()?,
@@ -60,7 +70,9 @@ pub fn outputs(ws: &Workspace) -> Result<Vec<Output>> {
             path: ws.generated_dir().join("mock.rs"),
             content: generated.mock,
         },
-    ])
+    ];
+    outputs.extend(contract);
+    Ok(outputs)
 }
 
 /// Reads and checks every vendored document listed in the provenance file,
