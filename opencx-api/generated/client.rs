@@ -23,6 +23,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AiClosureType {
         #[serde(rename = "assumed_resolved")]
         AssumedResolved,
@@ -76,6 +77,7 @@ pub mod types {
     }
     ///The JSON body of an error response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ApiError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::std::string::String>,
@@ -94,6 +96,7 @@ pub mod types {
     }
     ///A file attached to a message.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Attachment {
         pub id: ::std::string::String,
         pub name: ::std::string::String,
@@ -109,6 +112,7 @@ pub mod types {
     }
     ///The channel a session takes place on.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ChannelInfo {
         #[serde(rename = "type")]
         pub type_: SessionChannel,
@@ -121,6 +125,7 @@ pub mod types {
     ///What happened in a session's history, told apart by `type`.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
+    #[non_exhaustive]
     pub enum ChatEvent {
         #[serde(rename = "message")]
         Message {
@@ -291,6 +296,7 @@ pub mod types {
     }
     ///One entry of a session's history.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ChatHistoryEntry {
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         pub event: ChatEvent,
@@ -303,6 +309,7 @@ pub mod types {
     }
     ///One page of history entries; pass `next` as `cursor` to get the following page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ChatHistoryList {
         pub items: ::std::vec::Vec<ChatHistoryEntry>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -316,6 +323,7 @@ pub mod types {
     ///`ChatMessageSender`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
+    #[non_exhaustive]
     pub enum ChatMessageSender {
         #[serde(rename = "contact")]
         Contact {
@@ -339,6 +347,7 @@ pub mod types {
     }
     ///The customer a session is with.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Contact {
         ///ISO 8601 timestamp of when the contact was created
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -373,6 +382,7 @@ pub mod types {
     }
     ///A customer satisfaction rating and its feedback.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CsatSubmission {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub feedback: ::std::option::Option<::std::string::String>,
@@ -386,6 +396,7 @@ pub mod types {
     ///A custom data value (string, number or boolean).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CustomDataValue {
         String(::std::string::String),
         Number(f64),
@@ -412,6 +423,7 @@ pub mod types {
     }
     ///A range of creation times.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DateRange {
         ///Start date (ISO 8601)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -427,6 +439,7 @@ pub mod types {
     }
     ///The hand-off of a session from the AI agent to a human.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Handoff {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sentiment: ::std::option::Option<Sentiment>,
@@ -439,6 +452,7 @@ pub mod types {
     }
     ///The integration a session was handed off to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct HandoffIntegration {
         #[serde(rename = "type")]
         pub type_: HandoffIntegrationType,
@@ -460,6 +474,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum HandoffIntegrationType {
         #[serde(rename = "zendesk")]
         Zendesk,
@@ -519,6 +534,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum Sentiment {
         #[serde(rename = "angry")]
         Angry,
@@ -572,6 +588,7 @@ pub mod types {
     }
     ///A chat session between a contact and the organization.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Session {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub ai_closure_type: ::std::option::Option<AiClosureType>,
@@ -623,6 +640,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum SessionChannel {
         #[serde(rename = "web")]
         Web,
@@ -704,6 +722,7 @@ pub mod types {
     }
     ///One numbered page of sessions matching a filter.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SessionFilterPage {
         pub data: ::std::vec::Vec<Session>,
         pub has_next: bool,
@@ -718,6 +737,7 @@ pub mod types {
     }
     ///Body of the filter request: criteria, sort order and page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct SessionFilterRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filters: ::std::option::Option<SessionFilters>,
@@ -741,6 +761,7 @@ pub mod types {
     }
     ///Criteria for the filter request; every criterion is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct SessionFilters {
         ///Filter by AI closure type (e.g. "handed_off", "resolved", "no_resolution")
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -850,6 +871,7 @@ pub mod types {
     }
     ///One page of sessions; pass `next` as `cursor` to get the following page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SessionList {
         pub items: ::std::vec::Vec<Session>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -872,6 +894,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum SessionSortField {
         #[serde(rename = "last_message_at")]
         LastMessageAt,
@@ -931,6 +954,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum SessionStatus {
         #[serde(rename = "open")]
         Open,
@@ -994,6 +1018,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum SortOrder {
         #[serde(rename = "asc")]
         Asc,
@@ -1043,6 +1068,7 @@ pub mod types {
     }
     ///The team a session is assigned to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Team {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -1056,6 +1082,7 @@ pub mod types {
     }
     ///Text content of a message or comment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TextContent {
         pub text: ::std::string::String,
         #[serde(rename = "type")]
@@ -1078,6 +1105,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum TextContentType {
         #[serde(rename = "text")]
         Text,
@@ -1133,6 +1161,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum TicketingIdType {
         #[serde(rename = "conversation_id")]
         ConversationId,
@@ -1190,6 +1219,7 @@ pub mod types {
     }
     ///The external ticketing system a session is linked to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TicketingSystem {
         pub external_id: ::std::string::String,
         pub id_type: TicketingIdType,
@@ -1212,6 +1242,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum TicketingSystemName {
         #[serde(rename = "dynamics365")]
         Dynamics365,
@@ -1323,6 +1354,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum WaitingOn {
         #[serde(rename = "customers")]
         Customers,
@@ -3374,6 +3406,7 @@ pub mod types {
     #[derive(::serde::Deserialize)]
     #[serde(tag = "type")]
     ///The variants this version knows, for deserialization.
+    #[non_exhaustive]
     enum ChatEventKnown {
         #[serde(rename = "message")]
         Message {
@@ -3757,6 +3790,7 @@ pub mod types {
     #[derive(::serde::Deserialize)]
     #[serde(tag = "type")]
     ///The variants this version knows, for deserialization.
+    #[non_exhaustive]
     enum ChatMessageSenderKnown {
         #[serde(rename = "contact")]
         Contact {

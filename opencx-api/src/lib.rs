@@ -56,7 +56,10 @@ pub use retry::RetryPolicy;
 /// let server = httpmock::MockServer::start();
 /// let mock = server.get_chat_session(|when, then| {
 ///     when.session_id(&"s1".parse().unwrap());
-///     then.internal_server_error(&ApiError { message: Some("boom".into()), ..Default::default() });
+///     // Generated types are #[non_exhaustive]: start from `Default` (or `ApiError::builder()`).
+///     let mut error = ApiError::default();
+///     error.message = Some("boom".into());
+///     then.internal_server_error(&error);
 /// });
 /// let client = opencx_api::Client::with_bearer_token(server.base_url(), "sk-test").unwrap();
 /// # let _ = (mock, client);

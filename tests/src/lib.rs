@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use xtask::workspace::Workspace;
 
+pub mod contract;
+
 /// The real workspace root.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,8 +36,14 @@ impl ScratchWorkspace {
             "opencx-api/CONVERSION.md",
             "opencx-api/CHANGELOG.md",
             "opencx-api/Cargo.toml",
+            // Inputs and outputs of the contract tests' generator.
+            "opencx-api/src/pagination.rs",
+            "tests/contract/upstream.json",
+            "tests/tests/contract.rs",
         ] {
-            std::fs::copy(real.join(file), root.join(file)).unwrap();
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::copy(real.join(file), root.join(file))
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
         }
         let seeds = real.join("../shared/seeds");
         if seeds.is_dir() {
@@ -143,6 +151,78 @@ pub mod fixtures {
                       "content": {"type": "text", "text": text}, "attachments": []}
         }))
         .expect("fixture entry parses")
+    }
+
+    use opencx_api::types::{
+        ApiError, ChatHistoryList, SessionFilterPage, SessionFilterRequest, SessionFilters,
+        SessionList,
+    };
+
+    // The generated types are `#[non_exhaustive]`: built from `Default` or a
+    // builder, never from a struct literal.
+
+    /// An error body as OpenCX sends it: `status`, its reason phrase and `message`.
+    pub fn api_error(status: u16, message: &str) -> ApiError {
+        let mut error = ApiError::default();
+        error.status_code = Some(status.into());
+        error.message = Some(message.into());
+        error.error = reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .map(Into::into);
+        error
+    }
+
+    /// One page of the session listing; `next` is the cursor of the page after it.
+    pub fn session_list(items: Vec<Session>, next: Option<&str>) -> SessionList {
+        SessionList::builder()
+            .items(items)
+            .next(next.map(String::from))
+            .try_into()
+            .expect("fixture session list builds")
+    }
+
+    /// One page of a session's history; `next` is the cursor of the page after it.
+    pub fn history_list(items: Vec<ChatHistoryEntry>, next: Option<&str>) -> ChatHistoryList {
+        ChatHistoryList::builder()
+            .items(items)
+            .next(next.map(String::from))
+            .try_into()
+            .expect("fixture history list builds")
+    }
+
+    /// One page of the filtered session listing; every page but the first has
+    /// one before it.
+    pub fn filter_page(
+        page: u64,
+        limit: u64,
+        has_next: bool,
+        items: Vec<Session>,
+    ) -> SessionFilterPage {
+        SessionFilterPage::builder()
+            .data(items)
+            .page(page)
+            .limit(limit)
+            .has_next(has_next)
+            .has_previous(page > 1)
+            .try_into()
+            .expect("fixture filter page builds")
+    }
+
+    /// Session filters: the defaults with what `set` changes, e.g.
+    /// `session_filters(|f| f.tags = vec!["vip".into()])`.
+    pub fn session_filters(set: impl FnOnce(&mut SessionFilters)) -> SessionFilters {
+        let mut filters = SessionFilters::default();
+        set(&mut filters);
+        filters
+    }
+
+    /// A filter request with `filters` and nothing else: paging and sorting are
+    /// left to the server.
+    pub fn filter_request(filters: SessionFilters) -> SessionFilterRequest {
+        let mut request = SessionFilterRequest::default();
+        request.filters = Some(filters);
+        request
     }
 }
 

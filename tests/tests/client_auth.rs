@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use httpmock::MockServer;
 use opencx_api::mock::MockServerExt;
-use opencx_api::types::{ApiError, SessionFilterRequest, SessionList};
+use opencx_api::types::SessionFilterRequest;
 use opencx_api::{Client, ConfigError, Error};
 use opencx_tests::{fixtures, run};
 
@@ -17,10 +17,7 @@ fn every_operation_sends_the_bearer_token() {
     let auth = format!("Bearer {TOKEN}");
     let list = server.list_chat_sessions(|when, then| {
         when.into_inner().header("authorization", &auth);
-        then.ok(&SessionList {
-            items: vec![fixtures::session(1)],
-            next: None,
-        });
+        then.ok(&fixtures::session_list(vec![fixtures::session(1)], None));
     });
     let get = server.get_chat_session(|when, then| {
         when.session_id(&"s1".parse().unwrap())
@@ -32,20 +29,11 @@ fn every_operation_sends_the_bearer_token() {
         when.session_id(&"s1".parse().unwrap())
             .into_inner()
             .header("authorization", &auth);
-        then.ok(&opencx_api::types::ChatHistoryList {
-            items: vec![],
-            next: None,
-        });
+        then.ok(&fixtures::history_list(vec![], None));
     });
     let filter = server.filter_chat_sessions(|when, then| {
         when.into_inner().header("authorization", &auth);
-        then.ok(&opencx_api::types::SessionFilterPage {
-            data: vec![],
-            page: 1,
-            limit: 25,
-            has_next: false,
-            has_previous: false,
-        });
+        then.ok(&fixtures::filter_page(1, 25, false, vec![]));
     });
     let client = Client::with_bearer_token(server.base_url(), TOKEN).unwrap();
     run(async {
@@ -178,11 +166,7 @@ fn the_token_never_shows_in_errors() {
     let server = MockServer::start();
     server.get_chat_session(|when, then| {
         when.session_id(&"s1".parse().unwrap());
-        then.internal_server_error(&ApiError {
-            status_code: Some(500),
-            message: Some("boom".into()),
-            error: Some("Internal Server Error".into()),
-        });
+        then.internal_server_error(&fixtures::api_error(500, "boom"));
     });
     let client = Client::builder()
         .base_url(server.base_url())

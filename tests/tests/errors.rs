@@ -3,20 +3,12 @@
 
 use httpmock::MockServer;
 use opencx_api::mock::MockServerExt;
-use opencx_api::types::ApiError;
 use opencx_api::{Client, Error, BODY_SNIPPET_LEN};
+use opencx_tests::fixtures::api_error;
 use opencx_tests::run;
 
 fn client(server: &MockServer) -> Client {
     opencx_tests::client_without_retries(&server.base_url())
-}
-
-fn api_error(status: u16, message: &str) -> ApiError {
-    ApiError {
-        status_code: Some(i64::from(status)),
-        message: Some(message.into()),
-        error: Some("Error".into()),
-    }
 }
 
 #[test]

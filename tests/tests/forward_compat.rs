@@ -10,7 +10,7 @@ use opencx_api::prelude::*;
 use opencx_api::types::{
     AiClosureType, ChatMessageSender, SessionList, TicketingIdType, TicketingSystemName,
 };
-use opencx_tests::fixtures::session_json;
+use opencx_tests::fixtures::{filter_request, session_filters, session_json};
 use serde_json::{json, Value};
 
 fn session_with(patch: impl FnOnce(&mut Value)) -> Result<Session, serde_json::Error> {
@@ -112,13 +112,9 @@ fn unknown_enum_values_are_kept_and_round_trip() {
 #[test]
 fn an_enum_shared_with_requests_sends_its_unknown_value_back() {
     let channel = SessionChannel::from_str("telegram").unwrap();
-    let request = SessionFilterRequest {
-        filters: Some(SessionFilters {
-            channels: vec![channel, SessionChannel::Web],
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let request = filter_request(session_filters(|f| {
+        f.channels = vec![channel, SessionChannel::Web];
+    }));
     let body = serde_json::to_value(&request).unwrap();
     assert_eq!(body["filters"]["channels"], json!(["telegram", "web"]));
 }

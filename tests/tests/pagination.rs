@@ -5,9 +5,11 @@ use futures::{StreamExt, TryStreamExt};
 use httpmock::MockServer;
 use opencx_api::mock::MockServerExt;
 use opencx_api::prelude::*;
-use opencx_api::types::{ApiError, ChatHistoryList, SessionFilterPage, SessionList};
 use opencx_api::{CursorPage, Error};
-use opencx_tests::fixtures::{message, session};
+use opencx_tests::fixtures::{
+    api_error, filter_page, filter_request, history_list, message, session, session_filters,
+    session_list,
+};
 use opencx_tests::run;
 
 fn client(server: &MockServer) -> Client {
@@ -48,24 +50,15 @@ fn three_session_pages(server: &MockServer) -> [httpmock::Mock<'_>; 3] {
     [
         server.list_chat_sessions(|when, then| {
             filtered(when).cursor(None);
-            then.ok(&SessionList {
-                items: vec![session(1), session(2)],
-                next: Some("c2".into()),
-            });
+            then.ok(&session_list(vec![session(1), session(2)], Some("c2")));
         }),
         server.list_chat_sessions(|when, then| {
             filtered(when).cursor("c2");
-            then.ok(&SessionList {
-                items: vec![session(3)],
-                next: Some("c3".into()),
-            });
+            then.ok(&session_list(vec![session(3)], Some("c3")));
         }),
         server.list_chat_sessions(|when, then| {
             filtered(when).cursor("c3");
-            then.ok(&SessionList {
-                items: vec![session(4)],
-                next: None,
-            });
+            then.ok(&session_list(vec![session(4)], None));
         }),
     ]
 }
@@ -142,24 +135,15 @@ fn an_empty_page_ends_the_stream_even_with_a_cursor() {
     let server = MockServer::start();
     server.list_chat_sessions(|when, then| {
         when.cursor(None);
-        then.ok(&SessionList {
-            items: vec![session(1)],
-            next: Some("c2".into()),
-        });
+        then.ok(&session_list(vec![session(1)], Some("c2")));
     });
     server.list_chat_sessions(|when, then| {
         when.cursor("c2");
-        then.ok(&SessionList {
-            items: vec![],
-            next: Some("c3".into()),
-        });
+        then.ok(&session_list(vec![], Some("c3")));
     });
     let after = server.list_chat_sessions(|when, then| {
         when.cursor("c3");
-        then.ok(&SessionList {
-            items: vec![session(9)],
-            next: None,
-        });
+        then.ok(&session_list(vec![session(9)], None));
     });
     let client = client(&server);
     let sessions: Vec<Session> = run(client.list_chat_sessions().stream().try_collect()).unwrap();
@@ -172,17 +156,11 @@ fn a_cursor_returned_twice_ends_the_stream_with_an_error() {
     let server = MockServer::start();
     server.list_chat_sessions(|when, then| {
         when.cursor(None);
-        then.ok(&SessionList {
-            items: vec![session(1)],
-            next: Some("c2".into()),
-        });
+        then.ok(&session_list(vec![session(1)], Some("c2")));
     });
     let stuck = server.list_chat_sessions(|when, then| {
         when.cursor("c2");
-        then.ok(&SessionList {
-            items: vec![session(2)],
-            next: Some("c2".into()),
-        });
+        then.ok(&session_list(vec![session(2)], Some("c2")));
     });
     let client = client(&server);
     let results: Vec<Result<Session, Error>> = run(client.list_chat_sessions().stream().collect());
@@ -205,17 +183,11 @@ fn an_error_is_yielded_once_and_ends_the_stream() {
     let server = MockServer::start();
     server.list_chat_sessions(|when, then| {
         when.cursor(None);
-        then.ok(&SessionList {
-            items: vec![session(1), session(2)],
-            next: Some("c2".into()),
-        });
+        then.ok(&session_list(vec![session(1), session(2)], Some("c2")));
     });
     let failing = server.list_chat_sessions(|when, then| {
         when.cursor("c2");
-        then.internal_server_error(&ApiError {
-            message: Some("boom".into()),
-            ..Default::default()
-        });
+        then.internal_server_error(&api_error(500, "boom"));
     });
     let client = client(&server);
     let results: Vec<Result<Session, Error>> = run(client.list_chat_sessions().stream().collect());
@@ -233,17 +205,14 @@ fn history_streams_follow_cursors_within_one_session() {
     let server = MockServer::start();
     let first = server.list_chat_history(|when, then| {
         when.session_id(&"s-1".parse().unwrap()).cursor(None);
-        then.ok(&ChatHistoryList {
-            items: vec![message(1, "hello"), message(2, "anyone?")],
-            next: Some("h2".into()),
-        });
+        then.ok(&history_list(
+            vec![message(1, "hello"), message(2, "anyone?")],
+            Some("h2"),
+        ));
     });
     let second = server.list_chat_history(|when, then| {
         when.session_id(&"s-1".parse().unwrap()).cursor("h2");
-        then.ok(&ChatHistoryList {
-            items: vec![message(3, "thanks")],
-            next: None,
-        });
+        then.ok(&history_list(vec![message(3, "thanks")], None));
     });
     let client = client(&server);
     let entries: Vec<ChatHistoryEntry> = run(client
@@ -264,32 +233,19 @@ fn history_streams_follow_cursors_within_one_session() {
     second.assert_calls(1);
 }
 
-fn filter_page(page: u64, limit: u64, has_next: bool, items: Vec<Session>) -> SessionFilterPage {
-    SessionFilterPage {
-        data: items,
-        page,
-        limit,
-        has_next,
-        has_previous: page > 1,
-    }
-}
-
 fn angry() -> SessionFilters {
-    SessionFilters {
-        sentiment: vec![Sentiment::Angry],
-        tags: vec!["vip".into()],
-        ..Default::default()
-    }
+    session_filters(|f| {
+        f.sentiment = vec![Sentiment::Angry];
+        f.tags = vec!["vip".into()];
+    })
 }
 
 /// The exact body the filter stream must send for `page` (None: the caller's first page).
 fn filter_body(page: Option<u64>, limit: u64) -> SessionFilterRequest {
-    SessionFilterRequest {
-        filters: Some(angry()),
-        limit: Some(limit),
-        page,
-        ..Default::default()
-    }
+    let mut body = filter_request(angry());
+    body.limit = Some(limit);
+    body.page = page;
+    body
 }
 
 #[test]

@@ -9,6 +9,7 @@ use opencx_api::types::{
     Team, TextContent, TicketingIdType, TicketingSystem, TicketingSystemName, WaitingOn,
 };
 use opencx_api::Client;
+use opencx_tests::fixtures::session_filters;
 use serde_json::json;
 
 fn session_json() -> serde_json::Value {
@@ -48,26 +49,49 @@ fn a_sessions_values_go_into_a_filter_without_conversion() {
     let closure: AiClosureType = session.ai_closure_type.unwrap();
     let channel: SessionChannel = session.channel.type_;
     let handoff: Handoff = session.handoff.clone().unwrap();
-    let filters = SessionFilters {
-        sentiment: vec![sentiment, handoff.sentiment.unwrap()],
-        ai_closure: vec![closure],
-        channels: vec![channel.clone()],
-        ticket_number: Some(session.ticket_number),
-        date: Some(DateRange {
-            from: Some(session.created_at),
-            to: None,
-        }),
-        waiting_on: Some(WaitingOn::HumanAgents),
-        ..Default::default()
-    };
-    let request = SessionFilterRequest {
-        filters: Some(filters),
-        sort_by: Some(SessionSortField::CreatedAt),
-        sort_order: Some(SortOrder::Desc),
-        page: Some(1),
-        limit: Some(100),
-    };
+    // The generated types are `#[non_exhaustive]`: downstream code builds them
+    // from `Default` and assigns the public fields...
+    let mut date = DateRange::default();
+    date.from = Some(session.created_at);
+    let mut filters = SessionFilters::default();
+    filters.sentiment = vec![sentiment.clone(), handoff.sentiment.clone().unwrap()];
+    filters.ai_closure = vec![closure.clone()];
+    filters.channels = vec![channel.clone()];
+    filters.ticket_number = Some(session.ticket_number);
+    filters.date = Some(date);
+    filters.waiting_on = Some(WaitingOn::HumanAgents);
+    let mut request = SessionFilterRequest::default();
+    request.filters = Some(filters);
+    request.sort_by = Some(SessionSortField::CreatedAt);
+    request.sort_order = Some(SortOrder::Desc);
+    request.page = Some(1);
+    request.limit = Some(100);
+    // ...or uses the builders, which take the same values.
+    let built: SessionFilterRequest = SessionFilterRequest::builder()
+        .filters(Some(
+            SessionFilters::builder()
+                .sentiment(vec![sentiment, handoff.sentiment.unwrap()])
+                .ai_closure(vec![closure])
+                .channels(vec![channel.clone()])
+                .ticket_number(Some(session.ticket_number))
+                .date(Some(
+                    DateRange::builder()
+                        .from(Some(session.created_at))
+                        .try_into()
+                        .unwrap(),
+                ))
+                .waiting_on(Some(WaitingOn::HumanAgents))
+                .try_into()
+                .unwrap(),
+        ))
+        .sort_by(Some(SessionSortField::CreatedAt))
+        .sort_order(Some(SortOrder::Desc))
+        .page(Some(1))
+        .limit(Some(100))
+        .try_into()
+        .unwrap();
     let body = serde_json::to_value(&request).unwrap();
+    assert_eq!(serde_json::to_value(&built).unwrap(), body);
     assert_eq!(body["filters"]["sentiment"], json!(["angry", "angry"]));
     assert_eq!(body["filters"]["ai_closure"], json!(["handed_off"]));
     assert_eq!(body["filters"]["channels"], json!(["whatsapp"]));
@@ -219,20 +243,14 @@ fn every_upstream_event_type_is_a_variant() {
 /// "empty array = unassigned": an empty list is sent, an absent one is not.
 #[test]
 fn an_empty_assignee_filter_is_sent_and_an_absent_one_is_not() {
-    let unassigned = SessionFilters {
-        assignees: Some(vec![]),
-        ..Default::default()
-    };
+    let unassigned = session_filters(|f| f.assignees = Some(vec![]));
     assert_eq!(
         serde_json::to_value(&unassigned).unwrap(),
         json!({"assignees": []})
     );
     let any = SessionFilters::default();
     assert_eq!(serde_json::to_value(&any).unwrap(), json!({}));
-    let some = SessionFilters {
-        assignees: Some(vec![7, 9]),
-        ..Default::default()
-    };
+    let some = session_filters(|f| f.assignees = Some(vec![7, 9]));
     assert_eq!(
         serde_json::to_value(&some).unwrap(),
         json!({"assignees": [7, 9]})

@@ -75,7 +75,7 @@ impl<'ast> Visit<'ast> for Aliases<'_> {
     }
 
     fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
-        let previous = std::mem::replace(&mut self.owner, Some(item.ident.to_string()));
+        let previous = self.owner.replace(item.ident.to_string());
         syn::visit::visit_item_trait(self, item);
         self.owner = previous;
     }

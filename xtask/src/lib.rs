@@ -9,6 +9,7 @@ pub mod changelog;
 pub mod cli;
 #[path = "../../opencx-api/codegen/mod.rs"]
 pub mod codegen;
+pub mod contract;
 pub mod convert;
 pub mod diff;
 pub mod hand_written;

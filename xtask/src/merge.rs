@@ -267,10 +267,7 @@ fn fold(
             None => Ok(()),
             Some(difference) => {
                 let relative = &difference[at.len()..];
-                let shown = |v: &Value| {
-                    v.pointer(relative)
-                        .map_or("(absent)".to_string(), |v| snippet(v))
-                };
+                let shown = |v: &Value| v.pointer(relative).map_or("(absent)".to_string(), snippet);
                 bail!(
                     "conflicting definitions of {at}: {other} and {file} first differ at {difference}: \
                      {other} has {}, {file} has {}",

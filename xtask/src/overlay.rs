@@ -35,7 +35,7 @@ pub struct Overlay {
 
 /// Replace the value at `at`, which must currently equal `expect`
 /// (or be absent when `expect` is not given).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Patch {
     /// One place, or several that take the same change.
@@ -44,10 +44,16 @@ pub struct Patch {
     #[serde(default)]
     pub expect: Option<Value>,
     pub set: Value,
+    /// The entry only narrows what upstream allows (a number that is whole by
+    /// nature becomes an integer), so the contract tests' mock server, which
+    /// otherwise serves upstream unchanged, takes it too: it must not send what
+    /// the client's narrower type cannot hold. Checked by `crate::contract`.
+    #[serde(default)]
+    pub narrows: bool,
 }
 
 /// One pointer or a list of them.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum Places {
     One(String),
@@ -126,6 +132,17 @@ impl Overlay {
             }
         }
         Ok(overlay)
+    }
+
+    /// Only the patches marked `narrows`: what the contract tests' mock server
+    /// applies to the upstream document. Named types are left out, as they
+    /// rename and move schemas without changing what they accept.
+    pub fn narrowing(&self) -> Self {
+        Self {
+            patches: self.patches.iter().filter(|p| p.narrows).cloned().collect(),
+            types: Vec::new(),
+            file: self.file.clone(),
+        }
     }
 
     /// Applies every entry to the merged document: patches, then named types.

@@ -70,6 +70,7 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
     let sources = load_sources(ws, &mut provenance)?;
     let merged = merge(&sources)?;
     let overlay = Overlay::load(ws)?;
+    let upstream = merged.doc.clone();
     let mut doc = merged.doc.clone();
     let mut origins = merged.origins.clone();
     overlay.apply(&mut doc, &mut origins)?;
@@ -96,6 +97,15 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
     let merged_json = format!("{}\n", serde_json::to_string_pretty(&converted)?);
     let generated = codegen::generate(&merged_json)
         .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
+    // The contract tests' server document and generated tests.
+    let contract = crate::contract::outputs(
+        ws,
+        &upstream,
+        &origins,
+        &overlay,
+        &converted,
+        &generated.client,
+    )?;
     let report_text = report.render(&|pointer| origins.describe(pointer));
     let explanation = explain_against_committed(ws, &converted, &generated.client)?;
     let changelog = changelog::update(
@@ -106,7 +116,7 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
             .and_then(|m| changelog::crate_version(&m))
             .as_deref(),
     );
-    Ok(Pipeline {
+    let mut result = Pipeline {
         warnings: report.warnings(),
         explanation,
         outputs: vec![
@@ -135,7 +145,9 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
                 content: generated.mock,
             },
         ],
-    })
+    };
+    result.outputs.extend(contract);
+    Ok(result)
 }
 
 /// Reads and checks every vendored document listed in the provenance file,

@@ -91,11 +91,11 @@ async fn tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     let angry: Vec<Session> = client
         .filter_chat_sessions()
         .body_map(|body| {
-            body.filters(SessionFilters {
-                sentiment: vec![Sentiment::Angry],
-                ..Default::default()
-            })
-            .sort_order(Some(opencx_api::types::SortOrder::Desc))
+            // Generated types are #[non_exhaustive]: start from the default.
+            let mut filters = SessionFilters::default();
+            filters.sentiment = vec![Sentiment::Angry];
+            body.filters(filters)
+                .sort_order(Some(opencx_api::types::SortOrder::Desc))
         })
         .stream()
         .take(SAMPLE)
@@ -132,6 +132,8 @@ fn describe(event: &ChatEvent) -> String {
                 Sender::HumanAgent { name } => name.clone().unwrap_or_else(|| "agent".into()),
                 // A sender type newer than this crate.
                 Sender::Unknown(raw) => format!("{:?}", raw.get("type")),
+                // Variants a later version of this crate may add.
+                _ => "someone".into(),
             };
             format!("{from}: {}", content.text)
         }

@@ -39,10 +39,9 @@ impl MockOpenCx {
                     .cursor(cursor.as_deref())
                     .into_inner()
                     .header("authorization", &auth);
-                then.ok(&SessionList {
-                    items: items.to_vec(),
-                    next,
-                });
+                then.ok(&page(
+                    SessionList::builder().items(items.to_vec()).next(next),
+                ));
             });
         }
         for session in &sessions {
@@ -70,20 +69,20 @@ impl MockOpenCx {
                 .cursor(None)
                 .into_inner()
                 .header("authorization", &auth);
-            then.ok(&ChatHistoryList {
-                items: early.to_vec(),
-                next: Some("h2".into()),
-            });
+            then.ok(&page(
+                ChatHistoryList::builder()
+                    .items(early.to_vec())
+                    .next(Some("h2".to_string())),
+            ));
         });
         server.list_chat_history(|when, then| {
             when.session_id(&first)
                 .cursor("h2")
                 .into_inner()
                 .header("authorization", &auth);
-            then.ok(&ChatHistoryList {
-                items: late.to_vec(),
-                next: None,
-            });
+            then.ok(&page(
+                ChatHistoryList::builder().items(late.to_vec()).next(None),
+            ));
         });
         let angry: Vec<Session> = sessions
             .iter()
@@ -94,13 +93,14 @@ impl MockOpenCx {
             when.into_inner()
                 .header("authorization", &auth)
                 .json_body_includes(r#"{"filters":{"sentiment":["angry"]}}"#);
-            then.ok(&SessionFilterPage {
-                data: angry,
-                page: 1,
-                limit: 100,
-                has_next: false,
-                has_previous: false,
-            });
+            then.ok(&page(
+                SessionFilterPage::builder()
+                    .data(angry)
+                    .page(1)
+                    .limit(100)
+                    .has_next(false)
+                    .has_previous(false),
+            ));
         });
         Self { server }
     }
@@ -185,4 +185,14 @@ fn history() -> Vec<ChatHistoryEntry> {
             .expect("seed event matches the schema")
         })
         .collect()
+}
+
+/// A page from its builder: the generated types are #[non_exhaustive], so
+/// code outside the crate builds them this way (or from `Default`).
+fn page<B, T>(builder: B) -> T
+where
+    B: TryInto<T>,
+    B::Error: std::fmt::Debug,
+{
+    builder.try_into().expect("every field of the page is set")
 }

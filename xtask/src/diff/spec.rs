@@ -218,7 +218,7 @@ impl Differ<'_> {
                 }
             }
         }
-        for (key, _) in &old_params {
+        for key in old_params.keys() {
             if !new_params.contains_key(key) {
                 self.push(
                     &request,
@@ -594,7 +594,7 @@ impl Differ<'_> {
                     // The child's changes touch the field of this type.
                     if reference(schema).is_none()
                         && !schema.get("properties").is_some_and(Value::is_object)
-                        && !schema.get("oneOf").is_some()
+                        && schema.get("oneOf").is_none()
                     {
                         child.rust_type = place.rust_type.clone();
                     }

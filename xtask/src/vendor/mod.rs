@@ -80,13 +80,50 @@ pub fn vendor_with(
     if inputs.iter().filter(|i| *i == "-").count() > 1 {
         bail!("`-` (stdin) is given more than once; stdin can be read only once");
     }
+    let mut sources = Vec::new();
+    for input in inputs {
+        let (text, name, source_page) = read_input(ws, input, options.source, stdin)?;
+        sources.push(Source {
+            text,
+            name,
+            source_page,
+            file_stem: options.name.map(str::to_string),
+        });
+    }
+    vendor_sources(ws, sources)
+}
+
+/// A page or document already read, to vendor: what `cargo xtask vendor` reads
+/// from a path or stdin, or what `vendor --fetch` downloads.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The page or document, as served.
+    pub text: String,
+    /// What begins its error messages: a path, `<stdin>` or a URL.
+    pub name: String,
+    /// What to record as `source_page` in the provenance.
+    pub source_page: String,
+    /// The file name under `specs/`, without extension (as `--name` gives it);
+    /// `None` names it by its operationId or `info.title`.
+    pub file_stem: Option<String>,
+}
+
+/// Vendors each source: writes `specs/<name>.<yaml|json>` and updates the
+/// provenance file. Every source is checked, and every name decided, before
+/// anything is written.
+pub fn vendor_sources(ws: &Workspace, sources: Vec<Source>) -> Result<Vec<Provenance>> {
     let mut provenance = ProvenanceFile::load(ws)?;
     let mut writes = Vec::new();
     let mut records: Vec<Provenance> = Vec::new();
-    for input in inputs {
-        let (text, name, source_page) = read_input(ws, input, options.source, stdin)?;
+    for Source {
+        text,
+        name,
+        source_page,
+        file_stem,
+    } in sources
+    {
         let extracted = extract(&text, &name)?;
-        let file = file_name(&extracted, options.name, &name)?;
+        let file = file_name(&extracted, file_stem.as_deref(), &name)?;
         if let Some(earlier) = records.iter().find(|r| r.file == file) {
             bail!(
                 "{name}: would be vendored as specs/{file}, as {} already is",

@@ -1,0 +1,151 @@
+//! What the generated client offers, read from its source with syn: the
+//! builder behind each operation, the type each builder method takes, which
+//! builders the hand-written pagination extends, and which enums keep unknown
+//! values.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{anyhow, Context, Result};
+use quote::ToTokens;
+use syn::{GenericParam, ImplItem, Item, ReturnType, Type, TypeParamBound, WherePredicate};
+
+/// The client's surface, by the names the generated tests use.
+#[derive(Debug, Default)]
+pub struct ClientApi {
+    /// `Client` method (snake case) → builder struct name.
+    pub operations: BTreeMap<String, String>,
+    /// Builder struct → its setters: method name → the type it converts to
+    /// (as tokens, e.g. `types::SessionChannel`).
+    pub setters: BTreeMap<String, BTreeMap<String, String>>,
+    /// Builders that have `.stream()` from `opencx_api::pagination`.
+    pub paginated: BTreeSet<String>,
+    /// Enums in `types` with an `Unknown` variant.
+    pub open_enums: BTreeSet<String>,
+}
+
+impl ClientApi {
+    /// Reads the generated client and the pagination module.
+    pub fn parse(client_rs: &str, pagination_rs: &str) -> Result<Self> {
+        let file = syn::parse_file(client_rs).context("parsing the generated client")?;
+        let mut api = Self::default();
+        for item in &file.items {
+            match item {
+                Item::Impl(imp) if type_name(&imp.self_ty).as_deref() == Some("Client") => {
+                    for f in imp.items.iter().filter_map(as_fn) {
+                        if let ReturnType::Type(_, ty) = &f.sig.output {
+                            if let Some(builder) = builder_path(ty) {
+                                api.operations.insert(f.sig.ident.to_string(), builder);
+                            }
+                        }
+                    }
+                }
+                Item::Mod(m) if m.ident == "builder" => api.read_builders(m),
+                Item::Mod(m) if m.ident == "types" => api.read_types(m),
+                _ => {}
+            }
+        }
+        let pagination =
+            syn::parse_file(pagination_rs).context("parsing opencx-api/src/pagination.rs")?;
+        for item in &pagination.items {
+            match item {
+                Item::Impl(imp) if imp.trait_.is_some() => {
+                    api.paginated.extend(type_name(&imp.self_ty));
+                }
+                // `cursor_pagination!(Trait, Builder, Item)`
+                Item::Macro(m) if m.mac.path.is_ident("cursor_pagination") => {
+                    let args = m.mac.tokens.to_string();
+                    let builder = args.split(',').nth(1).map(str::trim);
+                    api.paginated.extend(builder.map(String::from));
+                }
+                _ => {}
+            }
+        }
+        if api.operations.is_empty() {
+            return Err(anyhow!("the generated client has no operations"));
+        }
+        Ok(api)
+    }
+
+    fn read_builders(&mut self, module: &syn::ItemMod) {
+        for item in module.content.iter().flat_map(|(_, items)| items) {
+            let Item::Impl(imp) = item else { continue };
+            let (None, Some(name)) = (&imp.trait_, type_name(&imp.self_ty)) else {
+                continue;
+            };
+            let setters = self.setters.entry(name).or_default();
+            for f in imp.items.iter().filter_map(as_fn) {
+                if let Some(target) = try_into_target(&f.sig) {
+                    setters.insert(f.sig.ident.to_string(), target);
+                }
+            }
+        }
+    }
+
+    fn read_types(&mut self, module: &syn::ItemMod) {
+        for item in module.content.iter().flat_map(|(_, items)| items) {
+            if let Item::Enum(e) = item {
+                if e.variants.iter().any(|v| v.ident == "Unknown") {
+                    self.open_enums.insert(e.ident.to_string());
+                }
+            }
+        }
+    }
+}
+
+fn as_fn(item: &ImplItem) -> Option<&syn::ImplItemFn> {
+    match item {
+        ImplItem::Fn(f) => Some(f),
+        _ => None,
+    }
+}
+
+/// `Foo<'a>` → `Foo`.
+fn type_name(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// `builder::Foo<'_>` → `Foo`.
+fn builder_path(ty: &Type) -> Option<String> {
+    let Type::Path(p) = ty else { return None };
+    let segments: Vec<_> = p.path.segments.iter().collect();
+    match segments.as_slice() {
+        [module, name] if module.ident == "builder" => Some(name.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// For `fn f<V>(self, value: V) where V: TryInto<T>`, the tokens of `T`.
+fn try_into_target(sig: &syn::Signature) -> Option<String> {
+    let generic = sig.generics.params.iter().find_map(|p| match p {
+        GenericParam::Type(t) => Some(t.ident.clone()),
+        _ => None,
+    })?;
+    let clause = sig.generics.where_clause.as_ref()?;
+    clause.predicates.iter().find_map(|predicate| {
+        let WherePredicate::Type(pt) = predicate else {
+            return None;
+        };
+        if generic != type_name(&pt.bounded_ty)? {
+            return None;
+        }
+        pt.bounds.iter().find_map(|bound| {
+            let TypeParamBound::Trait(t) = bound else {
+                return None;
+            };
+            let last = t.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            match args.args.first()? {
+                syn::GenericArgument::Type(target) => Some(target.to_token_stream().to_string()),
+                _ => None,
+            }
+        })
+    })
+}

@@ -1,0 +1,58 @@
+//! Contract tests against an independent server: two more committed outputs.
+//!
+//! - `tests/contract/upstream.json`: what the mock server (Prism) serves, the
+//!   merged upstream document with only the overlay's narrowing patches
+//!   ([`server`]).
+//! - `tests/tests/contract.rs`: one test per operation of the merged document,
+//!   each calling the generated client many times with varied inputs
+//!   ([`test_file`]); a newly vendored operation gets its test from regen.
+//!
+//! The runtime half (starting Prism, drawing inputs, reading answers) is
+//! hand-written, in `tests/src/contract/`.
+
+mod client_api;
+mod narrowing;
+mod server;
+mod test_file;
+mod unions;
+
+use anyhow::{anyhow, Context, Result};
+use serde_json::Value;
+
+use crate::merge::Origins;
+use crate::overlay::Overlay;
+use crate::regen::Output;
+use crate::workspace::Workspace;
+
+/// The contract tests' outputs, from the merged upstream document (before the
+/// overlay), the overlay, the converted document the client is generated
+/// from, and the generated client's source.
+pub fn outputs(
+    ws: &Workspace,
+    upstream: &Value,
+    origins: &Origins,
+    overlay: &Overlay,
+    converted: &Value,
+    client_rs: &str,
+) -> Result<Vec<Output>> {
+    let served = server::document(upstream, overlay, origins)?;
+    let pagination_path = ws.root().join("opencx-api/src/pagination.rs");
+    let pagination = std::fs::read_to_string(&pagination_path)
+        .with_context(|| format!("reading {}", ws.display(&pagination_path)))?;
+    let api = client_api::ClientApi::parse(client_rs, &pagination)?;
+    let tests = test_file::render(converted, &api)
+        .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
+    Ok(vec![
+        Output {
+            path: ws.root().join("tests/contract/upstream.json"),
+            content: format!("{}\n", serde_json::to_string_pretty(&served)?),
+        },
+        Output {
+            path: ws.root().join("tests/tests/contract.rs"),
+            content: tests,
+        },
+    ])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,125 @@
+use serde_json::json;
+
+use super::*;
+use crate::regen;
+
+fn served() -> Value {
+    let ws = Workspace::new(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap(),
+    );
+    let outputs = regen::outputs(&ws).expect("the pipeline runs");
+    let served = outputs
+        .iter()
+        .find(|o| o.path.ends_with("tests/contract/upstream.json"))
+        .expect("the served document is an output");
+    serde_json::from_str(&served.content).unwrap()
+}
+
+#[test]
+fn the_server_gets_upstream_with_only_the_narrowing_patches() {
+    let doc = served();
+    let contact = &doc["components"]["schemas"]["GetChatSessionOutput"]["properties"]["contact"];
+    // Loosening entries stay out: upstream requires a contact's `created_at`.
+    assert!(contact["required"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("created_at")));
+    let assignees = &doc["components"]["schemas"]["FilterSessionsPublicDto"]["properties"]
+        ["filters"]["properties"]["assignees"];
+    assert_eq!(assignees["type"], json!("array"));
+    // Narrowing entries go in: whole numbers are integers.
+    assert_eq!(
+        assignees["items"],
+        json!({"type": "integer", "format": "int64"})
+    );
+    assert_eq!(
+        doc["components"]["schemas"]["GetChatSessionOutput"]["properties"]["ticket_number"]["type"],
+        json!("integer")
+    );
+    // Named types and the relax stage stay out: upstream names, and the
+    // response-only email pattern.
+    assert!(doc["components"]["schemas"].get("Session").is_none());
+    assert!(contact["properties"]["email"]["anyOf"][0]["pattern"].is_string());
+    assert_eq!(doc["openapi"], json!("3.1.0"));
+}
+
+fn served_with(overlay: &str) -> Result<Value> {
+    let upstream = json!({
+        "openapi": "3.1.0",
+        "paths": {},
+        "components": {"schemas": {"Out": {"type": "object", "properties": {
+            "ids": {"type": "array", "items": {"type": "number"}}
+        }}}}
+    });
+    let overlay = Overlay::parse(overlay, "specs/overlay.yaml")?;
+    server::document(&upstream, &overlay, &Origins::default())
+}
+
+#[test]
+fn a_narrowing_patch_is_checked_to_narrow() {
+    let ok = served_with(
+        "patches:\n- at: /components/schemas/Out/properties/ids/items\n  why: whole\n  \
+         expect: {type: number}\n  set: {type: integer}\n  narrows: true\n",
+    )
+    .unwrap();
+    assert_eq!(
+        ok["components"]["schemas"]["Out"]["properties"]["ids"]["items"]["type"],
+        json!("integer")
+    );
+    let loosening = format!(
+        "{:#}",
+        served_with(
+            "patches:\n- at: /components/schemas/Out/properties/ids/type\n  why: optional\n  \
+             expect: array\n  set: [array, 'null']\n  narrows: true\n",
+        )
+        .unwrap_err()
+    );
+    assert!(
+        loosening.contains("patches[0] is marked `narrows` but may accept more"),
+        "{loosening}"
+    );
+    let unmarked = served_with(
+        "patches:\n- at: /components/schemas/Out/properties/ids/type\n  why: optional\n  \
+         expect: array\n  set: [array, 'null']\n",
+    )
+    .unwrap();
+    assert_eq!(
+        unmarked["components"]["schemas"]["Out"]["properties"]["ids"]["type"],
+        json!("array")
+    );
+}
+
+#[test]
+fn every_operation_gets_a_test_calling_every_builder_method() {
+    let ws = Workspace::new(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap(),
+    );
+    let outputs = regen::outputs(&ws).unwrap();
+    let tests = &outputs
+        .iter()
+        .find(|o| o.path.ends_with("tests/tests/contract.rs"))
+        .unwrap()
+        .content;
+    assert!(tests.starts_with("// @generated"));
+    for op in [
+        "list_chat_sessions",
+        "list_chat_history",
+        "get_chat_session",
+        "filter_chat_sessions",
+    ] {
+        assert!(tests.contains(&format!("async fn {op}()")), "{op}");
+    }
+    assert!(tests.contains("request = request.handed_off(value);"));
+    assert!(tests.contains("round.body::<types::SessionFilterRequest>()"));
+    assert!(tests.contains("name: \"ChatEvent\""));
+}
+
+#[test]
+fn operation_ids_become_method_names() {
+    assert_eq!(test_file::snake("listChatSessions"), "list_chat_sessions");
+    assert_eq!(test_file::snake("session_id"), "session_id");
+}
