@@ -1,11 +1,13 @@
 //! Code generation shared by the build script and `cargo xtask regen`:
-//! progenitor with this crate's settings, then the [`forward_compat`] rewrites,
-//! then prettyplease.
+//! progenitor with this crate's settings, then the [`forward_compat`] rewrites
+//! on the client and the [`typed_mocks`] rewrites on the mocks, then
+//! prettyplease.
 //!
 //! Both compile this one file, so the committed snapshots under `generated/`
 //! are byte-for-byte what the build script writes into `OUT_DIR`.
 
 mod forward_compat;
+mod typed_mocks;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
@@ -53,12 +55,14 @@ pub fn generate(spec_json: &str) -> Result<Generated, String> {
         .map_err(|e| format!("progenitor could not generate the mocks: {e}"))?;
     let mut client = parse(client)?;
     forward_compat::apply(&mut client)?;
+    let mut mock = parse(mock)?;
+    typed_mocks::apply(&mut mock)?;
     Ok(Generated {
         client: format!("{}{}", header("client"), prettyplease::unparse(&client)),
         mock: format!(
             "{}{}",
             header("httpmock helpers"),
-            prettyplease::unparse(&parse(mock)?)
+            prettyplease::unparse(&mock)
         ),
     })
 }
