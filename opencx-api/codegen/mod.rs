@@ -1,6 +1,7 @@
 //! Code generation shared by the build script and `cargo xtask regen`:
-//! progenitor with this crate's settings, then the [`forward_compat`] rewrites,
-//! then prettyplease.
+//! progenitor with this crate's settings, then the [`forward_compat`] rewrites
+//! on the client and the [`typed_mocks`] rewrites on the mocks, then
+//! prettyplease.
 //!
 //! Both compile this one file, so the committed snapshots under `generated/`
 //! are byte-for-byte what the build script writes into `OUT_DIR`.
@@ -8,6 +9,7 @@
 mod forward_compat;
 mod isolate;
 mod non_exhaustive;
+mod typed_mocks;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
@@ -76,12 +78,14 @@ fn generate_spec(spec: &openapiv3::OpenAPI) -> Result<Generated, String> {
     let mut client = parse(client)?;
     forward_compat::apply(&mut client)?;
     non_exhaustive::apply(forward_compat::types_module(&mut client)?);
+    let mut mock = parse(mock)?;
+    typed_mocks::apply(&mut mock)?;
     Ok(Generated {
         client: format!("{}{}", header("client"), prettyplease::unparse(&client)),
         mock: format!(
             "{}{}",
             header("httpmock helpers"),
-            prettyplease::unparse(&parse(mock)?)
+            prettyplease::unparse(&mock)
         ),
     })
 }

@@ -27,7 +27,7 @@ pub mod operations {
             T: Into<Option<types::SessionChannel>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("channel_type", value.to_string()))
+                Self(self.0.query_param("channel_type", query_value(&value)))
             } else {
                 Self(self.0.query_param_missing("channel_type"))
             }
@@ -37,7 +37,7 @@ pub mod operations {
             T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("created_after", value.to_string()))
+                Self(self.0.query_param("created_after", query_value(&value)))
             } else {
                 Self(self.0.query_param_missing("created_after"))
             }
@@ -47,7 +47,7 @@ pub mod operations {
             T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("created_before", value.to_string()))
+                Self(self.0.query_param("created_before", query_value(&value)))
             } else {
                 Self(self.0.query_param_missing("created_before"))
             }
@@ -57,7 +57,7 @@ pub mod operations {
             T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("cursor", value.to_string()))
+                Self(self.0.query_param("cursor", query_value(&value)))
             } else {
                 Self(self.0.query_param_missing("cursor"))
             }
@@ -67,7 +67,7 @@ pub mod operations {
             T: Into<Option<bool>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("handed_off", value.to_string()))
+                Self(self.0.query_param("handed_off", query_value(&value)))
             } else {
                 Self(self.0.query_param_missing("handed_off"))
             }
@@ -77,7 +77,7 @@ pub mod operations {
             T: Into<Option<types::SessionStatus>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("status", value.to_string()))
+                Self(self.0.query_param("status", query_value(&value)))
             } else {
                 Self(self.0.query_param_missing("status"))
             }
@@ -87,7 +87,7 @@ pub mod operations {
             T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("updated_after", value.to_string()))
+                Self(self.0.query_param("updated_after", query_value(&value)))
             } else {
                 Self(self.0.query_param_missing("updated_after"))
             }
@@ -97,7 +97,7 @@ pub mod operations {
             T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("updated_before", value.to_string()))
+                Self(self.0.query_param("updated_before", query_value(&value)))
             } else {
                 Self(self.0.query_param_missing("updated_before"))
             }
@@ -225,9 +225,17 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn session_id(self, value: &types::SessionId) -> Self {
+        pub fn session_id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SessionId>,
+        {
+            let value: types::SessionId = value
+                .try_into()
+                .unwrap_or_else(|_| {
+                    panic!("the mock's session_id is not a valid SessionId")
+                });
             let re = regex::Regex::new(
-                    &format!("^/chat/sessions/{}$", value.to_string()),
+                    &format!("^/chat/sessions/{}$", path_value(value.to_string())),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -294,9 +302,19 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn session_id(self, value: &types::SessionId) -> Self {
+        pub fn session_id<V>(self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SessionId>,
+        {
+            let value: types::SessionId = value
+                .try_into()
+                .unwrap_or_else(|_| {
+                    panic!("the mock's session_id is not a valid SessionId")
+                });
             let re = regex::Regex::new(
-                    &format!("^/chat/sessions/{}/history$", value.to_string()),
+                    &format!(
+                        "^/chat/sessions/{}/history$", path_value(value.to_string())
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -306,7 +324,7 @@ pub mod operations {
             T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("cursor", value.to_string()))
+                Self(self.0.query_param("cursor", query_value(&value)))
             } else {
                 Self(self.0.query_param_missing("cursor"))
             }
@@ -358,6 +376,22 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+    }
+    /// The text the client sends for a query value: its serde form, which
+    /// the client's query encoding uses (a timestamp is RFC 3339).
+    fn query_value<T: ::serde::Serialize + ?Sized>(value: &T) -> ::std::string::String {
+        match ::serde_json::to_value(value) {
+            Ok(::serde_json::Value::String(text)) => text,
+            Ok(other) => other.to_string(),
+            Err(error) => {
+                panic!("a query value the client could not send either: {error}")
+            }
+        }
+    }
+    /// A path segment as the client sends it (percent-encoded), as a
+    /// regex that matches it literally.
+    fn path_value(segment: ::std::string::String) -> ::std::string::String {
+        ::regex::escape(&::progenitor_client::encode_path(&segment))
     }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that

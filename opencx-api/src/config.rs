@@ -28,6 +28,15 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default limit on establishing a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How many redirects one request follows before it fails. The API does not
+/// redirect; a long chain is a misconfigured proxy, or a loop. (A caller's own
+/// client, given with [`ClientBuilder::http_client`], keeps its own policy.)
+///
+/// ```
+/// assert_eq!(opencx_api::MAX_REDIRECTS, 5);
+/// ```
+pub const MAX_REDIRECTS: usize = 5;
+
 /// Why a client could not be built.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -88,6 +97,16 @@ pub struct ClientState {
     pub(crate) retry: RetryPolicy,
     /// Shared by clones, so they pace together.
     pub(crate) rate_limiter: Option<Arc<TokenBucket>>,
+    /// The limits the HTTP client was built with, to say which one ran out;
+    /// unknown for a caller's own `reqwest::Client`.
+    pub(crate) timeouts: Option<Timeouts>,
+}
+
+/// A client's request and connect timeouts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Timeouts {
+    pub(crate) request: Duration,
+    pub(crate) connect: Duration,
 }
 
 /// No token; the default retry policy and rate limit.
@@ -97,6 +116,7 @@ impl Default for ClientState {
             token: None,
             retry: RetryPolicy::default(),
             rate_limiter: Some(Arc::new(TokenBucket::new(RateLimit::default()))),
+            timeouts: None,
         }
     }
 }
@@ -193,7 +213,8 @@ impl ClientBuilder {
     }
 
     /// Use an existing `reqwest::Client` (proxies, TLS roots, connection pool)
-    /// instead of building one. The token is still added to every request.
+    /// instead of building one. The token is still added to every request;
+    /// its own timeouts and redirect policy apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -228,14 +249,24 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = normalize_base_url(&self.base_url)?;
         let token = self.token.map(BearerToken::new).transpose()?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                .user_agent(self.user_agent)
-                .build()
-                .map_err(ConfigError::Http)?,
+        let (http, timeouts) = match self.http {
+            Some(http) => (http, None),
+            None => {
+                let http = reqwest::Client::builder()
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout)
+                    .user_agent(self.user_agent)
+                    // reqwest drops `Authorization` when a redirect leaves the
+                    // host; this bounds how far one may lead.
+                    .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+                    .build()
+                    .map_err(ConfigError::Http)?;
+                let timeouts = Timeouts {
+                    request: self.timeout,
+                    connect: self.connect_timeout,
+                };
+                (http, Some(timeouts))
+            }
         };
         let rate_limiter = self
             .rate_limit
@@ -244,6 +275,7 @@ impl ClientBuilder {
             token,
             retry: self.retry,
             rate_limiter,
+            timeouts,
         };
         Ok(Client::new_with_client(&base_url, http, state))
     }

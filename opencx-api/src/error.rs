@@ -5,7 +5,9 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
+use crate::transport::TransportKind;
 use crate::types::ApiError;
+use crate::{error_body, error_relay};
 
 /// How many bytes of an unparsable body an error keeps, for diagnosis.
 pub const BODY_SNIPPET_LEN: usize = 512;
@@ -13,7 +15,11 @@ pub const BODY_SNIPPET_LEN: usize = 512;
 /// Everything that can go wrong talking to OpenCX.
 ///
 /// Generated `send()` methods return `progenitor_client::Error<ApiError>`; `?`
-/// converts it into this type, and the pagination streams yield it.
+/// converts it into this type, and the pagination streams yield it. Its
+/// message names the operation, how many times it was sent, and what
+/// happened, such as `OpenCX get_chat_session failed after 3 tries: timed out
+/// after 30 s` or `OpenCX get_chat_session failed after 1 try: HTTP 404 Not
+/// Found: no such session`. It never holds the API key.
 ///
 /// ```
 /// # async fn run(client: &opencx_api::Client) -> Result<(), opencx_api::Error> {
@@ -40,10 +46,19 @@ pub enum Error {
         error: Option<ApiError>,
         /// The first [`BODY_SNIPPET_LEN`] bytes of an unparsed body, else empty.
         body: String,
+        /// The operation and how many times it was sent, when known.
+        attempts: Option<Attempts>,
     },
-    /// The request could not be sent or the response not received: connection
-    /// refused, TLS, timeout.
-    Transport(reqwest::Error),
+    /// No usable answer arrived: a timeout, a refused or reset connection, a
+    /// body cut short, TLS, DNS. Retries, if allowed, were spent first.
+    Transport {
+        /// What happened, read from reqwest's cause chain.
+        kind: TransportKind,
+        /// The operation and how many times it was sent, when known.
+        attempts: Option<Attempts>,
+        /// reqwest's error, with the causes beneath it.
+        source: reqwest::Error,
+    },
     /// A response whose body is not what the API documents.
     InvalidResponse {
         /// The first [`BODY_SNIPPET_LEN`] bytes of the body.
@@ -70,8 +85,77 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api { status, .. } => Some(*status),
-            Error::Transport(e) => e.status(),
+            Error::Transport { source, .. } => source.status(),
             _ => None,
+        }
+    }
+
+    /// The operation that failed and how many times it was sent, when the
+    /// error came from sending it.
+    ///
+    /// ```
+    /// let e = opencx_api::Error::InvalidRequest("bad".into());
+    /// assert_eq!(e.attempts(), None);
+    /// ```
+    pub fn attempts(&self) -> Option<&Attempts> {
+        match self {
+            Error::Api { attempts, .. } | Error::Transport { attempts, .. } => attempts.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// Which operation a failed call was for, and how many times it was sent
+/// (the first try and the retries).
+///
+/// ```
+/// let attempts = opencx_api::Attempts::new("get_chat_session", 3);
+/// assert_eq!(attempts.operation(), "get_chat_session");
+/// assert_eq!(attempts.tries(), 3);
+/// assert_eq!(attempts.to_string(), "get_chat_session failed after 3 tries");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempts {
+    // A boxed `str` keeps `Error` small enough to pass around in a `Result`.
+    operation: Box<str>,
+    tries: u32,
+}
+
+impl Attempts {
+    /// `operation` (as the client's method names it), sent `tries` times.
+    pub fn new(operation: impl Into<Box<str>>, tries: u32) -> Self {
+        Self {
+            operation: operation.into(),
+            tries,
+        }
+    }
+
+    /// The operation, as the client's method names it.
+    pub fn operation(&self) -> &str {
+        &self.operation
+    }
+
+    /// How many times the request was sent.
+    pub fn tries(&self) -> u32 {
+        self.tries
+    }
+}
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tries = if self.tries == 1 { "try" } else { "tries" };
+        write!(f, "{} failed after {} {tries}", self.operation, self.tries)
+    }
+}
+
+/// "OpenCX get_chat_session failed after 3 tries", or less when less is known.
+struct Context<'a>(Option<&'a Attempts>);
+
+impl fmt::Display for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(attempts) => write!(f, "OpenCX {attempts}"),
+            None => f.write_str("OpenCX request failed"),
         }
     }
 }
@@ -86,26 +170,20 @@ impl fmt::Display for Error {
         match self {
             Error::Api {
                 status,
-                error: Some(error),
-                ..
+                error,
+                body,
+                attempts,
             } => {
-                write!(f, "OpenCX API error {status}")?;
-                if let Some(message) = &error.message {
-                    write!(f, ": {message}")?;
+                write!(f, "{}: HTTP {status}", Context(attempts.as_ref()))?;
+                match error.as_ref().and_then(|e| e.message.as_deref()) {
+                    Some(message) => write!(f, ": {message}"),
+                    None if !body.is_empty() => write!(f, ": {body}"),
+                    None => Ok(()),
                 }
-                Ok(())
             }
-            Error::Api {
-                status,
-                error: None,
-                body,
-            } if body.is_empty() => write!(f, "OpenCX API error {status}"),
-            Error::Api {
-                status,
-                error: None,
-                body,
-            } => write!(f, "OpenCX API error {status}: {body}"),
-            Error::Transport(e) => write!(f, "could not reach the OpenCX API: {e}"),
+            Error::Transport { kind, attempts, .. } => {
+                write!(f, "{}: {kind}", Context(attempts.as_ref()))
+            }
             Error::InvalidResponse { source, body } => {
                 write!(f, "unexpected response body ({source}): {body}")
             }
@@ -119,7 +197,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport { source, .. } => Some(source),
             Error::InvalidResponse { source, .. } => Some(source),
             _ => None,
         }
@@ -132,21 +210,24 @@ impl From<progenitor_client::Error<ApiError>> for Error {
         match error {
             E::ErrorResponse(response) => {
                 let status = response.status();
+                let attempts = error_body::attempts(response.headers());
                 if response
                     .headers()
-                    .contains_key(crate::error_body::SYNTHESIZED_HEADER)
+                    .contains_key(error_body::SYNTHESIZED_HEADER)
                 {
                     // The server's body was not JSON; its first bytes are the message.
                     Error::Api {
                         status,
                         error: None,
                         body: response.into_inner().message.unwrap_or_default(),
+                        attempts,
                     }
                 } else {
                     Error::Api {
                         status,
                         error: Some(response.into_inner()),
                         body: String::new(),
+                        attempts,
                     }
                 }
             }
@@ -154,13 +235,14 @@ impl From<progenitor_client::Error<ApiError>> for Error {
                 status: response.status(),
                 error: None,
                 body: String::new(),
+                attempts: error_body::attempts(response.headers()),
             },
             E::InvalidResponsePayload(body, source) => Error::InvalidResponse {
                 body: snippet(&body),
                 source,
             },
             E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
-                Error::Transport(e)
+                Error::from(e)
             }
             E::InvalidRequest(message) => Error::InvalidRequest(message),
             E::Custom(message) => Error::Other(message),
@@ -168,9 +250,16 @@ impl From<progenitor_client::Error<ApiError>> for Error {
     }
 }
 
+/// The client's hook relays its own errors inside reqwest's (see
+/// `error_relay`); those come back whole. Any other is classified here,
+/// without the operation or the tries.
 impl From<reqwest::Error> for Error {
     fn from(error: reqwest::Error) -> Self {
-        Error::Transport(error)
+        error_relay::recover(error).unwrap_or_else(|error| Error::Transport {
+            kind: TransportKind::classify(&error, None, None),
+            attempts: None,
+            source: error,
+        })
     }
 }
 

@@ -25,26 +25,30 @@ mod generated {
 }
 
 mod auth;
+mod buffered;
 mod config;
 mod error;
 mod error_body;
+mod error_relay;
 mod hooks;
 pub mod pagination;
 pub mod prelude;
 mod rate_limit;
 mod retry;
+mod transport;
 
 pub use auth::BearerToken;
 pub use config::{
     ClientBuilder, ClientState, ConfigError, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_REDIRECTS, USER_AGENT,
 };
-pub use error::{Error, Result, BODY_SNIPPET_LEN};
+pub use error::{Attempts, Error, Result, BODY_SNIPPET_LEN};
 pub use generated::{builder, types, Client, ResponseValue};
 pub use pagination::{CursorPage, NumberedPage, MAX_FILTER_PAGE_SIZE};
 pub use progenitor_client;
 pub use rate_limit::RateLimit;
-pub use retry::RetryPolicy;
+pub use retry::{RetryPolicy, READ_ONLY_OPERATIONS};
+pub use transport::TransportKind;
 
 /// Typed [`httpmock`] helpers for every operation: `When`/`Then` wrappers that
 /// accept this crate's types.
@@ -55,7 +59,7 @@ pub use retry::RetryPolicy;
 ///
 /// let server = httpmock::MockServer::start();
 /// let mock = server.get_chat_session(|when, then| {
-///     when.session_id(&"s1".parse().unwrap());
+///     when.session_id("s1");
 ///     // Generated types are #[non_exhaustive]: start from `Default` (or `ApiError::builder()`).
 ///     let mut error = ApiError::default();
 ///     error.message = Some("boom".into());

@@ -12,4 +12,4 @@ pub use crate::types::{
     ChatEvent, ChatHistoryEntry, Sentiment, Session, SessionChannel, SessionFilterRequest,
     SessionFilters, SessionStatus,
 };
-pub use crate::{Client, ClientBuilder, Error};
+pub use crate::{Client, ClientBuilder, Error, TransportKind};

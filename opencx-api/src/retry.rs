@@ -5,14 +5,35 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
+
+/// Operations sent with a non-idempotent method that only read, so they are
+/// retried like a `GET`. An operation added upstream is not in this list
+/// until someone has checked that it only reads.
+///
+/// ```
+/// assert!(opencx_api::READ_ONLY_OPERATIONS.contains(&"filter_chat_sessions"));
+/// ```
+pub const READ_ONLY_OPERATIONS: &[&str] = &["filter_chat_sessions"];
 
 /// When and how often a failed request is sent again.
 ///
 /// By default: up to 2 retries of 408, 409, 429 and 5xx answers, connection
-/// errors and timeouts (never of other 4xx). The wait honours `Retry-After`
-/// (seconds or an HTTP date) and `retry-after-ms`, up to 60 s; otherwise it
-/// starts at 0.5 s and doubles up to 8 s, with jitter.
+/// errors, timeouts, and bodies cut short (never of other 4xx). The wait
+/// honours `Retry-After` (seconds or an HTTP date) and `retry-after-ms`, up to
+/// 60 s; otherwise it starts at 0.5 s and doubles up to 8 s, with jitter. A
+/// retry reads the whole answer again, so a page is never half-delivered.
+///
+/// # Idempotency
+///
+/// Every operation of the API today only reads: the `GET`s, and
+/// `filter_chat_sessions`, a `POST` that carries its filters in the body (see
+/// [`READ_ONLY_OPERATIONS`]). Any other non-idempotent request (a `POST` or
+/// `PATCH` an upstream update may add) is not retried when the first try may
+/// have reached the server (a 5xx, a timeout, a connection lost mid-way): it
+/// is retried only when it never left (no connection could be made) or after
+/// a 429, which says the server did not act on it. [`retry_non_idempotent`](Self::retry_non_idempotent)
+/// lifts that for callers who know better.
 ///
 /// ```
 /// use std::time::Duration;
@@ -31,6 +52,7 @@ pub struct RetryPolicy {
     max_backoff: Duration,
     max_retry_after: Duration,
     jitter: bool,
+    non_idempotent: bool,
 }
 
 impl Default for RetryPolicy {
@@ -41,6 +63,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
             jitter: true,
+            non_idempotent: false,
         }
     }
 }
@@ -83,6 +106,61 @@ impl RetryPolicy {
     pub fn jitter(mut self, jitter: bool) -> Self {
         self.jitter = jitter;
         self
+    }
+
+    /// Whether a non-idempotent request is retried like any other, even when
+    /// the first try may have reached the server (default off; see
+    /// [Idempotency](Self#idempotency)).
+    ///
+    /// ```
+    /// let brave = opencx_api::RetryPolicy::default().retry_non_idempotent(true);
+    /// # let _ = brave;
+    /// ```
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.non_idempotent = retry;
+        self
+    }
+
+    /// Whether `method` sent for `operation` can be repeated without effect:
+    /// an idempotent method, or one of [`READ_ONLY_OPERATIONS`].
+    ///
+    /// ```
+    /// use opencx_api::RetryPolicy;
+    /// use reqwest::Method;
+    ///
+    /// assert!(RetryPolicy::is_idempotent(&Method::GET, "get_chat_session"));
+    /// assert!(RetryPolicy::is_idempotent(&Method::POST, "filter_chat_sessions"));
+    /// assert!(!RetryPolicy::is_idempotent(&Method::POST, "create_chat_session"));
+    /// ```
+    pub fn is_idempotent(method: &Method, operation: &str) -> bool {
+        method.is_idempotent() || READ_ONLY_OPERATIONS.contains(&operation)
+    }
+
+    /// Whether this policy may send `method` for `operation` again after a
+    /// try that may have reached the server.
+    pub(crate) fn may_repeat(&self, method: &Method, operation: &str) -> bool {
+        self.non_idempotent || Self::is_idempotent(method, operation)
+    }
+
+    /// Whether an answer with `status` is retried, for a request that may
+    /// (`repeatable`) or may not be repeated once it reached the server.
+    pub(crate) fn retries_answer(status: StatusCode, repeatable: bool) -> bool {
+        // A 429 says the server did not act on the request.
+        Self::is_retryable_status(status) && (repeatable || status == StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether a failure to get a whole answer is retried: any that is worth
+    /// it for a repeatable request, only a failure to connect otherwise.
+    pub(crate) fn retries_failure(
+        error: &reqwest::Error,
+        cut_short: bool,
+        repeatable: bool,
+    ) -> bool {
+        if repeatable {
+            cut_short || Self::is_retryable_error(error)
+        } else {
+            error.is_connect()
+        }
     }
 
     /// The configured number of retries.
@@ -244,6 +322,31 @@ mod tests {
             no_jitter().delay(1, Some(&h), SystemTime::now()),
             Duration::from_secs(1)
         );
+    }
+
+    #[test]
+    fn an_answer_to_a_request_that_may_not_be_repeated_is_retried_only_after_a_429() {
+        for code in [408, 409, 500, 502, 503, 504] {
+            let status = StatusCode::from_u16(code).unwrap();
+            assert!(RetryPolicy::retries_answer(status, true), "{code}");
+            assert!(!RetryPolicy::retries_answer(status, false), "{code}");
+        }
+        assert!(RetryPolicy::retries_answer(
+            StatusCode::TOO_MANY_REQUESTS,
+            false
+        ));
+        assert!(!RetryPolicy::retries_answer(StatusCode::NOT_FOUND, true));
+    }
+
+    #[test]
+    fn only_reads_may_be_repeated_unless_the_policy_allows_more() {
+        let post = Method::POST;
+        assert!(RetryPolicy::default().may_repeat(&Method::GET, "get_chat_session"));
+        assert!(RetryPolicy::default().may_repeat(&post, "filter_chat_sessions"));
+        assert!(!RetryPolicy::default().may_repeat(&post, "create_chat_session"));
+        assert!(!RetryPolicy::default().may_repeat(&Method::PATCH, "update_chat_session"));
+        let brave = RetryPolicy::default().retry_non_idempotent(true);
+        assert!(brave.may_repeat(&post, "create_chat_session"));
     }
 
     #[test]

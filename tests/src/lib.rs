@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use xtask::workspace::Workspace;
 
 pub mod contract;
+pub mod fault_server;
 
 /// The real workspace root.
 pub fn workspace_root() -> PathBuf {
@@ -142,15 +143,19 @@ pub mod fixtures {
         serde_json::from_value(session_json(n)).expect("fixture session parses")
     }
 
-    /// A history entry holding a text message from the contact.
-    pub fn message(n: u32, text: &str) -> ChatHistoryEntry {
-        serde_json::from_value(json!({
+    /// A history entry holding a text message from the contact, as JSON.
+    pub fn message_json(n: u32, text: &str) -> Value {
+        json!({
             "id": uuid(n),
             "created_at": "2024-05-01T10:00:00Z",
             "event": {"type": "message", "sender": {"type": "contact"},
                       "content": {"type": "text", "text": text}, "attachments": []}
-        }))
-        .expect("fixture entry parses")
+        })
+    }
+
+    /// A history entry holding a text message from the contact.
+    pub fn message(n: u32, text: &str) -> ChatHistoryEntry {
+        serde_json::from_value(message_json(n, text)).expect("fixture entry parses")
     }
 
     use opencx_api::types::{
@@ -224,6 +229,35 @@ pub mod fixtures {
         request.filters = Some(filters);
         request
     }
+}
+
+/// The bearer token of [`client_with_retries`], to look for where it must not be.
+pub const TOKEN: &str = "sk-secret-777";
+
+/// Retries a millisecond or two apart, so tests spend no time waiting.
+pub fn quick_retries() -> opencx_api::RetryPolicy {
+    opencx_api::RetryPolicy::default()
+        .initial_backoff(std::time::Duration::from_millis(1))
+        .max_backoff(std::time::Duration::from_millis(2))
+}
+
+/// A client for a test server that sends [`TOKEN`] and retries by `policy`,
+/// without a rate limit.
+pub fn client_with_retries(base_url: &str, policy: opencx_api::RetryPolicy) -> opencx_api::Client {
+    opencx_api::Client::builder()
+        .base_url(base_url)
+        .bearer_token(TOKEN)
+        .retry(policy)
+        .no_rate_limit()
+        .build()
+        .expect("a valid client")
+}
+
+/// The merged OpenAPI document the client is generated from.
+pub fn openapi_json() -> serde_json::Value {
+    let text = std::fs::read_to_string(workspace_root().join("opencx-api/openapi.json"))
+        .expect("opencx-api/openapi.json is readable");
+    serde_json::from_str(&text).expect("opencx-api/openapi.json is JSON")
 }
 
 /// A client for a mock server with retries off, so an error answer reaches

@@ -20,13 +20,13 @@ fn every_operation_sends_the_bearer_token() {
         then.ok(&fixtures::session_list(vec![fixtures::session(1)], None));
     });
     let get = server.get_chat_session(|when, then| {
-        when.session_id(&"s1".parse().unwrap())
+        when.session_id("s1")
             .into_inner()
             .header("authorization", &auth);
         then.ok(&fixtures::session(1));
     });
     let history = server.list_chat_history(|when, then| {
-        when.session_id(&"s1".parse().unwrap())
+        when.session_id("s1")
             .into_inner()
             .header("authorization", &auth);
         then.ok(&fixtures::history_list(vec![], None));
@@ -109,7 +109,13 @@ fn the_builder_sets_user_agent_and_timeout() {
     });
     let error = Error::from(error);
     assert!(
-        matches!(&error, Error::Transport(e) if e.is_timeout()),
+        matches!(
+            &error,
+            Error::Transport {
+                kind: opencx_api::TransportKind::Timeout { .. },
+                ..
+            }
+        ),
         "{error:?}"
     );
     slow.assert_calls(1);
@@ -165,7 +171,7 @@ fn the_token_never_shows_in_debug_output() {
 fn the_token_never_shows_in_errors() {
     let server = MockServer::start();
     server.get_chat_session(|when, then| {
-        when.session_id(&"s1".parse().unwrap());
+        when.session_id("s1");
         then.internal_server_error(&fixtures::api_error(500, "boom"));
     });
     let client = Client::builder()
@@ -283,10 +289,6 @@ fn from_env_reads_the_key_and_the_base_url() {
 /// The production URL in the crate is the one the vendored documents give.
 #[test]
 fn the_default_base_url_is_the_specs_server() {
-    let spec: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(opencx_tests::workspace_root().join("opencx-api/openapi.json"))
-            .unwrap(),
-    )
-    .unwrap();
+    let spec = opencx_tests::openapi_json();
     assert_eq!(spec["servers"][0]["url"], opencx_api::DEFAULT_BASE_URL);
 }

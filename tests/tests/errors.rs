@@ -22,7 +22,7 @@ fn json_error_bodies_parse_for_every_error_status() {
     ] {
         let server = MockServer::start();
         server.get_chat_session(|when, then| {
-            when.session_id(&"s1".parse().unwrap());
+            when.session_id("s1");
             match status {
                 500 => then.internal_server_error(&api_error(status, message)),
                 400..=499 => then.client_error(status, &api_error(status, message)),
@@ -70,6 +70,7 @@ fn an_html_502_is_an_error_with_the_status_and_the_first_bytes() {
             status,
             error: None,
             body,
+            ..
         } => {
             assert_eq!(status.as_u16(), 502);
             assert!(
@@ -82,7 +83,9 @@ fn an_html_502_is_an_error_with_the_status_and_the_first_bytes() {
     }
     let text = error.to_string();
     assert!(
-        text.starts_with("OpenCX API error 502 Bad Gateway: <html>"),
+        text.starts_with(
+            "OpenCX list_chat_sessions failed after 1 try: HTTP 502 Bad Gateway: <html>"
+        ),
         "{text}"
     );
 }
@@ -101,6 +104,7 @@ fn an_error_body_that_is_json_but_not_an_object_keeps_its_text() {
             status,
             error: None,
             body,
+            ..
         } => {
             assert_eq!(status.as_u16(), 400);
             assert_eq!(body, "\"plain string\"");
@@ -120,7 +124,7 @@ fn an_empty_error_body_still_names_the_status() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(
         error.to_string(),
-        "OpenCX API error 503 Service Unavailable"
+        "OpenCX list_chat_sessions failed after 1 try: HTTP 503 Service Unavailable"
     );
 }
 

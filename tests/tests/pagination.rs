@@ -35,17 +35,11 @@ fn filtered_sessions(client: &Client) -> opencx_api::builder::ListChatSessions<'
 
 /// Three cursor pages; every one must carry the caller's filters.
 fn three_session_pages(server: &MockServer) -> [httpmock::Mock<'_>; 3] {
-    // The typed `created_after` matcher compares with `DateTime`'s Display form
-    // ("2024-05-01 00:00:00 UTC"), not the RFC 3339 the client sends, so the
-    // timestamp is matched on the raw query string.
-    let filtered = |when: opencx_api::mock::operations::ListChatSessionsWhen| {
-        let when = when
-            .status(SessionStatus::Open)
-            .channel_type(SessionChannel::Whatsapp);
-        opencx_api::mock::operations::ListChatSessionsWhen::new(
-            when.into_inner()
-                .query_param("created_after", "2024-05-01T00:00:00Z"),
-        )
+    let since = since();
+    let filtered = move |when: opencx_api::mock::operations::ListChatSessionsWhen| {
+        when.status(SessionStatus::Open)
+            .channel_type(SessionChannel::Whatsapp)
+            .created_after(&since)
     };
     [
         server.list_chat_sessions(|when, then| {
@@ -204,14 +198,14 @@ fn an_error_is_yielded_once_and_ends_the_stream() {
 fn history_streams_follow_cursors_within_one_session() {
     let server = MockServer::start();
     let first = server.list_chat_history(|when, then| {
-        when.session_id(&"s-1".parse().unwrap()).cursor(None);
+        when.session_id("s-1").cursor(None);
         then.ok(&history_list(
             vec![message(1, "hello"), message(2, "anyone?")],
             Some("h2"),
         ));
     });
     let second = server.list_chat_history(|when, then| {
-        when.session_id(&"s-1".parse().unwrap()).cursor("h2");
+        when.session_id("s-1").cursor("h2");
         then.ok(&history_list(vec![message(3, "thanks")], None));
     });
     let client = client(&server);

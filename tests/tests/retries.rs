@@ -5,16 +5,9 @@ use std::time::{Duration, Instant};
 
 use httpmock::MockServer;
 use opencx_api::{Client, Error, RateLimit, RetryPolicy};
-use opencx_tests::{fixtures, run};
+use opencx_tests::{fixtures, quick_retries as quick, run};
 
 const TOKEN: &str = "sk-secret-777";
-
-/// Quick retries, so tests spend milliseconds waiting.
-fn quick() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(4))
-}
 
 fn client(server: &MockServer, policy: RetryPolicy) -> Client {
     Client::builder()
@@ -192,7 +185,13 @@ fn timeouts_and_connection_errors_are_retried() {
         .unwrap();
     let error = Error::from(run(client.get_chat_session().session_id("s1").send()).unwrap_err());
     assert!(
-        matches!(&error, Error::Transport(e) if e.is_timeout()),
+        matches!(
+            &error,
+            Error::Transport {
+                kind: opencx_api::TransportKind::Timeout { .. },
+                ..
+            }
+        ),
         "{error:?}"
     );
     slow.assert_calls(3);

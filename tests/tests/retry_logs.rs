@@ -5,10 +5,9 @@
 //! parallel tests can miss events through tracing's shared callsite cache.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use httpmock::MockServer;
-use opencx_api::{Client, Error, RetryPolicy};
+use opencx_api::{Client, Error};
 use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -46,9 +45,7 @@ fn retries_are_logged_and_the_token_never_is() {
         .with_writer(move || writer.clone())
         .with_filter(filter_fn(|meta| !meta.target().starts_with("httpmock")));
     tracing_subscriber::registry().with(layer).init();
-    let quick = RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(2));
+    let quick = opencx_tests::quick_retries();
 
     // A status worth retrying: two events, with the operation, attempt and status.
     let server = MockServer::start();
@@ -100,7 +97,7 @@ fn retries_are_logged_and_the_token_never_is() {
         .unwrap();
     let error =
         opencx_tests::run(unreachable.get_chat_session().session_id("s1").send()).unwrap_err();
-    assert!(matches!(Error::from(error), Error::Transport(_)));
+    assert!(matches!(Error::from(error), Error::Transport { .. }));
     let logs = buffer.take();
     assert_eq!(
         logs.matches("OpenCX request failed; retrying").count(),

@@ -21,20 +21,40 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Store upstream OpenAPI documents verbatim in specs/, with their provenance.
+    /// Store upstream OpenAPI documents verbatim in specs/, with their provenance:
+    /// from files, or with --fetch from the vendor's docs site.
     Vendor {
         /// Reference pages (Markdown with one ```yaml OpenAPI fence) or bare OpenAPI
         /// documents (YAML or JSON, 3.0.x or 3.1.x); `-` reads one from stdin.
-        #[arg(required = true, value_name = "PAGE_OR_DOCUMENT")]
+        /// With --fetch: operationIds of new operations to vendor.
+        #[arg(
+            required_unless_present = "fetch",
+            value_name = "PAGE_OR_DOCUMENT|OPERATION_ID"
+        )]
         inputs: Vec<String>,
         /// What to record as the source (default: the input's path).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "fetch")]
         source: Option<String>,
         /// File name under specs/, without extension, for the one input given
         /// (default: the operationId of a one-operation document, else a slug of
         /// its info.title).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "fetch")]
         name: Option<String>,
+        /// Read the docs site's llms.txt index, download the API reference page
+        /// of every operation, and vendor those whose document changed; new
+        /// operations are listed (vendored with --all or by operationId).
+        #[arg(long)]
+        fetch: bool,
+        /// The docs site whose llms.txt is read (or the index's own URL).
+        #[arg(long, requires = "fetch", value_name = "URL", default_value = crate::fetch::DEFAULT_DOCS_URL)]
+        docs_url: String,
+        /// With --fetch: write nothing; list changed and new operations and exit 1
+        /// when there are any.
+        #[arg(long, requires = "fetch", conflicts_with_all = ["all", "inputs"])]
+        check: bool,
+        /// With --fetch: vendor every new operation too.
+        #[arg(long, requires = "fetch")]
+        all: bool,
     },
     /// Merge, overlay, down-convert and regenerate every committed output.
     Regen {
@@ -94,24 +114,32 @@ pub fn run_with_stdin(
     let result = match cli.command {
         Command::Vendor {
             inputs,
+            fetch: true,
+            docs_url,
+            check,
+            all,
+            ..
+        } => {
+            let options = crate::fetch::Options {
+                docs_url: &docs_url,
+                check,
+                all,
+                operation_ids: &inputs,
+            };
+            crate::fetch::run(&ws, options, out, err)
+        }
+        Command::Vendor {
+            inputs,
             source,
             name,
+            ..
         } => {
             let options = crate::vendor::Options {
                 source: source.as_deref(),
                 name: name.as_deref(),
             };
             crate::vendor::vendor_with(&ws, &inputs, options, stdin).map(|records| {
-                for r in records {
-                    let _ = writeln!(
-                        out,
-                        "vendored specs/{} ({}) from {}",
-                        r.file,
-                        r.summary(),
-                        r.source_page
-                    );
-                }
-                let _ = writeln!(out, "now run `cargo xtask regen` and review the diff");
+                crate::fetch::vendored(out, &records);
                 0
             })
         }

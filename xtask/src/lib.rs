@@ -12,6 +12,7 @@ pub mod codegen;
 pub mod contract;
 pub mod convert;
 pub mod diff;
+pub mod fetch;
 pub mod hand_written;
 pub mod merge;
 pub mod naming;

@@ -51,7 +51,7 @@ impl MockOpenCx {
                 .parse()
                 .expect("a UUID is a valid session id");
             server.get_chat_session(|when, then| {
-                when.session_id(&id)
+                when.session_id(id.clone())
                     .into_inner()
                     .header("authorization", &auth);
                 then.ok(session);
@@ -65,7 +65,7 @@ impl MockOpenCx {
         let history = history();
         let (early, late) = history.split_at(4);
         server.list_chat_history(|when, then| {
-            when.session_id(&first)
+            when.session_id(first.clone())
                 .cursor(None)
                 .into_inner()
                 .header("authorization", &auth);
@@ -76,7 +76,7 @@ impl MockOpenCx {
             ));
         });
         server.list_chat_history(|when, then| {
-            when.session_id(&first)
+            when.session_id(first.clone())
                 .cursor("h2")
                 .into_inner()
                 .header("authorization", &auth);

@@ -48,6 +48,7 @@ pub async fn collect<T: Serialize>(
                 status,
                 error,
                 body,
+                ..
             }) => {
                 return Err(format!(
                     "Prism answered {status} on a page: the request breaks upstream's schema.\n\

@@ -73,7 +73,8 @@ impl Http {
         if bytes.len() as u64 > MAX_BODY {
             bail!("{url}: the body is larger than {MAX_BODY} bytes; not a documentation page");
         }
-        let text = String::from_utf8(bytes).map_err(|e| anyhow!("{url}: the body is not UTF-8: {e}"))?;
+        let text =
+            String::from_utf8(bytes).map_err(|e| anyhow!("{url}: the body is not UTF-8: {e}"))?;
         let html = content_type.contains("text/html") || looks_like_html(&text);
         Ok((
             Fetched {
@@ -128,7 +129,9 @@ fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or("");
     let ip = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
-        || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || ip
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A failed request as one line: the URL, what went wrong, and the causes

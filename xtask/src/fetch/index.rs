@@ -24,8 +24,8 @@ pub(super) struct Link {
 /// Where the index of the docs site at `docs_url` is: `<docs_url>/llms.txt`,
 /// or `docs_url` itself when it already names a `.txt` file.
 pub(super) fn index_url(docs_url: &str) -> Result<Url> {
-    let url = Url::parse(docs_url)
-        .map_err(|e| anyhow!("--docs-url {docs_url:?} is not a URL: {e}"))?;
+    let url =
+        Url::parse(docs_url).map_err(|e| anyhow!("--docs-url {docs_url:?} is not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         bail!("--docs-url {docs_url}: expected an http or https URL");
     }
@@ -58,7 +58,9 @@ pub(super) fn api_reference_pages(index: &Url, text: &str) -> Result<Vec<Link>> 
     let mut pages: Vec<Link> = Vec::new();
     for link in &links {
         let http = matches!(link.url.scheme(), "http" | "https");
-        if http && link.url.path().contains(API_REFERENCE) && !pages.iter().any(|p| p.url == link.url)
+        if http
+            && link.url.path().contains(API_REFERENCE)
+            && !pages.iter().any(|p| p.url == link.url)
         {
             pages.push(link.clone());
         }
@@ -152,7 +154,10 @@ mod tests {
         let e = api_reference_pages(&index, "<html>nope</html>")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("http://h/llms.txt: not a documentation index"), "{e}");
+        assert!(
+            e.starts_with("http://h/llms.txt: not a documentation index"),
+            "{e}"
+        );
         let e = api_reference_pages(&index, "- [Intro](http://h/intro.md)\n")
             .unwrap_err()
             .to_string();
