@@ -37,8 +37,14 @@ pub fn outputs(
 ) -> Result<Vec<Output>> {
     let served = server::document(upstream, overlay, origins)?;
     let pagination_path = ws.root().join("opencx-api/src/pagination.rs");
-    let pagination = std::fs::read_to_string(&pagination_path)
-        .with_context(|| format!("reading {}", ws.display(&pagination_path)))?;
+    // A workspace without the hand-written pagination (a fixture API) has no
+    // `.stream()` to exercise; every operation is still covered.
+    let pagination = if pagination_path.exists() {
+        std::fs::read_to_string(&pagination_path)
+            .with_context(|| format!("reading {}", ws.display(&pagination_path)))?
+    } else {
+        String::new()
+    };
     let api = client_api::ClientApi::parse(client_rs, &pagination)?;
     let tests = test_file::render(converted, &api)
         .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
