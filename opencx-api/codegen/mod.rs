@@ -9,6 +9,7 @@
 mod forward_compat;
 mod isolate;
 mod non_exhaustive;
+mod path_encoding;
 mod typed_mocks;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
@@ -78,6 +79,7 @@ fn generate_spec(spec: &openapiv3::OpenAPI) -> Result<Generated, String> {
     let mut client = parse(client)?;
     forward_compat::apply(&mut client)?;
     non_exhaustive::apply(forward_compat::types_module(&mut client)?);
+    path_encoding::apply(&mut client);
     let mut mock = parse(mock)?;
     typed_mocks::apply(&mut mock)?;
     Ok(Generated {

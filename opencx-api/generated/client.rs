@@ -4388,8 +4388,8 @@ pub mod builder {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/chat/sessions/{}", client.baseurl, encode_path(& session_id
-                .to_string()),
+                "{}/chat/sessions/{}", client.baseurl, crate ::encode_path_segment(&
+                session_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4492,8 +4492,8 @@ pub mod builder {
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/chat/sessions/{}/history", client.baseurl, encode_path(& session_id
-                .to_string()),
+                "{}/chat/sessions/{}/history", client.baseurl, crate
+                ::encode_path_segment(& session_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map

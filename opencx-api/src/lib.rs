@@ -32,6 +32,7 @@ mod error_body;
 mod error_relay;
 mod hooks;
 pub mod pagination;
+mod path_segment;
 pub mod prelude;
 mod rate_limit;
 mod retry;
@@ -45,6 +46,7 @@ pub use config::{
 pub use error::{Attempts, Error, Result, BODY_SNIPPET_LEN};
 pub use generated::{builder, types, Client, ResponseValue};
 pub use pagination::{CursorPage, NumberedPage, MAX_FILTER_PAGE_SIZE};
+pub use path_segment::encode_path_segment;
 pub use progenitor_client;
 pub use rate_limit::RateLimit;
 pub use retry::{RetryPolicy, READ_ONLY_OPERATIONS};

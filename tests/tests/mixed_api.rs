@@ -203,6 +203,7 @@ uuid = { version = "1", features = ["serde", "v4"] }
         format!(
             "#[derive(Debug, Clone)]\npub struct ClientState;\n\
              impl progenitor_client::ClientHooks<ClientState> for Client {{}}\n\
+             pub fn encode_path_segment(s: &str) -> String {{ progenitor_client::encode_path(s) }}\n\
              include!({:?});\n",
             client.display().to_string()
         ),

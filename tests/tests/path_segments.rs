@@ -50,7 +50,15 @@ fn reserved_characters_are_percent_encoded_in_the_segment() {
     for (id, path) in [
         ("a/b", "/chat/sessions/a%2Fb"),
         ("../../admin", "/chat/sessions/..%2F..%2Fadmin"),
-        ("x?admin=1", "/chat/sessions/x%3Fadmin=1"),
+        ("x?admin=1", "/chat/sessions/x%3Fadmin%3D1"),
+        // URL parsing reads `\` as `/` in http paths: it must not reach it raw.
+        ("a\\history", "/chat/sessions/a%5Chistory"),
+        ("a\\..", "/chat/sessions/a%5C.."),
+        // OpenAPI's `simple` style encodes sub-delimiters (a `,` reads as a list).
+        (
+            "'7i!T,P;K(n)*+&$:",
+            "/chat/sessions/%277i%21T%2CP%3BK%28n%29%2A%2B%26%24%3A",
+        ),
         ("y#frag", "/chat/sessions/y%23frag"),
         ("50%", "/chat/sessions/50%25"),
         ("a..b", "/chat/sessions/a..b"),

@@ -130,17 +130,21 @@ fn a_conflicting_component() {
 }
 
 #[test]
-fn an_unsupported_3_1_keyword() {
+fn a_3_1_construct_without_a_sound_lowering() {
     let scratch = ScratchWorkspace::new();
     scratch.edit(
         "specs/listChatHistory.yaml",
         "        name:\n          type: string\n        size:\n",
-        "        name:\n          type: string\n          contentMediaType: text/plain\n        size:\n",
+        "        name:\n          type: array\n          prefixItems: [{type: string}, {type: integer}]\n        size:\n",
     );
     assert_fails(
         &scratch,
         &["regen"],
-        &["specs/listChatHistory.yaml#/components/schemas/PublicChatAttachment/properties/name/contentMediaType", "unsupported schema keyword `contentMediaType`"],
+        &[
+            "specs/listChatHistory.yaml#/components/schemas/PublicChatAttachment/properties/name/prefixItems",
+            "`prefixItems` (a tuple: a schema for each position of the array) has no sound OpenAPI 3.0 lowering",
+            "specs/overlay.yaml",
+        ],
     );
 }
 

@@ -157,3 +157,43 @@ fn request_error(url: &Url, error: reqwest::Error) -> anyhow::Error {
     }
     anyhow!("{url}: {}", parts.join(": "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_markdown_of_a_page_is_its_url_with_md() {
+        let sibling = |s: &str| markdown_sibling(&url(s)).map(|u| u.to_string());
+        assert_eq!(
+            sibling("https://d.example/api-reference/a?x=1").as_deref(),
+            Some("https://d.example/api-reference/a.md?x=1")
+        );
+        assert_eq!(sibling("https://d.example/api-reference/a.md"), None);
+        assert_eq!(sibling("https://d.example/"), None);
+    }
+
+    #[test]
+    fn html_is_told_by_its_start() {
+        assert!(looks_like_html("\n <!DOCTYPE html><html>"));
+        assert!(looks_like_html("<HTML lang=en>"));
+        assert!(!looks_like_html("# Title\n\n<html> in prose"));
+    }
+
+    #[test]
+    fn only_this_machine_is_loopback() {
+        for local in [
+            "http://127.0.0.1:80/",
+            "http://localhost/",
+            "http://[::1]:8/",
+        ] {
+            assert!(is_loopback(&url(local)), "{local}");
+        }
+        assert!(!is_loopback(&url("https://docs.example/")));
+        assert!(!is_loopback(&url("http://10.0.0.1/")));
+    }
+}
