@@ -28,6 +28,41 @@ pub struct Prism {
 /// Where Prism is: `$OPENCX_PRISM`, the workspace's `tests/contract`
 /// install, or `prism` on `PATH`.
 pub fn find(workspace: &Path) -> Option<PathBuf> {
+    found(workspace).or_else(|| {
+        install(workspace);
+        found(workspace)
+    })
+}
+
+/// Installs the pinned Prism with `npm ci`, once per test process, so that
+/// `cargo test --workspace` alone sets up a fresh machine (with Node.js and
+/// npm). A failure leaves Prism missing, and the caller's message says how to
+/// install it by hand.
+fn install(workspace: &Path) {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let prefix = workspace.join("tests/contract");
+        eprintln!(
+            "installing the contract tests' Prism mock server (npm ci --prefix tests/contract) ..."
+        );
+        let status = std::process::Command::new("npm")
+            .args([
+                "ci",
+                "--ignore-scripts",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+            ])
+            .arg(&prefix)
+            .stdout(std::process::Stdio::null())
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            eprintln!("npm ci failed: {status:?}");
+        }
+    });
+}
+
+fn found(workspace: &Path) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(PRISM_ENV) {
         return Some(PathBuf::from(path));
     }
