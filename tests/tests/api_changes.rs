@@ -227,6 +227,7 @@ fn a_field_made_nullable_breaks_readers_and_the_rust_type() {
         change.rust_changes.iter().any(|r| r.contains("Option")),
         "{change:?}"
     );
+    assert_eq!(e.bump(), Bump::Major);
 }
 
 #[test]
@@ -246,6 +247,7 @@ fn a_field_made_optional_breaks_readers() {
         true,
         RustVerdict::Breaking,
     );
+    assert_eq!(e.bump(), Bump::Major);
 }
 
 #[test]
@@ -265,6 +267,7 @@ fn a_type_change_breaks_both() {
         true,
         RustVerdict::Breaking,
     );
+    assert_eq!(e.bump(), Bump::Major);
 }
 
 const CONTACTS: &str = "openapi: 3.1.0\ninfo:\n  title: OpenCX API\n  version: 1.0-beta\npaths:\n  /contacts:\n    get:\n      operationId: listContacts\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {type: string}}\n";
@@ -349,6 +352,7 @@ fn a_renamed_operation_id_breaks_only_rust() {
         false,
         RustVerdict::Breaking,
     );
+    assert_eq!(e.bump(), Bump::Major);
 }
 
 #[test]
@@ -408,6 +412,7 @@ fn a_removed_parameter_breaks_rust() {
         false,
         RustVerdict::Breaking,
     );
+    assert_eq!(e.bump(), Bump::Major);
 }
 
 #[test]
@@ -427,8 +432,9 @@ fn a_new_response_status_is_compatible() {
         false,
         RustVerdict::Unchanged,
     );
-    assert!(
-        e.bump() <= Bump::Minor,
+    assert_eq!(
+        e.bump(),
+        Bump::Minor,
         "{}",
         e.render(xtask::diff::Format::Text)
     );

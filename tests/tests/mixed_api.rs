@@ -233,3 +233,30 @@ uuid = { version = "1", features = ["serde", "v4"] }
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn an_overlay_patch_names_an_operation_upstream_left_without_an_id() {
+    let ws = scratch();
+    std::fs::write(
+        ws.root.join("specs/overlay.yaml"),
+        "patches:\n  - at: /paths/~1chat~1sessions~1search/post/operationId\n    \
+         why: upstream gives none; `search_sessions` reads better than the derived name\n    \
+         set: searchSessions\n",
+    )
+    .unwrap();
+    let (code, out, err) = xtask(&ws.root, &["vendor", &fixture("search.yaml")]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = xtask(&ws.root, &["regen"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let client = std::fs::read_to_string(ws.root.join("opencx-api/generated/client.rs")).unwrap();
+    assert!(
+        client.contains("pub fn search_sessions("),
+        "the overlay's name wins"
+    );
+    assert!(!client.contains("post_chat_sessions_search"));
+    let report = std::fs::read_to_string(ws.root.join("opencx-api/CONVERSION.md")).unwrap();
+    assert!(
+        report.contains("## Derived operationIds\n\nNone.\n"),
+        "{report}"
+    );
+}

@@ -58,6 +58,9 @@ fn checkout(at: &Path) -> PathBuf {
         "opencx-api",
         "tests/Cargo.toml",
         "tests/src",
+        // Outputs of the contract tests' generator.
+        "tests/contract/upstream.json",
+        "tests/tests/contract.rs",
     ] {
         let to = at.join(part);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
