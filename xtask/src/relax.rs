@@ -24,10 +24,17 @@ pub struct SharedCheck {
     pub pointer: String,
 }
 
-/// Drops [`READ_CHECKS`] from every schema reachable only from responses.
-pub fn relax_responses(doc: &mut Value) -> Result<(), SharedCheck> {
-    let mut response_roots = Vec::new();
-    let mut request_roots = Vec::new();
+/// Where schemas enter the API: what requests send (parameters, bodies) and
+/// what responses bring, as JSON pointers.
+#[derive(Debug, Default)]
+pub struct Roots {
+    pub requests: Vec<String>,
+    pub responses: Vec<String>,
+}
+
+/// The request and response roots of every operation of `doc`.
+pub fn roots(doc: &Value) -> Roots {
+    let mut roots = Roots::default();
     for (path, item) in doc
         .get("paths")
         .and_then(Value::as_object)
@@ -43,16 +50,27 @@ pub fn relax_responses(doc: &mut Value) -> Result<(), SharedCheck> {
                 .map(|(key, _)| key)
             {
                 match key.as_str() {
-                    "responses" => response_roots.push(join(&at, key)),
-                    "parameters" | "requestBody" => request_roots.push(join(&at, key)),
+                    "responses" => roots.responses.push(join(&at, key)),
+                    "parameters" | "requestBody" => roots.requests.push(join(&at, key)),
                     _ => {}
                 }
             }
         }
         if item.get("parameters").is_some() {
-            request_roots.push(join(&join("/paths", path), "parameters"));
+            roots
+                .requests
+                .push(join(&join("/paths", path), "parameters"));
         }
     }
+    roots
+}
+
+/// Drops [`READ_CHECKS`] from every schema reachable only from responses.
+pub fn relax_responses(doc: &mut Value) -> Result<(), SharedCheck> {
+    let Roots {
+        requests: request_roots,
+        responses: response_roots,
+    } = roots(doc);
     let responses = reachable(doc, &response_roots);
     let requests = reachable(doc, &request_roots);
     for name in responses.intersection(&requests) {

@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 
 use super::names::{pascal, snake};
 use super::{Change, Subject};
-use crate::naming::METHODS;
-use crate::relax::reachable;
+use crate::naming::operations;
+use crate::relax::{reachable, roots};
 
 /// Which way a schema travels, which decides what breaks a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -669,28 +669,17 @@ impl Differ<'_> {
 
 /// `METHOD /path` → (operationId, operation).
 fn operation_map(doc: &Value) -> BTreeMap<String, (String, Value)> {
-    let mut out = BTreeMap::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
+    operations(doc)
         .into_iter()
-        .flatten()
-    {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if METHODS.contains(&method.as_str()) {
-                let id = op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
-                out.insert(
-                    format!("{} {path}", method.to_uppercase()),
-                    (id, op.clone()),
-                );
-            }
-        }
-    }
-    out
+        .map(|(path, method, op)| {
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            (format!("{} {path}", method.to_uppercase()), (id, op))
+        })
+        .collect()
 }
 
 fn client_method(id: &str) -> Vec<(String, String)> {
@@ -807,33 +796,12 @@ fn docs_differ(old: &Value, new: &Value, keys: &[&str]) -> bool {
 
 /// For each component schema, the sides (request, response) that use it.
 fn sides(doc: &Value) -> BTreeMap<String, Vec<Side>> {
-    let mut request_roots = Vec::new();
-    let mut response_roots = Vec::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let at = crate::pointer::join("/paths", path);
-        for (method, op) in item.as_object().into_iter().flatten() {
-            let here = crate::pointer::join(&at, method);
-            for key in op.as_object().into_iter().flatten().map(|(k, _)| k) {
-                match key.as_str() {
-                    "responses" => response_roots.push(crate::pointer::join(&here, key)),
-                    "parameters" | "requestBody" => {
-                        request_roots.push(crate::pointer::join(&here, key))
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
+    let roots = roots(doc);
     let mut out: BTreeMap<String, Vec<Side>> = BTreeMap::new();
-    for name in reachable(doc, &request_roots) {
+    for name in reachable(doc, &roots.requests) {
         out.entry(name).or_default().push(Side::Request);
     }
-    for name in reachable(doc, &response_roots) {
+    for name in reachable(doc, &roots.responses) {
         out.entry(name).or_default().push(Side::Response);
     }
     out
