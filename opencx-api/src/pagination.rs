@@ -142,9 +142,11 @@ cursor_pagination!(ListChatHistoryExt, ListChatHistory, ChatHistoryEntry);
 /// use opencx_api::prelude::*;
 ///
 /// # async fn run(client: Client) -> Result<(), opencx_api::Error> {
+/// let mut filters = SessionFilters::default(); // generated types are #[non_exhaustive]
+/// filters.sentiment = vec![Sentiment::Angry];
 /// let angry: Vec<Session> = client
 ///     .filter_chat_sessions()
-///     .body_map(|body| body.filters(SessionFilters { sentiment: vec![Sentiment::Angry], ..Default::default() }))
+///     .body_map(|body| body.filters(filters))
 ///     .stream()
 ///     .try_collect()
 ///     .await?;

@@ -99,7 +99,7 @@ impl<'a> Exporter<'a> {
     /// ```
     pub fn filter(client: &'a Client, mut request: SessionFilterRequest) -> Self {
         request.page = None;
-        Self::new(client, Listing::Filter(request))
+        Self::new(client, Listing::Filter(Box::new(request)))
     }
 
     /// Exports the sessions `list_chat_sessions` returns with the parameters
@@ -197,7 +197,8 @@ struct Slot {
 }
 
 enum Step {
-    Record(Record, Slot),
+    // Boxed: a record is several times the size of an error.
+    Record(Box<Record>, Slot),
     ListingFailed(Error),
 }
 
@@ -258,7 +259,7 @@ fn records<'a>(
                         let permit = in_flight.acquire_owned().await.ok();
                         let record = history(client, session).await;
                         drop(permit);
-                        Step::Record(record, slot)
+                        Step::Record(Box::new(record), slot)
                     }
                     Err(error) => Step::ListingFailed(error),
                 }
@@ -372,7 +373,7 @@ impl Stream for Export<'_> {
                     record.session().id,
                     slot.next.as_deref(),
                 );
-                Poll::Ready(Some(Ok(record)))
+                Poll::Ready(Some(Ok(*record)))
             }
             Poll::Ready(Some(Step::ListingFailed(error))) => {
                 this.ended = true;

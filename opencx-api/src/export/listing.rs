@@ -18,7 +18,7 @@ pub(crate) type ListParams<'a> =
 /// Which endpoint lists the sessions, with the caller's criteria.
 #[derive(Clone)]
 pub(crate) enum Listing<'a> {
-    Filter(SessionFilterRequest),
+    Filter(Box<SessionFilterRequest>),
     List(ListParams<'a>),
 }
 
@@ -42,7 +42,7 @@ impl<'a> Listing<'a> {
         match (self, from) {
             (_, Position::Finished) => Ok(stream::empty().boxed()),
             (Listing::Filter(request), Position::Start | Position::Page { .. }) => {
-                Ok(filter_pages(client, request.clone(), from))
+                Ok(filter_pages(client, (**request).clone(), from))
             }
             (Listing::List(params), Position::Start | Position::Cursor(_)) => {
                 Ok(list_pages(client, params.clone(), from.clone()))
@@ -72,7 +72,10 @@ fn filter_pages<'a>(
             request.page = Some(*number);
             request.limit = Some(*size);
         }
-        _ => request.limit = request.limit.or(Some(MAX_FILTER_PAGE_SIZE)),
+        _ => {
+            request.page = Some(1);
+            request.limit = request.limit.or(Some(MAX_FILTER_PAGE_SIZE));
+        }
     }
     client
         .filter_chat_sessions()

@@ -17,7 +17,6 @@ use crate::RateLimit;
 /// assert!((run.fraction_of_limit().unwrap() - 115.0 / 120.0).abs() < 1e-9);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
-#[non_exhaustive]
 pub struct Throughput {
     /// Requests sent, retries included.
     pub requests: u64,
