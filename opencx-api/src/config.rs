@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -97,6 +98,9 @@ pub struct ClientState {
     pub(crate) retry: RetryPolicy,
     /// Shared by clones, so they pace together.
     pub(crate) rate_limiter: Option<Arc<TokenBucket>>,
+    /// Every try sent, retries included; shared by clones, so a long job can
+    /// report the rate it achieved against the limit.
+    pub(crate) sent: Arc<AtomicU64>,
     /// The limits the HTTP client was built with, to say which one ran out;
     /// unknown for a caller's own `reqwest::Client`.
     pub(crate) timeouts: Option<Timeouts>,
@@ -116,6 +120,7 @@ impl Default for ClientState {
             token: None,
             retry: RetryPolicy::default(),
             rate_limiter: Some(Arc::new(TokenBucket::new(RateLimit::default()))),
+            sent: Arc::default(),
             timeouts: None,
         }
     }
@@ -275,6 +280,7 @@ impl ClientBuilder {
             token,
             retry: self.retry,
             rate_limiter,
+            sent: Arc::default(),
             timeouts,
         };
         Ok(Client::new_with_client(&base_url, http, state))
@@ -341,5 +347,29 @@ impl Client {
     /// The base URL requests go to.
     pub fn baseurl(&self) -> &str {
         progenitor_client::ClientInfo::baseurl(self)
+    }
+
+    /// The client-side rate limit this client and its clones share, if any.
+    ///
+    /// ```
+    /// let client = opencx_api::Client::builder().bearer_token("sk-test").build().unwrap();
+    /// assert_eq!(client.rate_limit(), Some(opencx_api::RateLimit::per_minute(100)));
+    /// ```
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.inner
+            .rate_limiter
+            .as_ref()
+            .map(|bucket| bucket.limit())
+    }
+
+    /// How many requests this client and its clones have sent, every retry
+    /// counted: what the server's rate limit sees.
+    ///
+    /// ```
+    /// let client = opencx_api::Client::builder().bearer_token("sk-test").build().unwrap();
+    /// assert_eq!(client.requests_sent(), 0);
+    /// ```
+    pub fn requests_sent(&self) -> u64 {
+        self.inner.sent.load(Ordering::Relaxed)
     }
 }

@@ -54,6 +54,9 @@ impl ClientHooks<ClientState> for Client {
                 None
             };
             tries += 1;
+            state
+                .sent
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let outcome = match self.client().execute(request).await {
                 Ok(response) => Buffered::read(response).await.map_err(Failure::Body),
                 Err(error) => Err(Failure::Send(error)),

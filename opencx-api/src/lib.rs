@@ -30,6 +30,7 @@ mod config;
 mod error;
 mod error_body;
 mod error_relay;
+pub mod export;
 mod hooks;
 pub mod pagination;
 mod path_segment;

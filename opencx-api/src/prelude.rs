@@ -7,6 +7,7 @@
 //! let _sessions = client.list_chat_sessions().status(SessionStatus::Open).stream();
 //! ```
 
+pub use crate::export::Exporter;
 pub use crate::pagination::{FilterChatSessionsExt, ListChatHistoryExt, ListChatSessionsExt};
 pub use crate::types::{
     ChatEvent, ChatHistoryEntry, Sentiment, Session, SessionChannel, SessionFilterRequest,

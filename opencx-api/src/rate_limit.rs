@@ -61,6 +61,35 @@ impl RateLimit {
         self
     }
 
+    /// Requests allowed per [`period`](Self::period).
+    pub fn requests(&self) -> u32 {
+        self.requests
+    }
+
+    /// The period [`requests`](Self::requests) are counted over.
+    pub fn period(&self) -> Duration {
+        self.period
+    }
+
+    /// How many requests may go out at once ([`burst`](Self::burst) sets it).
+    pub fn burst_size(&self) -> u32 {
+        self.burst
+    }
+
+    /// The most requests this limit lets through in `elapsed`: a full burst,
+    /// then the steady rate. The yardstick for "how close to the limit did a
+    /// job run": dividing by `requests / period * elapsed` alone would credit
+    /// a short job with more than 100 % for its opening burst.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let limit = opencx_api::RateLimit::new(20, Duration::from_millis(200));
+    /// assert_eq!(limit.allowed_in(Duration::from_secs(1)), 120.0);
+    /// ```
+    pub fn allowed_in(&self, elapsed: Duration) -> f64 {
+        f64::from(self.burst) + self.per_second() * elapsed.as_secs_f64()
+    }
+
     fn per_second(&self) -> f64 {
         f64::from(self.requests) / self.period.as_secs_f64()
     }
@@ -95,6 +124,10 @@ impl TokenBucket {
             limit,
             bucket: Mutex::new(bucket),
         }
+    }
+
+    pub(crate) fn limit(&self) -> RateLimit {
+        self.limit
     }
 
     /// Waits until a request may be sent, and takes its token.

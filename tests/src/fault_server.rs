@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -43,6 +43,51 @@ pub type Plan = Arc<dyn Fn(&str, u32) -> Fault + Send + Sync>;
 /// Answers a request that is not faulted: `(status, JSON body)`.
 pub type Content = Arc<dyn Fn(&str) -> (u16, String) + Send + Sync>;
 
+/// A request as the server read it, for answers that depend on the body.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// Path and query.
+    pub target: &'a str,
+    /// The body, empty for a `GET`.
+    pub body: &'a [u8],
+}
+
+/// Answers a request that is not faulted, from all of it.
+pub type Handler = Arc<dyn Fn(&Request) -> (u16, String) + Send + Sync>;
+
+/// A server-side rate limit: a token bucket of `requests` per `period` with
+/// a burst of `burst`, the model the client's `RateLimit` paces against. A
+/// request beyond it gets a 429 with the wait in `retry-after-ms`.
+#[derive(Clone, Copy, Debug)]
+pub struct ServerLimit {
+    pub requests: u32,
+    pub period: Duration,
+    pub burst: u32,
+}
+
+#[derive(Debug)]
+struct Bucket {
+    limit: ServerLimit,
+    tokens: f64,
+    updated: Instant,
+}
+
+impl Bucket {
+    /// Takes a token, or says how long until one is there.
+    fn take(&mut self, now: Instant) -> Result<(), Duration> {
+        let per_second = f64::from(self.limit.requests) / self.limit.period.as_secs_f64();
+        let refill = now.duration_since(self.updated).as_secs_f64() * per_second;
+        self.tokens = (self.tokens + refill).min(f64::from(self.limit.burst));
+        self.updated = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - self.tokens) / per_second))
+        }
+    }
+}
+
 /// What the server saw, for assertions and for the soak test's report.
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
@@ -52,6 +97,10 @@ pub struct Stats {
     pub attempts: HashMap<String, u32>,
     /// The most requests for one path (without query) open at once.
     pub max_in_flight_per_path: u32,
+    /// When each request arrived, since the server started, in arrival order.
+    pub arrivals: Vec<Duration>,
+    /// Requests refused with a 429 by the [`ServerLimit`] (not by the plan).
+    pub rate_limited: usize,
     in_flight: HashMap<String, u32>,
 }
 
@@ -59,6 +108,19 @@ impl Stats {
     /// How many requests got `fault`, compared by kind.
     pub fn count(&self, fault: impl Fn(&Fault) -> bool) -> usize {
         self.requests.iter().filter(|(_, f)| fault(f)).count()
+    }
+
+    /// The most requests that arrived within any span of `window`.
+    pub fn max_in_window(&self, window: Duration) -> usize {
+        let mut first = 0;
+        let mut most = 0;
+        for (last, at) in self.arrivals.iter().enumerate() {
+            while *at - self.arrivals[first] >= window {
+                first += 1;
+            }
+            most = most.max(last + 1 - first);
+        }
+        most
     }
 }
 
@@ -72,6 +134,20 @@ impl FaultServer {
     /// Starts a server on 127.0.0.1 on its own thread and runtime, so it
     /// outlives any one test runtime.
     pub fn start(plan: Plan, content: Content) -> Self {
+        Self::start_with(plan, Arc::new(move |request| content(request.target)), None)
+    }
+
+    /// Starts a server that answers from whole requests and, with `limit`,
+    /// refuses requests beyond it before the plan is asked.
+    pub fn start_with(plan: Plan, handler: Handler, limit: Option<ServerLimit>) -> Self {
+        let started = Instant::now();
+        let bucket = limit.map(|limit| {
+            Arc::new(Mutex::new(Bucket {
+                limit,
+                tokens: f64::from(limit.burst),
+                updated: started,
+            }))
+        });
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         std_listener.set_nonblocking(true).unwrap();
         let addr = std_listener.local_addr().unwrap();
@@ -88,10 +164,16 @@ impl FaultServer {
                     let Ok((stream, _)) = listener.accept().await else {
                         continue;
                     };
-                    let (plan, content, stats) = (plan.clone(), content.clone(), shared.clone());
+                    let server = Serve {
+                        plan: plan.clone(),
+                        handler: handler.clone(),
+                        stats: shared.clone(),
+                        bucket: bucket.clone(),
+                        started,
+                    };
                     tokio::spawn(async move {
                         // A client that gave up mid-answer is part of the game.
-                        let _ = serve(stream, &plan, &content, &stats).await;
+                        let _ = server.serve(stream).await;
                     });
                 }
             });
@@ -131,68 +213,95 @@ pub fn always(status: u16, body: String) -> Content {
     Arc::new(move |_| (status, body.clone()))
 }
 
-async fn serve(
-    stream: TcpStream,
-    plan: &Plan,
-    content: &Content,
-    stats: &Mutex<Stats>,
-) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line).await?;
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).await? <= 2 {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap_or(0);
+/// What a connection needs of the server.
+struct Serve {
+    plan: Plan,
+    handler: Handler,
+    stats: Arc<Mutex<Stats>>,
+    bucket: Option<Arc<Mutex<Bucket>>>,
+    started: Instant,
+}
+
+impl Serve {
+    async fn serve(&self, stream: TcpStream) -> std::io::Result<()> {
+        let mut reader = BufReader::new(stream);
+        let mut request_line = String::new();
+        reader.read_line(&mut request_line).await?;
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).await? <= 2 {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
             }
         }
-    }
-    let mut body = vec![0; length];
-    tokio::io::AsyncReadExt::read_exact(&mut reader, &mut body).await?;
-    let target = request_line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("/")
-        .to_string();
-    let path = target.split('?').next().unwrap_or("").to_string();
+        let mut body = vec![0; length];
+        tokio::io::AsyncReadExt::read_exact(&mut reader, &mut body).await?;
+        let target = request_line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("/")
+            .to_string();
+        let path = target.split('?').next().unwrap_or("").to_string();
 
-    let fault = {
-        let mut stats = stats.lock().unwrap();
-        let attempt = stats.attempts.entry(target.clone()).or_default();
-        let fault = plan(&target, *attempt);
-        *attempt += 1;
-        stats.requests.push((target.clone(), fault));
-        let open = stats.in_flight.entry(path.clone()).or_default();
-        *open += 1;
-        let open = *open;
-        stats.max_in_flight_per_path = stats.max_in_flight_per_path.max(open);
-        fault
-    };
-    let mut stream = reader.into_inner();
-    let result = answer(&mut stream, fault, &target, content).await;
-    // Counted as finished before the client can notice the connection end.
-    *stats.lock().unwrap().in_flight.get_mut(&path).unwrap() -= 1;
-    if fault == Fault::Reset {
-        // A zero linger turns the close into a reset; it does not block.
-        #[allow(deprecated)]
-        stream.set_linger(Some(Duration::ZERO))?;
-        drop(stream);
-        return result;
+        let now = Instant::now();
+        let over_limit = self
+            .bucket
+            .as_ref()
+            .and_then(|bucket| bucket.lock().unwrap().take(now).err());
+        let fault = {
+            let mut stats = self.stats.lock().unwrap();
+            stats.arrivals.push(now - self.started);
+            let fault = match over_limit {
+                Some(wait) => {
+                    stats.rate_limited += 1;
+                    Fault::TooManyRequests {
+                        retry_after_ms: wait.as_millis() as u64 + 1,
+                    }
+                }
+                None => {
+                    let attempt = stats.attempts.entry(target.clone()).or_default();
+                    let fault = (self.plan)(&target, *attempt);
+                    *attempt += 1;
+                    fault
+                }
+            };
+            stats.requests.push((target.clone(), fault));
+            let open = stats.in_flight.entry(path.clone()).or_default();
+            *open += 1;
+            let open = *open;
+            stats.max_in_flight_per_path = stats.max_in_flight_per_path.max(open);
+            fault
+        };
+        let mut stream = reader.into_inner();
+        let request = Request {
+            target: &target,
+            body: &body,
+        };
+        let result = answer(&mut stream, fault, &request, &self.handler).await;
+        // Counted as finished before the client can notice the connection end.
+        *self.stats.lock().unwrap().in_flight.get_mut(&path).unwrap() -= 1;
+        if fault == Fault::Reset {
+            // A zero linger turns the close into a reset; it does not block.
+            #[allow(deprecated)]
+            stream.set_linger(Some(Duration::ZERO))?;
+            drop(stream);
+            return result;
+        }
+        stream.shutdown().await?;
+        result
     }
-    stream.shutdown().await?;
-    result
 }
 
 async fn answer(
     stream: &mut TcpStream,
     fault: Fault,
-    target: &str,
-    content: &Content,
+    request: &Request<'_>,
+    handler: &Handler,
 ) -> std::io::Result<()> {
     let (status, body, extra) = match fault {
         Fault::CloseBeforeAnswer | Fault::Reset => return Ok(()),
@@ -208,11 +317,11 @@ async fn answer(
         ),
         Fault::Delay(wait) => {
             tokio::time::sleep(wait).await;
-            let (status, body) = content(target);
+            let (status, body) = handler(request);
             (status, body, String::new())
         }
         Fault::None | Fault::CutBody => {
-            let (status, body) = content(target);
+            let (status, body) = handler(request);
             (status, body, String::new())
         }
     };

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use xtask::workspace::Workspace;
 
 pub mod contract;
+pub mod export_server;
 pub mod fault_server;
 
 /// The real workspace root.

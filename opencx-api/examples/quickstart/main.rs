@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let server = format!("the OpenCX API at {}", client.baseurl());
         (client, server, None)
     } else {
-        let mock = mock_opencx::MockOpenCx::start();
+        let mock = mock_opencx::start();
         let client = Client::with_bearer_token(mock.base_url(), mock_opencx::DEMO_KEY)?;
         let server = format!(
             "an embedded mock OpenCX at {} (set {} to use the real API)",

@@ -1,7 +1,6 @@
 //! An in-process mock OpenCX seeded with realistic data, built from the crate's
 //! typed httpmock helpers.
 
-use httpmock::MockServer;
 use opencx_api::mock::MockServerExt;
 use opencx_api::types::{
     ChatHistoryEntry, ChatHistoryList, Session, SessionFilterPage, SessionId, SessionList,
@@ -9,19 +8,14 @@ use opencx_api::types::{
 };
 use serde_json::json;
 
-/// The key the quickstart sends to the mock; the mock insists on it.
-pub const DEMO_KEY: &str = "demo-key";
+#[path = "../shared/mock.rs"]
+mod shared;
+use shared::page;
+pub use shared::{MockOpenCx, DEMO_KEY};
 
-/// A running mock; it stops when dropped.
-pub struct MockOpenCx {
-    server: MockServer,
-}
-
-impl MockOpenCx {
-    /// Starts the server and registers every route the quickstart uses.
-    pub fn start() -> Self {
-        let server = MockServer::start();
-        let auth = format!("Bearer {DEMO_KEY}");
+/// Starts a mock and registers every route the quickstart uses.
+pub fn start() -> MockOpenCx {
+    MockOpenCx::start_with(|server, auth| {
         let sessions = sessions();
         let open: Vec<Session> = sessions
             .iter()
@@ -38,7 +32,7 @@ impl MockOpenCx {
                 when.status(SessionStatus::Open)
                     .cursor(cursor.as_deref())
                     .into_inner()
-                    .header("authorization", &auth);
+                    .header("authorization", auth);
                 then.ok(&page(
                     SessionList::builder().items(items.to_vec()).next(next),
                 ));
@@ -53,7 +47,7 @@ impl MockOpenCx {
             server.get_chat_session(|when, then| {
                 when.session_id(id.clone())
                     .into_inner()
-                    .header("authorization", &auth);
+                    .header("authorization", auth);
                 then.ok(session);
             });
         }
@@ -68,7 +62,7 @@ impl MockOpenCx {
             when.session_id(first.clone())
                 .cursor(None)
                 .into_inner()
-                .header("authorization", &auth);
+                .header("authorization", auth);
             then.ok(&page(
                 ChatHistoryList::builder()
                     .items(early.to_vec())
@@ -79,7 +73,7 @@ impl MockOpenCx {
             when.session_id(first.clone())
                 .cursor("h2")
                 .into_inner()
-                .header("authorization", &auth);
+                .header("authorization", auth);
             then.ok(&page(
                 ChatHistoryList::builder().items(late.to_vec()).next(None),
             ));
@@ -91,7 +85,7 @@ impl MockOpenCx {
             .collect();
         server.filter_chat_sessions(|when, then| {
             when.into_inner()
-                .header("authorization", &auth)
+                .header("authorization", auth)
                 .json_body_includes(r#"{"filters":{"sentiment":["angry"]}}"#);
             then.ok(&page(
                 SessionFilterPage::builder()
@@ -102,13 +96,7 @@ impl MockOpenCx {
                     .has_previous(false),
             ));
         });
-        Self { server }
-    }
-
-    /// Where the mock listens (loopback only).
-    pub fn base_url(&self) -> String {
-        self.server.base_url()
-    }
+    })
 }
 
 fn sessions() -> Vec<Session> {
@@ -185,14 +173,4 @@ fn history() -> Vec<ChatHistoryEntry> {
             .expect("seed event matches the schema")
         })
         .collect()
-}
-
-/// A page from its builder: the generated types are #[non_exhaustive], so
-/// code outside the crate builds them this way (or from `Default`).
-fn page<B, T>(builder: B) -> T
-where
-    B: TryInto<T>,
-    B::Error: std::fmt::Debug,
-{
-    builder.try_into().expect("every field of the page is set")
 }
