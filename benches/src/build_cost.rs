@@ -26,7 +26,8 @@ fn cargo() -> Command {
     // What `cargo run` told us about ourselves must not leak into the builds.
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy().into_owned();
-        if key.starts_with("CARGO_PKG_") || key == "CARGO_MANIFEST_DIR" || key == "CARGO_TARGET_DIR" {
+        if key.starts_with("CARGO_PKG_") || key == "CARGO_MANIFEST_DIR" || key == "CARGO_TARGET_DIR"
+        {
             command.env_remove(key);
         }
     }
@@ -46,7 +47,10 @@ pub fn snapshot_workspace(dir: &Path) -> std::io::Result<PathBuf> {
         .lines()
         .find(|l| l.starts_with("members"))
         .expect("the workspace lists its members");
-    std::fs::write(dir.join("Cargo.toml"), manifest.replace(members, "members = [\"opencx-api\"]"))?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        manifest.replace(members, "members = [\"opencx-api\"]"),
+    )?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
     let api = root.join("opencx-api");
     let mut crate_manifest = String::new();
@@ -91,7 +95,16 @@ pub fn snapshot_workspace(dir: &Path) -> std::io::Result<PathBuf> {
 fn crate_count(workspace: &Path) -> usize {
     let output = cargo()
         .current_dir(workspace)
-        .args(["tree", "-p", "opencx-api", "-e", "normal,build", "--prefix", "none", "--offline"])
+        .args([
+            "tree",
+            "-p",
+            "opencx-api",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
         .output()
         .expect("cargo tree runs");
     assert!(
@@ -115,7 +128,13 @@ fn clean_build(workspace: &Path, target: &Path) -> (f64, usize) {
     let output = cargo()
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", target)
-        .args(["build", "-p", "opencx-api", "--offline", "--message-format=json"])
+        .args([
+            "build",
+            "-p",
+            "opencx-api",
+            "--offline",
+            "--message-format=json",
+        ])
         .output()
         .expect("cargo build runs");
     let seconds = started.elapsed().as_secs_f64();
@@ -134,7 +153,8 @@ fn clean_build(workspace: &Path, target: &Path) -> (f64, usize) {
 
 pub fn build_cost(sizes: &Sizes) -> Section {
     let scratch = scratch();
-    let snapshot = snapshot_workspace(&scratch.join("snapshot-ws")).expect("the snapshot crate is written");
+    let snapshot =
+        snapshot_workspace(&scratch.join("snapshot-ws")).expect("the snapshot crate is written");
     let root = workspace_root();
     let (shipped_crates, snapshot_crates) = (crate_count(&root), crate_count(&snapshot));
     let mut figures = vec![Figure::new(
@@ -156,7 +176,10 @@ pub fn build_cost(sizes: &Sizes) -> Section {
              Ratio: **{ratio:.2}**.\n"
         )
     } else {
-        figures.push(Figure::new("clean build, shipped ÷ snapshot", "not timed (quick run)"));
+        figures.push(Figure::new(
+            "clean build, shipped ÷ snapshot",
+            "not timed (quick run)",
+        ));
         format!(
             "| `opencx-api` | crates pulled in |\n| --- | ---: |\n\
              | as shipped | {shipped_crates} |\n| committed snapshot, no build script | {snapshot_crates} |\n"
@@ -207,7 +230,10 @@ pub fn regen(sizes: &Sizes) -> Section {
             ),
         )
     } else {
-        ("not timed (quick run)".to_string(), "Not timed in a quick run.\n".to_string())
+        (
+            "not timed (quick run)".to_string(),
+            "Not timed in a quick run.\n".to_string(),
+        )
     };
     Section {
         key: "regen",

@@ -43,10 +43,16 @@ pub fn run(sizes: &Sizes) -> Section {
         key: "decode",
         title: "3. Decode".into(),
         figures: vec![
-            Figure::new("`ChatHistoryList` MB/s ÷ `Value` MB/s", history_fig.ratio.show(3))
-                .target("≥ 1", history_fig.ratio.median >= 1.0),
-            Figure::new("`SessionList` MB/s ÷ `Value` MB/s", sessions_fig.ratio.show(3))
-                .target("≥ 1", sessions_fig.ratio.median >= 1.0),
+            Figure::new(
+                "`ChatHistoryList` MB/s ÷ `Value` MB/s",
+                history_fig.ratio.show(3),
+            )
+            .target("≥ 1", history_fig.ratio.median >= 1.0),
+            Figure::new(
+                "`SessionList` MB/s ÷ `Value` MB/s",
+                sessions_fig.ratio.show(3),
+            )
+            .target("≥ 1", sessions_fig.ratio.median >= 1.0),
         ],
         body,
     }
@@ -83,7 +89,7 @@ fn compare<T: DeserializeOwned>(pages: &[Vec<u8>], rounds: usize) -> Comparison 
     rate(&value);
     let (mut t, mut v, mut r) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..rounds {
-        let (a, b) = if round % 2 == 0 {
+        let (a, b) = if round.is_multiple_of(2) {
             let a = rate(&typed);
             (a, rate(&value))
         } else {

@@ -42,11 +42,15 @@ fn export(client: &Client, listing: &Listing, streams: u64) -> Outcome {
     let mut error = None;
     for result in results {
         match result {
-            Ok(ids) => ids.into_iter().for_each(|id| *seen.entry(id).or_default() += 1),
+            Ok(ids) => ids
+                .into_iter()
+                .for_each(|id| *seen.entry(id).or_default() += 1),
             Err(e) => error = error.or(Some(e.to_string())),
         }
     }
-    let lost = (0..listing.items()).filter(|id| !seen.contains_key(id)).count() as u64;
+    let lost = (0..listing.items())
+        .filter(|id| !seen.contains_key(id))
+        .count() as u64;
     let duplicated = seen.values().map(|&n| n.saturating_sub(1)).sum();
     Outcome {
         elapsed,
@@ -106,16 +110,24 @@ pub fn paced(sizes: &Sizes) -> Section {
             outcome.error.as_deref().unwrap_or("none"),
         ));
         figures.push(
-            Figure::new(format!("{name}: achieved ÷ best the limit allows"), format!("{:.1}%", fraction * 100.0))
-                .target("≥ 97%", fraction >= 0.97),
+            Figure::new(
+                format!("{name}: achieved ÷ best the limit allows"),
+                format!("{:.1}%", fraction * 100.0),
+            )
+            .target("≥ 97%", fraction >= 0.97),
         );
-        figures.push(Figure::new(format!("{name}: 429s"), too_many.to_string()).target("0", too_many == 0));
+        figures.push(
+            Figure::new(format!("{name}: 429s"), too_many.to_string()).target("0", too_many == 0),
+        );
         figures.push(
             Figure::new(
                 format!("{name}: items lost / duplicated"),
                 format!("{} / {}", outcome.lost, outcome.duplicated),
             )
-            .target("0 / 0", outcome.lost == 0 && outcome.duplicated == 0 && outcome.error.is_none()),
+            .target(
+                "0 / 0",
+                outcome.lost == 0 && outcome.duplicated == 0 && outcome.error.is_none(),
+            ),
         );
     }
     figures.push(Figure::new(
@@ -190,11 +202,19 @@ pub fn faults(sizes: &Sizes) -> Section {
         figures.push(
             Figure::new(
                 format!("{name}: complete, items lost / duplicated"),
-                format!("{}, {} / {}", if complete { "yes" } else { "no" }, outcome.lost, outcome.duplicated),
+                format!(
+                    "{}, {} / {}",
+                    if complete { "yes" } else { "no" },
+                    outcome.lost,
+                    outcome.duplicated
+                ),
             )
             .target("yes, 0 / 0", complete && outcome.duplicated == 0),
         );
-        figures.push(Figure::new(format!("{name}: extra requests"), format!("{extra} for {pages} pages")));
+        figures.push(Figure::new(
+            format!("{name}: extra requests"),
+            format!("{extra} for {pages} pages"),
+        ));
     }
     let body = format!(
         "{pages} pages of {per_page} history entries from a server that fails {percent}% of tries \

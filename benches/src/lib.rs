@@ -54,7 +54,7 @@ impl Sizes {
             overhead_pages: 2000,
             memory_pages: (100, 10_000),
             memory_rounds: 3,
-            decode_pages: (100, 100),
+            decode_pages: (300, 100),
             window: server::Window {
                 requests: 100,
                 period: std::time::Duration::from_secs(1),
@@ -137,10 +137,17 @@ pub fn workspace_root() -> PathBuf {
 
 /// A client for a bench server: the bearer token, and everything else as the
 /// caller says.
-pub fn client(url: &str, configure: impl FnOnce(opencx_api::ClientBuilder) -> opencx_api::ClientBuilder) -> opencx_api::Client {
-    configure(opencx_api::Client::builder().base_url(url).bearer_token("sk-bench"))
-        .build()
-        .expect("a valid client")
+pub fn client(
+    url: &str,
+    configure: impl FnOnce(opencx_api::ClientBuilder) -> opencx_api::ClientBuilder,
+) -> opencx_api::Client {
+    configure(
+        opencx_api::Client::builder()
+            .base_url(url)
+            .bearer_token("sk-bench"),
+    )
+    .build()
+    .expect("a valid client")
 }
 
 /// A runtime like most applications': tokio's multi-threaded one.
@@ -159,7 +166,10 @@ pub fn run_all(sizes: &Sizes, exe: &Path, progress: &mut dyn FnMut(&str)) -> Vec
         progress(name);
         let started = std::time::Instant::now();
         let section = run();
-        progress(&format!("  done in {:.1} s", started.elapsed().as_secs_f64()));
+        progress(&format!(
+            "  done in {:.1} s",
+            started.elapsed().as_secs_f64()
+        ));
         sections.push(section);
     };
     step("stream overhead", &mut || overhead::run(sizes));

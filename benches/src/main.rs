@@ -40,12 +40,17 @@ fn main() -> ExitCode {
         }
         _ => {
             let known = |a: &String| a == "--quick" || a == "--out" || a == "--no-builds";
-            if args.iter().enumerate().any(|(i, a)| !known(a) && (i == 0 || args[i - 1] != "--out")) {
+            if args
+                .iter()
+                .enumerate()
+                .any(|(i, a)| !known(a) && (i == 0 || args[i - 1] != "--out"))
+            {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
             }
             let quick = args.iter().any(|a| a == "--quick");
-            let out = value("--out").map_or_else(|| workspace_root().join("BENCHMARKS.md"), PathBuf::from);
+            let out = value("--out")
+                .map_or_else(|| workspace_root().join("BENCHMARKS.md"), PathBuf::from);
             let mut sizes = if quick { Sizes::quick() } else { Sizes::full() };
             // For a quick look at the runtime figures: the builds take minutes.
             sizes.timed_builds &= !args.iter().any(|a| a == "--no-builds");

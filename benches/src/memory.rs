@@ -61,7 +61,13 @@ struct ServerProcess {
 impl ServerProcess {
     fn spawn(exe: &Path, pages: u64, per_page: u64) -> Self {
         let mut child = Command::new(exe)
-            .args(["serve", "--pages", &pages.to_string(), "--per-page", &per_page.to_string()])
+            .args([
+                "serve",
+                "--pages",
+                &pages.to_string(),
+                "--per-page",
+                &per_page.to_string(),
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -134,7 +140,10 @@ pub fn mem_client(url: &str, items: u64) {
             .expect("the stream reads every page")
     });
     assert_eq!(got, items);
-    println!("vmhwm_kb={}", peak_rss_kb().expect("/proc/self/status has VmHWM"));
+    println!(
+        "vmhwm_kb={}",
+        peak_rss_kb().expect("/proc/self/status has VmHWM")
+    );
 }
 
 /// Peak resident set size of this process, in KiB (Linux).

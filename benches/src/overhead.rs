@@ -36,7 +36,12 @@ pub fn run(sizes: &Sizes) -> Section {
     // As a user would build it: retries on, no rate limit (the server has none).
     let client = crate::client(&url, |b| b.no_rate_limit());
     let http = reqwest::Client::new();
-    let runtime = crate::runtime();
+    // One client thread beside the server's: on two cores, a second worker
+    // would only add scheduling noise to a strictly sequential stream.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
     let mut rates: [Vec<f64>; 3] = Default::default();
     let (mut stream_ratio, mut pages_ratio) = (Vec::new(), Vec::new());
     // One untimed pass of each warms connections and allocator.

@@ -29,7 +29,7 @@ pub fn session(n: u64) -> Value {
         "status": STATUSES[i % 3],
         "ai_closure_type": if i % 3 == 1 { json!("resolved") } else { Value::Null },
         "assignee_id": null,
-        "assist_mode": i % 5 == 0,
+        "assist_mode": i.is_multiple_of(5),
         "channel": {"type": CHANNELS[i % 4]},
         "contact": {
             "id": uuid(1_000_000_000 + n),
@@ -72,14 +72,20 @@ pub fn event(n: u64) -> Value {
                                      "type": "application/pdf", "url": "https://files.example.com/att_1"}]}),
         3 => json!({"type": "workflow_message", "content": text("workflow"),
                     "workflow_id": "wf_refunds", "workflow_run_id": "run_42"}),
-        5 => json!({"type": "sequence_message", "content": text("sequence"), "sequence_id": "seq_7"}),
+        5 => {
+            json!({"type": "sequence_message", "content": text("sequence"), "sequence_id": "seq_7"})
+        }
         6 => json!({"type": "handoff", "integration": {"type": "zendesk"}}),
         7 => json!({"type": "sub_status_set_by_agent", "sub_status_id": "waiting_on_customer"}),
         10 => json!({"type": "human_agent_comment", "comment_thread_id": uuid(n),
                      "content": text("internal note"), "human_agent_id": 4711}),
         11 => json!({"type": "human_agent_joined", "human_agent_id": 4711}),
-        12 => json!({"type": "state_checkpoint", "payload": {"step": "verify_identity", "attempts": 1, "ok": true}}),
-        13 => json!({"type": "csat_submitted", "payload": {"score": 4.0, "feedback": "quick and friendly"}}),
+        12 => {
+            json!({"type": "state_checkpoint", "payload": {"step": "verify_identity", "attempts": 1, "ok": true}})
+        }
+        13 => {
+            json!({"type": "csat_submitted", "payload": {"score": 4.0, "feedback": "quick and friendly"}})
+        }
         14 => json!({"type": "agent_assigned_by_user", "actor_id": 12, "assigned_agent_id": 4711}),
         _ => json!({"type": "closed_resolved_by_agent"}),
     }

@@ -4,9 +4,12 @@ use std::process::Command;
 
 use crate::Section;
 
-/// The analysis written by hand: where the time goes, what was fixed, with
-/// before and after figures. Kept beside the harness so a new run keeps it.
-const NOTES: &str = include_str!("../NOTES.md");
+/// The analysis written by hand (`benches/NOTES.md`): where the time goes,
+/// what was fixed, with before and after figures. Read when the report is
+/// written, so a new run keeps it.
+fn notes() -> String {
+    std::fs::read_to_string(crate::workspace_root().join("benches/NOTES.md")).unwrap_or_default()
+}
 
 /// The machine a run measured.
 pub fn machine() -> String {
@@ -22,7 +25,9 @@ pub fn machine() -> String {
         .lines()
         .find_map(|l| l.strip_prefix("MemTotal:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or("unknown".to_string(), |kb| format!("{:.0} GiB", kb as f64 / 1048576.0));
+        .map_or("unknown".to_string(), |kb| {
+            format!("{:.0} GiB", kb as f64 / 1048576.0)
+        });
     let command = |program: &str, args: &[&str]| {
         Command::new(program)
             .args(args)
@@ -34,7 +39,16 @@ pub fn machine() -> String {
     };
     let kernel = command("uname", &["-sr"]);
     let rustc = command("rustc", &["--version"]);
-    let commit = command("git", &["-C", env!("CARGO_MANIFEST_DIR"), "rev-parse", "--short", "HEAD"]);
+    let commit = command(
+        "git",
+        &[
+            "-C",
+            env!("CARGO_MANIFEST_DIR"),
+            "rev-parse",
+            "--short",
+            "HEAD",
+        ],
+    );
     format!(
         "- CPU: {model}, {cores} cores available\n- memory: {memory}\n- OS: {kernel}\n\
          - {rustc}, release profile\n- commit: {commit}\n"
@@ -52,14 +66,19 @@ pub fn render(sections: &[Section], command: &str, quick: bool) -> String {
     if quick {
         out.push_str("**Quick run on tiny sizes: these figures check the harness, they measure nothing.**\n\n");
     }
-    out.push_str(&format!("Command (from the workspace root):\n\n```sh\n{command}\n```\n\n"));
+    out.push_str(&format!(
+        "Command (from the workspace root):\n\n```sh\n{command}\n```\n\n"
+    ));
     out.push_str(&format!("Machine:\n\n{}\n", machine()));
     out.push_str("## Summary\n\n| figure | measured: median (min–max) | target | met |\n| --- | --- | --- | --- |\n");
     for section in sections {
         for f in &section.figures {
             out.push_str(&format!(
                 "| {}: {} | {} | {} | {} |\n",
-                section.title.split_once(". ").map_or(&*section.title, |(_, t)| t),
+                section
+                    .title
+                    .split_once(". ")
+                    .map_or(&*section.title, |(_, t)| t),
                 f.what,
                 f.measured,
                 f.target.as_deref().unwrap_or("—"),
@@ -75,6 +94,6 @@ pub fn render(sections: &[Section], command: &str, quick: bool) -> String {
         out.push_str(&format!("\n## {}\n\n{}", section.title, section.body));
     }
     out.push('\n');
-    out.push_str(NOTES);
+    out.push_str(&notes());
     out
 }

@@ -136,7 +136,9 @@ impl Server {
             counters: counters.clone(),
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-        listener.set_nonblocking(true).expect("a non-blocking socket");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking socket");
         let addr = listener.local_addr().expect("a bound address");
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -285,7 +287,10 @@ impl Shared {
             if answered.len() >= window.requests as usize {
                 self.counters.too_many.fetch_add(1, Ordering::Relaxed);
                 let wait = window.period - now.duration_since(answered[0]);
-                let headers = [("retry-after", wait.as_secs_f64().ceil().max(1.0).to_string())];
+                let headers = [(
+                    "retry-after",
+                    wait.as_secs_f64().ceil().max(1.0).to_string(),
+                )];
                 return Answer::Whole(response(
                     "429 Too Many Requests",
                     &headers,

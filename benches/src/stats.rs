@@ -18,7 +18,7 @@ impl Summary {
         let mut sorted = values.to_vec();
         sorted.sort_by(f64::total_cmp);
         let mid = sorted.len() / 2;
-        let median = if sorted.len() % 2 == 1 {
+        let median = if !sorted.len().is_multiple_of(2) {
             sorted[mid]
         } else {
             (sorted[mid - 1] + sorted[mid]) / 2.0

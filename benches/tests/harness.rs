@@ -46,7 +46,10 @@ fn a_quick_run_writes_every_figure() {
             .find(|l| l.starts_with("| ") && l.contains(figure))
             .unwrap_or_else(|| panic!("no figure {figure:?} in:\n{report}"));
         // Every figure has a measured value in its row.
-        assert!(row.split('|').nth(2).is_some_and(|m| !m.trim().is_empty()), "{row}");
+        assert!(
+            row.split('|').nth(2).is_some_and(|m| !m.trim().is_empty()),
+            "{row}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

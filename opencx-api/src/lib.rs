@@ -35,6 +35,7 @@ pub mod pagination;
 pub mod prelude;
 mod rate_limit;
 mod retry;
+mod tagged_union;
 mod transport;
 
 pub use auth::BearerToken;
