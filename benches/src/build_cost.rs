@@ -138,12 +138,18 @@ fn clean_build(workspace: &Path, target: &Path) -> (f64, usize) {
         .output()
         .expect("cargo build runs");
     let seconds = started.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "the clean build failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+        "the clean build failed: {}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        stdout
+            .lines()
+            .filter(|l| l.contains("\"level\":\"error\""))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
-    let units = String::from_utf8_lossy(&output.stdout)
+    let units = stdout
         .lines()
         .filter(|l| l.contains("\"reason\":\"compiler-artifact\""))
         .count();

@@ -187,10 +187,10 @@ impl TokenBucket {
                 }
             };
             match wait {
-                Some(wait) => tokio::select! {
-                    () = tokio::time::sleep(wait) => {}
-                    () = self.answered.notified() => {}
-                },
+                // Whichever comes first: the wait, or an answer freeing a place.
+                Some(wait) => {
+                    let _ = tokio::time::timeout(wait, self.answered.notified()).await;
+                }
                 None => self.answered.notified().await,
             }
         }
