@@ -226,9 +226,14 @@ fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
     known.vis = syn::Visibility::Inherited;
     known.attrs.retain(|a| !a.path().is_ident("doc"));
     retain_derives(&mut known.attrs, |name| name == "Deserialize");
-    known
-        .attrs
-        .push(parse_quote!(#[doc = "The variants this version knows, for deserialization."]));
+    // Externally tagged: `crate::tagged_union` finds the tag and hands the
+    // twin the variant's name and the rest of the object, read only once.
+    known.attrs.retain(|attr| {
+        !serde_metas(attr).is_some_and(|metas| metas.iter().any(|m| m.path().is_ident("tag")))
+    });
+    known.attrs.push(parse_quote!(
+        #[doc = "The variants this version knows, externally tagged for `crate::tagged_union`."]
+    ));
 
     let mut tags = Vec::new();
     let mut arms: Vec<syn::Arm> = Vec::new();
@@ -288,14 +293,13 @@ fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
             where
                 D: ::serde::Deserializer<'de>,
             {
-                let object = <::serde_json::Map<::std::string::String, ::serde_json::Value>
-                    as ::serde::Deserialize>::deserialize(deserializer)?;
-                match object.get(#tag).and_then(::serde_json::Value::as_str) {
-                    Some(#(#tags)|*) => ::serde_json::from_value::<#known_name>(::serde_json::Value::Object(object))
-                        .map(Self::from)
-                        .map_err(<D::Error as ::serde::de::Error>::custom),
-                    Some(_) => Ok(Self::Unknown(object)),
-                    None => Err(<D::Error as ::serde::de::Error>::missing_field(#tag)),
+                match crate::tagged_union::deserialize::<D, #known_name>(
+                    deserializer,
+                    #tag,
+                    &[#(#tags),*],
+                )? {
+                    crate::tagged_union::Tagged::Known(known) => Ok(Self::from(known)),
+                    crate::tagged_union::Tagged::Unknown(object) => Ok(Self::Unknown(object)),
                 }
             }
         }

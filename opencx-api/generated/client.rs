@@ -3404,8 +3404,7 @@ pub mod types {
         }
     }
     #[derive(::serde::Deserialize)]
-    #[serde(tag = "type")]
-    ///The variants this version knows, for deserialization.
+    ///The variants this version knows, externally tagged for `crate::tagged_union`.
     #[non_exhaustive]
     enum ChatEventKnown {
         #[serde(rename = "message")]
@@ -3751,45 +3750,62 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let object = <::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            match object.get("type").and_then(::serde_json::Value::as_str) {
-                Some(
-                    "message" | "workflow_message" | "sequence_message" | "handoff"
-                    | "closed_resolved_by_agent" | "closed_resolved_by_system"
-                    | "closed_resolved_by_api" | "closed_unresolved_by_agent"
-                    | "closed_unresolved_by_system" | "closed_unresolved_by_api"
-                    | "closed_resolved_by_contact" | "closed_resolved_by_integration"
-                    | "sub_status_set_by_agent" | "sub_status_set_by_system"
-                    | "sub_status_set_by_api" | "sub_status_removed_by_agent"
-                    | "sub_status_removed_by_system" | "sub_status_removed_by_api"
-                    | "ai_resolved_issue" | "ai_assumed_issue_resolved"
-                    | "user_confirmed_issue_resolved" | "human_agent_comment"
-                    | "human_agent_joined" | "human_agent_takeover"
-                    | "human_agent_reopened_session" | "system_reopened_session"
-                    | "ai_reopened_session" | "state_checkpoint" | "csat_requested"
-                    | "csat_submitted" | "agent_changed" | "prohibited_topic_detected"
-                    | "agent_assigned_by_system" | "agent_assigned_by_user"
-                    | "agent_unassigned_by_system" | "agent_unassigned_by_user"
-                    | "team_assigned_by_system" | "team_assigned_by_user"
-                    | "team_unassigned_by_system" | "team_unassigned_by_user",
-                ) => {
-                    ::serde_json::from_value::<
-                        ChatEventKnown,
-                    >(::serde_json::Value::Object(object))
-                        .map(Self::from)
-                        .map_err(<D::Error as ::serde::de::Error>::custom)
-                }
-                Some(_) => Ok(Self::Unknown(object)),
-                None => Err(<D::Error as ::serde::de::Error>::missing_field("type")),
+            match crate::tagged_union::deserialize::<
+                D,
+                ChatEventKnown,
+            >(
+                deserializer,
+                "type",
+                &[
+                    "message",
+                    "workflow_message",
+                    "sequence_message",
+                    "handoff",
+                    "closed_resolved_by_agent",
+                    "closed_resolved_by_system",
+                    "closed_resolved_by_api",
+                    "closed_unresolved_by_agent",
+                    "closed_unresolved_by_system",
+                    "closed_unresolved_by_api",
+                    "closed_resolved_by_contact",
+                    "closed_resolved_by_integration",
+                    "sub_status_set_by_agent",
+                    "sub_status_set_by_system",
+                    "sub_status_set_by_api",
+                    "sub_status_removed_by_agent",
+                    "sub_status_removed_by_system",
+                    "sub_status_removed_by_api",
+                    "ai_resolved_issue",
+                    "ai_assumed_issue_resolved",
+                    "user_confirmed_issue_resolved",
+                    "human_agent_comment",
+                    "human_agent_joined",
+                    "human_agent_takeover",
+                    "human_agent_reopened_session",
+                    "system_reopened_session",
+                    "ai_reopened_session",
+                    "state_checkpoint",
+                    "csat_requested",
+                    "csat_submitted",
+                    "agent_changed",
+                    "prohibited_topic_detected",
+                    "agent_assigned_by_system",
+                    "agent_assigned_by_user",
+                    "agent_unassigned_by_system",
+                    "agent_unassigned_by_user",
+                    "team_assigned_by_system",
+                    "team_assigned_by_user",
+                    "team_unassigned_by_system",
+                    "team_unassigned_by_user",
+                ],
+            )? {
+                crate::tagged_union::Tagged::Known(known) => Ok(Self::from(known)),
+                crate::tagged_union::Tagged::Unknown(object) => Ok(Self::Unknown(object)),
             }
         }
     }
     #[derive(::serde::Deserialize)]
-    #[serde(tag = "type")]
-    ///The variants this version knows, for deserialization.
+    ///The variants this version knows, externally tagged for `crate::tagged_union`.
     #[non_exhaustive]
     enum ChatMessageSenderKnown {
         #[serde(rename = "contact")]
@@ -3822,20 +3838,12 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let object = <::serde_json::Map<
-                ::std::string::String,
-                ::serde_json::Value,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            match object.get("type").and_then(::serde_json::Value::as_str) {
-                Some("contact" | "ai" | "human_agent") => {
-                    ::serde_json::from_value::<
-                        ChatMessageSenderKnown,
-                    >(::serde_json::Value::Object(object))
-                        .map(Self::from)
-                        .map_err(<D::Error as ::serde::de::Error>::custom)
-                }
-                Some(_) => Ok(Self::Unknown(object)),
-                None => Err(<D::Error as ::serde::de::Error>::missing_field("type")),
+            match crate::tagged_union::deserialize::<
+                D,
+                ChatMessageSenderKnown,
+            >(deserializer, "type", &["contact", "ai", "human_agent"])? {
+                crate::tagged_union::Tagged::Known(known) => Ok(Self::from(known)),
+                crate::tagged_union::Tagged::Unknown(object) => Ok(Self::Unknown(object)),
             }
         }
     }

@@ -49,7 +49,8 @@ impl Buffered {
         Ok(Self {
             status: response.status(),
             version: response.version(),
-            headers: response.headers().clone(),
+            // Taken, not cloned: the response is dropped here.
+            headers: std::mem::take(response.headers_mut()),
             url: response.url().clone(),
             body,
         })

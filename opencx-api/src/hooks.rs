@@ -44,9 +44,10 @@ impl ClientHooks<ClientState> for Client {
         let mut request = request;
         let mut tries = 0;
         loop {
-            if let Some(limiter) = &state.rate_limiter {
-                limiter.acquire().await;
-            }
+            let permit = match &state.rate_limiter {
+                Some(limiter) => Some(limiter.acquire().await),
+                None => None,
+            };
             // A body that cannot be cloned (a stream) cannot be sent twice.
             let spare = if tries < policy.retries() {
                 request.try_clone()
@@ -61,6 +62,8 @@ impl ClientHooks<ClientState> for Client {
                 Ok(response) => Buffered::read(response).await.map_err(Failure::Body),
                 Err(error) => Err(Failure::Send(error)),
             };
+            // The answer is in (or never will be): the window counts from now.
+            drop(permit);
             let retry = match &outcome {
                 Ok(answer) => RetryPolicy::retries_answer(answer.status, repeatable),
                 Err(failure) => RetryPolicy::retries_failure(

@@ -37,6 +37,7 @@ mod path_segment;
 pub mod prelude;
 mod rate_limit;
 mod retry;
+mod tagged_union;
 mod transport;
 
 pub use auth::BearerToken;

@@ -12,8 +12,11 @@
 
 use std::collections::HashSet;
 use std::future::Future;
+use std::hash::{BuildHasher, RandomState};
 
-use futures::stream::{self, Stream, TryStreamExt};
+use std::task::{ready, Poll};
+
+use futures::stream::{self, Stream, StreamExt};
 
 use crate::builder::{FilterChatSessions, ListChatHistory, ListChatSessions};
 use crate::types::{ChatHistoryEntry, Session};
@@ -221,7 +224,11 @@ struct CursorState<B> {
     /// `None` once the last page is fetched.
     builder: Option<B>,
     cursor: Option<String>,
-    seen: HashSet<String>,
+    /// Fingerprints of every cursor followed, to notice a loop. Not the
+    /// cursors themselves: those made a long export's memory grow by about
+    /// 60 bytes a page (the memory benchmark), fingerprints by 9.
+    seen: HashSet<u64>,
+    fingerprint: RandomState,
     /// Ends the stream after the page that revealed it has been yielded.
     stop: Option<Error>,
 }
@@ -241,6 +248,7 @@ where
         builder: Some(builder),
         cursor: None,
         seen: HashSet::new(),
+        fingerprint: RandomState::new(),
         stop: None,
     };
     Box::pin(stream::try_unfold(
@@ -256,7 +264,7 @@ where
             match &page.next_cursor {
                 // An empty page ends the listing even if it names a cursor.
                 Some(_) if page.items.is_empty() => {}
-                Some(next) if !state.seen.insert(next.clone()) => {
+                Some(next) if !state.seen.insert(state.fingerprint.hash_one(next)) => {
                     // This page is new; following its cursor would repeat an earlier one.
                     state.stop = Some(Error::Pagination(format!(
                         "the server returned cursor {next:?} a second time"
@@ -273,18 +281,29 @@ where
     ))
 }
 
-/// The items of every page.
+/// The items of every page. Hand-rolled rather than `try_flatten` over
+/// `stream::iter`: each item then moves once, not through three adapters,
+/// which the stream-overhead benchmark showed at about 2% of an export.
 fn flatten<'a, T, P>(
-    pages: impl Stream<Item = Result<P>> + Send + Unpin + 'a,
+    mut pages: impl Stream<Item = Result<P>> + Send + Unpin + 'a,
 ) -> impl Stream<Item = Result<T>> + Send + Unpin + 'a
 where
     T: Send + 'a,
     P: IntoIterator<Item = T> + Send + 'a,
-    P::IntoIter: Send + 'a,
+    P::IntoIter: Send + Unpin + 'a,
 {
-    pages
-        .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
-        .try_flatten()
+    let mut page: Option<P::IntoIter> = None;
+    stream::poll_fn(move |cx| loop {
+        if let Some(item) = page.as_mut().and_then(Iterator::next) {
+            return Poll::Ready(Some(Ok(item)));
+        }
+        page = None;
+        match ready!(pages.poll_next_unpin(cx)) {
+            Some(Ok(next)) => page = Some(next.into_iter()),
+            Some(Err(error)) => return Poll::Ready(Some(Err(error))),
+            None => return Poll::Ready(None),
+        }
+    })
 }
 
 impl<T> IntoIterator for CursorPage<T> {

@@ -1,17 +1,23 @@
-//! Client-side rate limiting: a token bucket shared by a client and its clones,
-//! so a long export paces itself instead of collecting 429s.
+//! Client-side rate limiting: a token bucket and a window shared by a client
+//! and its clones, so a long export paces itself instead of collecting 429s.
 //!
 //! Written here rather than taken from a crate because it is a few lines on
 //! tokio's clock (which tests can pause), and a mutex held while waiting keeps
 //! waiters in arrival order.
 #![deny(missing_docs)]
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 use tokio::time::Instant;
 
 /// How many requests a client may send per period, and how many at once.
+///
+/// No `period` ever holds more than `requests` requests, counted from when
+/// each was sent until `period` after its answer arrived, so a server that
+/// counts over a sliding window, a fixed window or a token bucket never
+/// answers 429. Within that, a token bucket of `burst` paces the requests.
 ///
 /// The default matches OpenCX's documented limit for standard endpoints:
 /// 100 requests per minute, with a burst of 100.
@@ -102,27 +108,62 @@ impl Default for RateLimit {
 }
 
 #[derive(Debug)]
-struct Bucket {
+struct State {
     tokens: f64,
     updated: Instant,
+    /// Requests sent and not yet answered.
+    in_flight: u32,
+    /// When the requests of the last `period` were answered, oldest first.
+    answered: VecDeque<Instant>,
 }
 
-/// The shared bucket behind a [`RateLimit`].
+/// The shared limiter behind a [`RateLimit`]: a token bucket for the pace and
+/// the burst, and a window that never lets more than `requests` go out in one
+/// `period`. The bucket alone would, with the default burst of `requests`:
+/// a full burst and then the refill makes up to twice the limit in the first
+/// period, which a server counting over a sliding or fixed window answers
+/// with 429s. A request holds its place in the window from when it is sent
+/// until `period` after its answer arrived, so however late the server
+/// counts it, it never sees more than `requests` in any `period`.
 #[derive(Debug)]
 pub(crate) struct TokenBucket {
     limit: RateLimit,
-    bucket: Mutex<Bucket>,
+    /// Held while waiting, so waiters go in arrival order.
+    turn: Mutex<()>,
+    state: std::sync::Mutex<State>,
+    /// A request was answered: the window may have room once it expires.
+    answered: Notify,
+}
+
+/// A place in the window, held while the request is out; dropping it
+/// records when the answer arrived.
+pub(crate) struct Permit<'a> {
+    bucket: &'a TokenBucket,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut state = self.bucket.state();
+        state.in_flight -= 1;
+        state.answered.push_back(Instant::now());
+        drop(state);
+        self.bucket.answered.notify_one();
+    }
 }
 
 impl TokenBucket {
     pub(crate) fn new(limit: RateLimit) -> Self {
-        let bucket = Bucket {
+        let state = State {
             tokens: f64::from(limit.burst),
             updated: Instant::now(),
+            in_flight: 0,
+            answered: VecDeque::new(),
         };
         Self {
             limit,
-            bucket: Mutex::new(bucket),
+            turn: Mutex::new(()),
+            state: std::sync::Mutex::new(state),
+            answered: Notify::new(),
         }
     }
 
@@ -130,20 +171,61 @@ impl TokenBucket {
         self.limit
     }
 
-    /// Waits until a request may be sent, and takes its token.
-    pub(crate) async fn acquire(&self) {
-        let mut bucket = self.bucket.lock().await;
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state is a few numbers, consistent after every statement.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits until a request may be sent; the permit marks it as out until dropped.
+    pub(crate) async fn acquire(&self) -> Permit<'_> {
+        let _turn = self.turn.lock().await;
         loop {
-            let now = Instant::now();
-            let refill = now.duration_since(bucket.updated).as_secs_f64() * self.limit.per_second();
-            bucket.tokens = (bucket.tokens + refill).min(f64::from(self.limit.burst));
-            bucket.updated = now;
-            if bucket.tokens >= 1.0 {
-                bucket.tokens -= 1.0;
-                return;
+            // `None`: every place in the window is taken by a request still out.
+            let wait = {
+                let mut state = self.state();
+                let now = Instant::now();
+                let refill =
+                    now.duration_since(state.updated).as_secs_f64() * self.limit.per_second();
+                state.tokens = (state.tokens + refill).min(f64::from(self.limit.burst));
+                state.updated = now;
+                let period = self.limit.period;
+                while state
+                    .answered
+                    .front()
+                    .is_some_and(|&at| now.duration_since(at) >= period)
+                {
+                    state.answered.pop_front();
+                }
+                let used = state.in_flight as usize + state.answered.len();
+                let window = if used < self.limit.requests as usize {
+                    Some(Duration::ZERO)
+                } else {
+                    state
+                        .answered
+                        .front()
+                        .map(|&at| period - now.duration_since(at))
+                };
+                let bucket = Duration::from_secs_f64(
+                    (1.0 - state.tokens).max(0.0) / self.limit.per_second(),
+                );
+                match window {
+                    Some(window) if window.is_zero() && state.tokens >= 1.0 => {
+                        state.tokens -= 1.0;
+                        state.in_flight += 1;
+                        return Permit { bucket: self };
+                    }
+                    window => window.map(|w| w.max(bucket)),
+                }
+            };
+            match wait {
+                // Whichever comes first: the wait, or an answer freeing a place.
+                Some(wait) => {
+                    let _ = tokio::time::timeout(wait, self.answered.notified()).await;
+                }
+                None => self.answered.notified().await,
             }
-            let wait = (1.0 - bucket.tokens) / self.limit.per_second();
-            tokio::time::sleep(Duration::from_secs_f64(wait)).await;
         }
     }
 }
@@ -153,31 +235,49 @@ mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
-    async fn a_full_burst_goes_at_once_then_requests_are_paced() {
+    async fn a_full_burst_goes_at_once_then_the_next_waits_for_the_window() {
         let bucket = TokenBucket::new(RateLimit::per_minute(100));
         let start = Instant::now();
         for _ in 0..100 {
-            bucket.acquire().await;
+            drop(bucket.acquire().await);
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
-        bucket.acquire().await;
-        // One token every 0.6 s.
-        assert_eq!(start.elapsed().as_millis(), 600);
-        bucket.acquire().await;
-        assert_eq!(start.elapsed().as_millis(), 1200);
+        // The bucket alone would let one more go every 0.6 s: 101 in a minute.
+        drop(bucket.acquire().await);
+        assert_eq!(start.elapsed(), Duration::from_secs(60));
+        drop(bucket.acquire().await);
+        assert_eq!(start.elapsed(), Duration::from_secs(60));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_holds_its_place_until_a_period_after_its_answer() {
+        let bucket = TokenBucket::new(RateLimit::new(2, Duration::from_secs(1)));
+        let start = Instant::now();
+        let slow = bucket.acquire().await;
+        drop(bucket.acquire().await);
+        // The place of the one answered at once frees a second later.
+        let held = bucket.acquire().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
+        // Both places are out; the slow one's frees a second after its answer.
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        drop(slow);
+        let answered = Instant::now();
+        drop(bucket.acquire().await);
+        assert_eq!(answered.elapsed(), Duration::from_secs(1));
+        drop(held);
     }
 
     #[tokio::test(start_paused = true)]
     async fn tokens_refill_while_idle_up_to_the_burst() {
         let bucket = TokenBucket::new(RateLimit::new(10, Duration::from_secs(1)).burst(2));
-        bucket.acquire().await;
-        bucket.acquire().await;
+        drop(bucket.acquire().await);
+        drop(bucket.acquire().await);
         tokio::time::sleep(Duration::from_secs(60)).await;
         let start = Instant::now();
-        bucket.acquire().await;
-        bucket.acquire().await;
+        drop(bucket.acquire().await);
+        drop(bucket.acquire().await);
         assert_eq!(start.elapsed(), Duration::ZERO);
-        bucket.acquire().await;
+        drop(bucket.acquire().await);
         assert_eq!(start.elapsed().as_millis(), 100);
     }
 }

@@ -1,0 +1,78 @@
+//! `cargo run --release -p opencx-bench`: runs every benchmark and writes
+//! `BENCHMARKS.md` at the workspace root. `--quick` runs tiny sizes (what the
+//! harness test does); `--no-builds` skips the clean builds and `regen`
+//! timings; `--out FILE` writes elsewhere. `serve` and
+//! `mem-client` are the two halves of the memory figure, run as processes of
+//! their own.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use opencx_bench::{memory, report, run_all, workspace_root, Sizes};
+
+const USAGE: &str = "usage: opencx-bench [--quick] [--no-builds] [--out FILE]
+       opencx-bench serve --pages N --per-page N
+       opencx-bench mem-client --url URL --items N";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let number = |name: &str| value(name).and_then(|v| v.parse::<u64>().ok());
+    match args.first().map(String::as_str) {
+        Some("serve") => {
+            let (Some(pages), Some(per_page)) = (number("--pages"), number("--per-page")) else {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            };
+            memory::serve(pages, per_page);
+        }
+        Some("mem-client") => {
+            let (Some(url), Some(items)) = (value("--url"), number("--items")) else {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            };
+            memory::mem_client(&url, items);
+        }
+        _ => {
+            let known = |a: &String| a == "--quick" || a == "--out" || a == "--no-builds";
+            if args
+                .iter()
+                .enumerate()
+                .any(|(i, a)| !known(a) && (i == 0 || args[i - 1] != "--out"))
+            {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+            let quick = args.iter().any(|a| a == "--quick");
+            let out = value("--out")
+                .map_or_else(|| workspace_root().join("BENCHMARKS.md"), PathBuf::from);
+            let mut sizes = if quick { Sizes::quick() } else { Sizes::full() };
+            // For a quick look at the runtime figures: the builds take minutes.
+            sizes.timed_builds &= !args.iter().any(|a| a == "--no-builds");
+            let exe = std::env::current_exe().expect("the path of this binary");
+            let started = std::time::Instant::now();
+            let sections = run_all(&sizes, &exe, &mut |step| eprintln!("{step}"));
+            let command = if quick {
+                "cargo run --release -p opencx-bench -- --quick"
+            } else {
+                "cargo run --release -p opencx-bench"
+            };
+            let text = report::render(&sections, command, quick);
+            if let Err(e) = std::fs::write(&out, text) {
+                eprintln!("error: {}: {e}", out.display());
+                return ExitCode::FAILURE;
+            }
+            eprintln!(
+                "wrote {} in {:.0} s",
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
