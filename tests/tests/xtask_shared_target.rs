@@ -58,6 +58,8 @@ fn checkout(at: &Path) -> PathBuf {
         "opencx-api",
         "tests/Cargo.toml",
         "tests/src",
+        "benches/Cargo.toml",
+        "benches/src",
         // Outputs of the contract tests' generator.
         "tests/contract/upstream.json",
         "tests/tests/contract.rs",
