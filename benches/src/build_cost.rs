@@ -65,19 +65,7 @@ pub fn snapshot_workspace(dir: &Path) -> std::io::Result<PathBuf> {
         }
     }
     std::fs::write(krate.join("Cargo.toml"), crate_manifest)?;
-    for entry in std::fs::read_dir(api.join("src"))? {
-        let entry = entry?;
-        let text = std::fs::read_to_string(entry.path())?;
-        let text = text.replace(
-            "concat!(env!(\"OUT_DIR\"), \"/client.rs\")",
-            "\"../generated/client.rs\"",
-        );
-        let text = text.replace(
-            "concat!(env!(\"OUT_DIR\"), \"/mock.rs\")",
-            "\"../generated/mock.rs\"",
-        );
-        std::fs::write(krate.join("src").join(entry.file_name()), text)?;
-    }
+    copy_sources(&api.join("src"), &krate.join("src"))?;
     let generated = krate.join("generated");
     std::fs::create_dir_all(&generated)?;
     for file in ["client.rs", "mock.rs"] {
@@ -89,6 +77,31 @@ pub fn snapshot_workspace(dir: &Path) -> std::io::Result<PathBuf> {
         "src/lib.rs includes something new from OUT_DIR; teach snapshot_workspace() about it"
     );
     Ok(dir.to_path_buf())
+}
+
+/// Copies `from` (the crate's `src/`, modules in folders included) to `to`,
+/// pointing the includes of generated code at `generated/`.
+fn copy_sources(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_sources(&entry.path(), &target)?;
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path())?;
+        let text = text.replace(
+            "concat!(env!(\"OUT_DIR\"), \"/client.rs\")",
+            "\"../generated/client.rs\"",
+        );
+        let text = text.replace(
+            "concat!(env!(\"OUT_DIR\"), \"/mock.rs\")",
+            "\"../generated/mock.rs\"",
+        );
+        std::fs::write(target, text)?;
+    }
+    Ok(())
 }
 
 /// Crates `opencx-api` pulls in (normal and build dependencies, itself excluded).
