@@ -7,6 +7,7 @@
 //! beside them.
 
 pub mod build_cost;
+pub mod bulk_export;
 pub mod decode;
 pub mod export;
 pub mod memory;
@@ -158,11 +159,25 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
-/// Runs every scenario; `exe` is this binary, for the ones that need a
-/// process of their own. `progress` hears what runs.
-pub fn run_all(sizes: &Sizes, exe: &Path, progress: &mut dyn FnMut(&str)) -> Vec<Section> {
+/// The scenarios, by the key of the section each writes, in report order.
+pub const SCENARIOS: [&str; 7] = [
+    "overhead", "memory", "decode", "paced", "faults", "build", "regen",
+];
+
+/// Runs every scenario, or only the one whose key is `only` (one of
+/// [`SCENARIOS`]); `exe` is this binary, for the ones that need a process of
+/// their own. `progress` hears what runs.
+pub fn run_all(
+    sizes: &Sizes,
+    exe: &Path,
+    only: Option<&str>,
+    progress: &mut dyn FnMut(&str),
+) -> Vec<Section> {
     let mut sections = Vec::new();
-    let mut step = |name: &str, run: &mut dyn FnMut() -> Section| {
+    let mut step = |key: &str, name: &str, run: &mut dyn FnMut() -> Section| {
+        if only.is_some_and(|only| only != key) {
+            return;
+        }
         progress(name);
         let started = std::time::Instant::now();
         let section = run();
@@ -172,12 +187,14 @@ pub fn run_all(sizes: &Sizes, exe: &Path, progress: &mut dyn FnMut(&str)) -> Vec
         ));
         sections.push(section);
     };
-    step("stream overhead", &mut || overhead::run(sizes));
-    step("memory", &mut || memory::run(sizes, exe));
-    step("decode", &mut || decode::run(sizes));
-    step("paced export", &mut || export::paced(sizes));
-    step("export through faults", &mut || export::faults(sizes));
-    step("build cost", &mut || build_cost::build_cost(sizes));
-    step("regen", &mut || build_cost::regen(sizes));
+    step("overhead", "stream overhead", &mut || overhead::run(sizes));
+    step("memory", "memory", &mut || memory::run(sizes, exe));
+    step("decode", "decode", &mut || decode::run(sizes));
+    step("paced", "paced export", &mut || export::paced(sizes));
+    step("faults", "export through faults", &mut || {
+        export::faults(sizes)
+    });
+    step("build", "build cost", &mut || build_cost::build_cost(sizes));
+    step("regen", "regen", &mut || build_cost::regen(sizes));
     sections
 }

@@ -1,18 +1,21 @@
 //! `cargo run --release -p opencx-bench`: runs every benchmark and writes
 //! `BENCHMARKS.md` at the workspace root. `--quick` runs tiny sizes (what the
 //! harness test does); `--no-builds` skips the clean builds and `regen`
-//! timings; `--out FILE` writes elsewhere. `serve` and
+//! timings; `--only overhead` (or another key of `SCENARIOS`) runs one
+//! scenario; `--out FILE` writes elsewhere. `serve` and
 //! `mem-client` are the two halves of the memory figure, run as processes of
-//! their own.
+//! their own; `serve` and `overhead-client` are the stream overhead's client
+//! alone, for a profiler (see `benches/NOTES.md`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use opencx_bench::{memory, report, run_all, workspace_root, Sizes};
+use opencx_bench::{memory, overhead, report, run_all, workspace_root, Sizes, SCENARIOS};
 
-const USAGE: &str = "usage: opencx-bench [--quick] [--no-builds] [--out FILE]
+const USAGE: &str = "usage: opencx-bench [--quick] [--no-builds] [--only SCENARIO] [--out FILE]
        opencx-bench serve --pages N --per-page N
-       opencx-bench mem-client --url URL --items N";
+       opencx-bench mem-client --url URL --items N
+       opencx-bench overhead-client --url URL --variant stream|pages|hand";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,12 +41,25 @@ fn main() -> ExitCode {
             };
             memory::mem_client(&url, items);
         }
+        Some("overhead-client") => {
+            let variant = value("--variant").and_then(|v| overhead::Variant::parse(&v));
+            let (Some(url), Some(variant)) = (value("--url"), variant) else {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            };
+            println!("items={}", overhead::client_once(&url, variant));
+        }
         _ => {
-            let known = |a: &String| a == "--quick" || a == "--out" || a == "--no-builds";
+            let known =
+                |a: &String| ["--quick", "--out", "--no-builds", "--only"].contains(&a.as_str());
+            let takes_value =
+                |i: usize| i > 0 && ["--out", "--only"].contains(&args[i - 1].as_str());
+            let only = value("--only");
             if args
                 .iter()
                 .enumerate()
-                .any(|(i, a)| !known(a) && (i == 0 || args[i - 1] != "--out"))
+                .any(|(i, a)| !known(a) && !takes_value(i))
+                || only.as_deref().is_some_and(|o| !SCENARIOS.contains(&o))
             {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
@@ -56,7 +72,9 @@ fn main() -> ExitCode {
             sizes.timed_builds &= !args.iter().any(|a| a == "--no-builds");
             let exe = std::env::current_exe().expect("the path of this binary");
             let started = std::time::Instant::now();
-            let sections = run_all(&sizes, &exe, &mut |step| eprintln!("{step}"));
+            let sections = run_all(&sizes, &exe, only.as_deref(), &mut |step| {
+                eprintln!("{step}")
+            });
             let command = if quick {
                 "cargo run --release -p opencx-bench -- --quick"
             } else {

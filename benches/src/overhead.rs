@@ -14,11 +14,27 @@ use crate::server::{Behaviour, Listing, Server};
 use crate::stats::Summary;
 use crate::{Figure, Section, Sizes};
 
+/// One way of reading the listing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Variant {
+pub enum Variant {
+    /// `.stream()`: item by item.
     Stream,
+    /// `.pages()`: page by page.
     Pages,
+    /// The hand-written `reqwest` + `serde_json` loop.
     Hand,
+}
+
+impl Variant {
+    /// `stream`, `pages` or `hand`.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "stream" => Some(Variant::Stream),
+            "pages" => Some(Variant::Pages),
+            "hand" => Some(Variant::Hand),
+            _ => None,
+        }
+    }
 }
 
 const VARIANTS: [Variant; 3] = [Variant::Stream, Variant::Pages, Variant::Hand];
@@ -91,6 +107,21 @@ pub fn run(sizes: &Sizes) -> Section {
         ],
         body,
     }
+}
+
+/// `opencx-bench overhead-client`: reads the whole listing at `url` once, the
+/// way `variant` does, with nothing else in the process (the server runs in
+/// `opencx-bench serve`), so that a profiler such as callgrind sees only the
+/// client's work; returns the items read. How `benches/NOTES.md`'s instruction
+/// counts were taken.
+pub fn client_once(url: &str, variant: Variant) -> u64 {
+    let client = crate::client(url, |b| b.no_rate_limit());
+    let http = reqwest::Client::new();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(once(variant, &client, &http, url))
 }
 
 async fn once(

@@ -58,7 +58,9 @@ pub(crate) fn normalize(answer: &mut Buffered, attempts: &Attempts) {
         HeaderValue::from_static("non-json-error-body"),
     );
     headers.remove(CONTENT_LENGTH);
-    answer.body = serde_json::to_vec(&replacement).expect("ApiError serializes");
+    answer.body = serde_json::to_vec(&replacement)
+        .expect("ApiError serializes")
+        .into();
 }
 
 /// The operation and tries [`normalize`] noted on an answer.
