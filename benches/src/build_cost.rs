@@ -37,30 +37,6 @@ fn cargo() -> Command {
 /// A workspace holding `opencx-api` as it would be with the committed
 /// snapshot compiled in: no build script, no build-dependencies, the
 /// generated files included from `generated/`. Same lock file, same features.
-/// Copies the crate's sources (modules in folders too), pointing the
-/// `include!`s of the build script's output at the committed snapshots.
-fn copy_sources(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            copy_sources(&entry.path(), &to.join(entry.file_name()))?;
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path())?
-            .replace(
-                "concat!(env!(\"OUT_DIR\"), \"/client.rs\")",
-                "\"../generated/client.rs\"",
-            )
-            .replace(
-                "concat!(env!(\"OUT_DIR\"), \"/mock.rs\")",
-                "\"../generated/mock.rs\"",
-            );
-        std::fs::write(to.join(entry.file_name()), text)?;
-    }
-    Ok(())
-}
-
 pub fn snapshot_workspace(dir: &Path) -> std::io::Result<PathBuf> {
     let root = workspace_root();
     let _ = std::fs::remove_dir_all(dir);
