@@ -22,8 +22,8 @@ pub struct Bulk {
     /// Requests the client sent (listing and histories, retries included).
     pub requests: u64,
     pub elapsed: Duration,
-    /// `Throughput::fraction_of_limit`: requests ÷ what the limit allows in
-    /// the same time (a full burst, then the steady rate).
+    /// `Throughput::fraction_of_limit`: the shortest time the limit allows
+    /// for these requests ÷ the time taken, as for the other exports.
     pub fraction: f64,
     /// 429s the server answered.
     pub too_many: usize,

@@ -168,8 +168,8 @@ pub fn paced(sizes: &Sizes) -> Section {
          pages), against the simulated OpenCX of the export tests \
          (`opencx_tests::export_server::measure_export`), at the same R and period; that \
          server counts with a token bucket of burst R + 2. Its *achieved* is \
-         `Throughput::fraction_of_limit()`: requests sent ÷ what the limit allows in the \
-         same time (a burst of R, then R per period); *lost* and *duplicated* count \
+         `Throughput::fraction_of_limit()`, the same measure: the shortest time the limit \
+         allows for the requests it sent ÷ the time taken; *lost* and *duplicated* count \
          sessions, and a session whose history failed counts as lost.\n\n\
          | export | pages | time | requests/s | achieved | 429s | lost | duplicated | error |\n\
          | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n{rows}\

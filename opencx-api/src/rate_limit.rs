@@ -82,18 +82,21 @@ impl RateLimit {
         self.burst
     }
 
-    /// The most requests this limit lets through in `elapsed`: a full burst,
-    /// then the steady rate. The yardstick for "how close to the limit did a
-    /// job run": dividing by `requests / period * elapsed` alone would credit
-    /// a short job with more than 100 % for its opening burst.
+    /// The shortest time in which this limit lets `requests` through: `R` at
+    /// once, then `R` more each time a period has passed, since no window of
+    /// one period ever holds more than `R`. The yardstick for "how close to
+    /// the limit did a job run" (see `export::Throughput::fraction_of_limit`).
     ///
     /// ```
     /// use std::time::Duration;
     /// let limit = opencx_api::RateLimit::new(20, Duration::from_millis(200));
-    /// assert_eq!(limit.allowed_in(Duration::from_secs(1)), 120.0);
+    /// assert_eq!(limit.shortest_time_for(20), Duration::ZERO);
+    /// assert_eq!(limit.shortest_time_for(115), Duration::from_secs(1));
     /// ```
-    pub fn allowed_in(&self, elapsed: Duration) -> f64 {
-        f64::from(self.burst) + self.per_second() * elapsed.as_secs_f64()
+    pub fn shortest_time_for(&self, requests: u64) -> Duration {
+        let per_window = u64::from(self.requests.max(1));
+        let windows = requests.div_ceil(per_window).saturating_sub(1);
+        self.period * u32::try_from(windows).unwrap_or(u32::MAX)
     }
 
     fn per_second(&self) -> f64 {

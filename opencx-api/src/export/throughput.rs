@@ -11,10 +11,11 @@ use crate::RateLimit;
 /// use opencx_api::export::Throughput;
 /// use opencx_api::RateLimit;
 ///
-/// let run = Throughput { requests: 115, elapsed: Duration::from_secs(1), limit: Some(RateLimit::new(20, Duration::from_millis(200))) };
-/// assert_eq!(run.per_minute(), 6900.0);
-/// // The limit allows a burst of 20, then 100 a second: 120 in that second.
-/// assert!((run.fraction_of_limit().unwrap() - 115.0 / 120.0).abs() < 1e-9);
+/// let limit = Some(RateLimit::new(20, Duration::from_millis(200)));
+/// let run = Throughput { requests: 115, elapsed: Duration::from_millis(1250), limit };
+/// assert_eq!(run.per_minute(), 5520.0);
+/// // 20 at once, then 20 every 200 ms: the limit lets 115 through in 1 s at best.
+/// assert!((run.fraction_of_limit().unwrap() - 0.8).abs() < 1e-9);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Throughput {
@@ -37,11 +38,20 @@ impl Throughput {
         }
     }
 
-    /// The requests sent as a share of what the limit allows in the same
-    /// time ([`RateLimit::allowed_in`]): 1.0 is a job that kept the limiter
-    /// busy from start to end. `None` without a limit.
+    /// How close to the limit the job ran: the shortest time the limit allows
+    /// for these requests ([`RateLimit::shortest_time_for`]) ÷ the time taken.
+    /// 1.0 is a job that kept the limiter busy from start to end; a job the
+    /// limit never held back (no more than one window's worth) is 1.0 too.
+    /// `None` without a limit.
     pub fn fraction_of_limit(&self) -> Option<f64> {
-        self.limit
-            .map(|limit| self.requests as f64 / limit.allowed_in(self.elapsed))
+        self.limit.map(|limit| {
+            let best = limit.shortest_time_for(self.requests).as_secs_f64();
+            let taken = self.elapsed.as_secs_f64();
+            if best == 0.0 || taken == 0.0 {
+                1.0
+            } else {
+                best / taken
+            }
+        })
     }
 }
