@@ -17,6 +17,7 @@ pub mod hand_written;
 pub mod merge;
 pub mod naming;
 pub mod operation_id;
+pub mod operations;
 pub mod overlay;
 pub mod pointer;
 pub mod regen;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 use serde_json::{Map, Value};
 
+use crate::operations::METHODS;
 use crate::pointer::{first_difference, join};
 
 /// One parsed input document and the file it came from (as shown in messages).
@@ -62,9 +63,6 @@ impl Merged {
     }
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 const TOP_LEVEL_ORDER: [&str; 6] = [
     "openapi",
     "info",

@@ -10,13 +10,9 @@ use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
 use crate::operation_id::derive;
+use crate::operations::operations;
 use crate::pointer::join;
 use crate::report::DerivedId;
-
-/// The HTTP methods a path item can hold, in OpenAPI's order.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Gives every operation of `doc` without an operationId a derived one.
 /// A derived id equal to an existing one is an error naming both operations.
@@ -50,24 +46,6 @@ pub fn name_operations(doc: &mut Value) -> Result<Vec<DerivedId>> {
         });
     }
     Ok(derived)
-}
-
-/// Every operation as (path, method, operation), in document order.
-pub fn operations(doc: &Value) -> Vec<(String, String, Value)> {
-    let mut found = Vec::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            if METHODS.contains(&method.as_str()) {
-                found.push((path.clone(), method.clone(), operation.clone()));
-            }
-        }
-    }
-    found
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::naming::{operations, METHODS};
+use crate::operations::{operations, METHODS};
 use crate::pointer::join;
 use crate::report::{LeftOut, Report};
 

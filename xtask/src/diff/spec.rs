@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::names::{pascal, snake};
 use super::{Change, Subject};
-use crate::naming::operations;
+use crate::operations::operations;
 use crate::relax::{reachable, roots};
 
 /// Which way a schema travels, which decides what breaks a program.
