@@ -30,6 +30,28 @@ pub fn tokens(pointer: &str) -> Vec<String> {
         .collect()
 }
 
+/// The value a local `$ref` (`#/...`) names, following chains of them; the
+/// value itself when it is no reference or the target is missing.
+///
+/// ```
+/// use serde_json::json;
+/// let doc = json!({"components": {"parameters": {"P": {"$ref": "#/components/parameters/Q"}, "Q": {"name": "q"}}}});
+/// let reference = json!({"$ref": "#/components/parameters/P"});
+/// assert_eq!(xtask::pointer::follow_ref(&doc, &reference), &json!({"name": "q"}));
+/// ```
+pub fn follow_ref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
+        Some(pointer) => doc
+            .pointer(pointer)
+            .map_or(value, |target| follow_ref(doc, target)),
+        None => value,
+    }
+}
+
 /// The pointer of the first place where `a` and `b` differ, or `None` when equal.
 ///
 /// Object keys are compared as sets first (a key present on one side only is the

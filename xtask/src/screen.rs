@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::operations::{operations, METHODS};
-use crate::pointer::join;
+use crate::pointer::{follow_ref, join};
 use crate::report::{LeftOut, Report};
 
 /// Request content types progenitor 0.15 generates, in the order the client
@@ -31,12 +31,12 @@ const REQUEST_TYPES: [&str; 5] = [
 /// Screens every operation of the converted 3.0 `doc`. `hand_written` maps an
 /// operationId to the hand-written method that covers it.
 pub fn screen(doc: &mut Value, hand_written: &BTreeMap<String, String>, report: &mut Report) {
-    let components = doc.get("components").cloned().unwrap_or(json!({}));
+    // References are followed in the document as it was: the loop rewrites it.
+    let original = doc.clone();
     for (path, method, mut operation) in operations(doc) {
         let at = join(&join("/paths", &path), &method);
         let path_params = doc["paths"][&path].get("parameters").cloned();
-        let outcome =
-            screen_operation(&path, &mut operation, path_params, &components, &at, report);
+        let outcome = screen_operation(&path, &mut operation, path_params, &original, &at, report);
         match outcome {
             Ok(()) => doc["paths"][&path][&method] = operation,
             Err(reason) => {
@@ -69,14 +69,14 @@ fn screen_operation(
     path: &str,
     operation: &mut Value,
     path_params: Option<Value>,
-    components: &Value,
+    original: &Value,
     at: &str,
     report: &mut Report,
 ) -> Verdict {
     let mut params = Vec::new();
     for list in [path_params.as_ref(), operation.get("parameters")] {
         for param in list.and_then(Value::as_array).into_iter().flatten() {
-            params.push(resolve(param, components).clone());
+            params.push(follow_ref(original, param).clone());
         }
     }
     let mut dropped_cookies = Vec::new();
@@ -137,7 +137,7 @@ fn screen_operation(
             .and_then(Value::as_array_mut)
         {
             for (i, param) in list.iter().enumerate() {
-                let param = resolve(param, components);
+                let param = follow_ref(original, param);
                 if param["in"] == "cookie" {
                     report.drop(
                         join(&join(at, "parameters"), &i.to_string()),
@@ -145,12 +145,12 @@ fn screen_operation(
                     );
                 }
             }
-            list.retain(|p| resolve(p, components)["in"] != "cookie");
+            list.retain(|p| follow_ref(original, p)["in"] != "cookie");
         }
     }
     if let Some(body) = operation.get("requestBody").cloned() {
-        let mut body = resolve(&body, components).clone();
-        screen_request_body(&mut body, components, &join(at, "requestBody"), report)?;
+        let mut body = follow_ref(original, &body).clone();
+        screen_request_body(&mut body, original, &join(at, "requestBody"), report)?;
         operation["requestBody"] = body;
     }
     if let Some(responses) = operation
@@ -160,7 +160,7 @@ fn screen_operation(
         for (status, response) in responses.iter_mut() {
             let here = join(&join(at, "responses"), status);
             if response.get("$ref").is_some() {
-                let mut inlined = resolve(response, components).clone();
+                let mut inlined = follow_ref(original, response).clone();
                 if screen_json_media(&mut inlined, &here, report) {
                     *response = inlined;
                 }
@@ -174,7 +174,7 @@ fn screen_operation(
 
 fn screen_request_body(
     body: &mut Value,
-    components: &Value,
+    original: &Value,
     at: &str,
     report: &mut Report,
 ) -> Verdict {
@@ -200,7 +200,7 @@ fn screen_request_body(
         content.shift_remove(other);
     }
     let media = content.get_mut(&chosen).expect("chosen from the keys");
-    let schema = media.get("schema").map(|s| resolve(s, components).clone());
+    let schema = media.get("schema").map(|s| follow_ref(original, s).clone());
     match essence(&chosen) {
         "application/octet-stream" => {
             let raw = schema.as_ref().is_some_and(|s| {
@@ -283,17 +283,6 @@ fn template_names(path: &str) -> Vec<String> {
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
         .collect()
-}
-
-/// The target of a local `$ref`, or the value itself.
-fn resolve<'a>(value: &'a Value, components: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => reference
-            .strip_prefix("#/components")
-            .and_then(|p| components.pointer(p))
-            .map_or(value, |target| resolve(target, components)),
-        None => value,
-    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use super::names::{pascal, snake};
 use super::{Change, Subject};
 use crate::operations::operations;
+use crate::pointer::follow_ref;
 use crate::relax::{reachable, roots};
 
 /// Which way a schema travels, which decides what breaks a program.
@@ -294,8 +295,8 @@ impl Differ<'_> {
                         );
                     }
                     if docs_differ(
-                        resolve(self.old, old_resp),
-                        resolve(self.new, resp),
+                        follow_ref(self.old, old_resp),
+                        follow_ref(self.new, resp),
                         &["description"],
                     ) {
                         self.docs += 1;
@@ -695,7 +696,7 @@ fn params(doc: &Value, op: &Value) -> BTreeMap<(String, String), Value> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .map(|p| resolve(doc, p).clone())
+        .map(|p| follow_ref(doc, p).clone())
         .map(|p| {
             let key = (
                 p["in"].as_str().unwrap_or_default().to_string(),
@@ -715,24 +716,13 @@ fn responses(op: &Value) -> BTreeMap<String, Value> {
 
 /// The JSON schema of a request body or response, references resolved.
 fn json_schema<'a>(doc: &'a Value, holder: Option<&'a Value>) -> Option<&'a Value> {
-    let holder = resolve(doc, holder?);
+    let holder = follow_ref(doc, holder?);
     holder
         .get("content")?
         .as_object()?
         .iter()
         .find(|(t, _)| t.starts_with("application/json"))
         .and_then(|(_, media)| media.get("schema"))
-}
-
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(pointer) => doc.pointer(pointer).map_or(value, |v| resolve(doc, v)),
-        None => value,
-    }
 }
 
 /// The component a schema refers to, directly or as `allOf: [$ref]`.
