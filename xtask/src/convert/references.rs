@@ -62,29 +62,42 @@ fn inline_path_items(doc: &mut Value) -> Result<()> {
     Ok(())
 }
 
-/// Every schema's `$id` (resolved against the enclosing `$id`) and `$anchor`,
-/// and the JSON pointer where it stands.
-fn identifiers(value: &Value, at: &str, base: &str, found: &mut BTreeMap<String, String>) {
+/// What one walk of the document finds: every schema's `$id` (resolved
+/// against the enclosing `$id`, and as written) and `$anchor`, with the JSON
+/// pointer where it stands; and every `$ref` with its pointer and the base URI
+/// it is resolved against.
+#[derive(Default)]
+struct Found {
+    ids: BTreeMap<String, String>,
+    refs: Vec<(String, String, String)>,
+}
+
+fn walk(value: &Value, at: &str, base: &str, found: &mut Found) {
     match value {
         Value::Object(map) => {
             let mut base = base.to_string();
             if let Some(id) = map.get("$id").and_then(Value::as_str) {
                 if !id.starts_with('#') {
                     base = resolve_uri(&base, id);
-                    found.insert(base.clone(), at.to_string());
-                    found.insert(id.to_string(), at.to_string());
+                    found.ids.insert(base.clone(), at.to_string());
+                    found.ids.insert(id.to_string(), at.to_string());
                 }
             }
             if let Some(anchor) = map.get("$anchor").and_then(Value::as_str) {
-                found.insert(format!("{base}#{anchor}"), at.to_string());
+                found.ids.insert(format!("{base}#{anchor}"), at.to_string());
+            }
+            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                found
+                    .refs
+                    .push((at.to_string(), base.clone(), reference.to_string()));
             }
             for (key, child) in map {
-                identifiers(child, &join(at, key), &base, found);
+                walk(child, &join(at, key), &base, found);
             }
         }
         Value::Array(list) => {
             for (i, child) in list.iter().enumerate() {
-                identifiers(child, &join(at, &i.to_string()), base, found);
+                walk(child, &join(at, &i.to_string()), base, found);
             }
         }
         _ => {}
@@ -119,10 +132,9 @@ fn resolve_uri(base: &str, reference: &str) -> String {
 /// `components/schemas` under the last segment of its `$id`, so it becomes one
 /// named type; a `$ref` to a document that is not here is refused.
 fn resolve_identifiers(doc: &mut Value) -> Result<Vec<Moved>> {
-    let mut ids = BTreeMap::new();
-    identifiers(doc, "", "", &mut ids);
-    let mut refs = Vec::new();
-    references(doc, "", "", &mut refs);
+    let mut found = Found::default();
+    walk(doc, "", "", &mut found);
+    let Found { ids, refs } = found;
     let mut moved = Vec::new();
     let mut targets: BTreeMap<String, String> = BTreeMap::new();
     for (at, base, reference) in refs {
@@ -163,32 +175,6 @@ fn resolve_identifiers(doc: &mut Value) -> Result<Vec<Moved>> {
         }
     }
     Ok(moved)
-}
-
-/// Every `$ref` with its pointer and the base URI it is resolved against.
-fn references(value: &Value, at: &str, base: &str, found: &mut Vec<(String, String, String)>) {
-    match value {
-        Value::Object(map) => {
-            let mut base = base.to_string();
-            if let Some(id) = map.get("$id").and_then(Value::as_str) {
-                if !id.starts_with('#') {
-                    base = resolve_uri(&base, id);
-                }
-            }
-            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                found.push((at.to_string(), base.clone(), reference.to_string()));
-            }
-            for (key, child) in map {
-                references(child, &join(at, key), &base, found);
-            }
-        }
-        Value::Array(list) => {
-            for (i, child) in list.iter().enumerate() {
-                references(child, &join(at, &i.to_string()), base, found);
-            }
-        }
-        _ => {}
-    }
 }
 
 fn is_component(pointer: &str) -> bool {
