@@ -93,21 +93,15 @@ impl<'ast> Visit<'ast> for Aliases<'_> {
     }
 }
 
-/// The values of `#[doc(alias = "...")]` and `#[doc(alias("...", ...))]`.
+/// The values of `#[doc(alias = "...")]`, the form the module docs ask for.
+/// Doc comments (`#[doc = "..."]`) are not lists and are skipped.
 fn doc_aliases(attrs: &[syn::Attribute]) -> Vec<String> {
     let mut aliases = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("doc")) {
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("alias") {
-                if meta.input.peek(syn::Token![=]) {
-                    let value: syn::LitStr = meta.value()?.parse()?;
-                    aliases.push(value.value());
-                } else {
-                    meta.parse_nested_meta(|inner| {
-                        let _ = inner;
-                        Ok(())
-                    })?;
-                }
+                let value: syn::LitStr = meta.value()?.parse()?;
+                aliases.push(value.value());
             }
             Ok(())
         });
