@@ -226,13 +226,13 @@ fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
     known.vis = syn::Visibility::Inherited;
     known.attrs.retain(|a| !a.path().is_ident("doc"));
     retain_derives(&mut known.attrs, |name| name == "Deserialize");
-    // Externally tagged: `crate::tagged_union` finds the tag and hands the
+    // Externally tagged: `crate::runtime::tagged_union` finds the tag and hands the
     // twin the variant's name and the rest of the object, read only once.
     known.attrs.retain(|attr| {
         !serde_metas(attr).is_some_and(|metas| metas.iter().any(|m| m.path().is_ident("tag")))
     });
     known.attrs.push(parse_quote!(
-        #[doc = "The variants this version knows, externally tagged for `crate::tagged_union`."]
+        #[doc = "The variants this version knows, externally tagged for `crate::runtime::tagged_union`."]
     ));
 
     let mut tags = Vec::new();
@@ -293,13 +293,13 @@ fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
             where
                 D: ::serde::Deserializer<'de>,
             {
-                match crate::tagged_union::deserialize::<D, #known_name>(
+                match crate::runtime::tagged_union::deserialize::<D, #known_name>(
                     deserializer,
                     #tag,
                     &[#(#tags),*],
                 )? {
-                    crate::tagged_union::Tagged::Known(known) => Ok(Self::from(known)),
-                    crate::tagged_union::Tagged::Unknown(object) => Ok(Self::Unknown(object)),
+                    crate::runtime::tagged_union::Tagged::Known(known) => Ok(Self::from(known)),
+                    crate::runtime::tagged_union::Tagged::Unknown(object) => Ok(Self::Unknown(object)),
                 }
             }
         }

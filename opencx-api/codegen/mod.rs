@@ -8,8 +8,11 @@
 
 mod forward_compat;
 mod isolate;
+pub mod names;
 mod non_exhaustive;
 mod path_encoding;
+pub mod responses;
+mod send;
 mod typed_mocks;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
@@ -51,17 +54,10 @@ fn settings() -> GenerationSettings {
 /// A progenitor or typify failure, a panic included, is an error naming the
 /// operation or schema that causes it.
 pub fn generate(spec_json: &str) -> Result<Generated, String> {
-    let spec: openapiv3::OpenAPI = serde_json::from_str(spec_json)
-        .map_err(|e| format!("openapi.json is not a valid OpenAPI 3.0 document: {e}"))?;
-    isolate::catch(|| generate_spec(&spec)).map_err(|error| {
-        let Ok(doc) = serde_json::from_str::<serde_json::Value>(spec_json) else {
-            return error;
-        };
-        let alone = |part: &serde_json::Value| {
-            let spec: openapiv3::OpenAPI =
-                serde_json::from_value(part.clone()).map_err(|e| e.to_string())?;
-            isolate::catch(|| generate_spec(&spec).map(|_| ()))
-        };
+    let doc: serde_json::Value =
+        serde_json::from_str(spec_json).map_err(|e| format!("openapi.json is not JSON: {e}"))?;
+    isolate::catch(|| generate_doc(&doc)).map_err(|error| {
+        let alone = |part: &serde_json::Value| isolate::catch(|| generate_doc(part).map(|_| ()));
         match isolate::culprit(&doc, &alone) {
             Some(culprit) => format!("progenitor cannot generate {culprit}"),
             None => error,
@@ -69,14 +65,22 @@ pub fn generate(spec_json: &str) -> Result<Generated, String> {
     })
 }
 
-fn generate_spec(spec: &openapiv3::OpenAPI) -> Result<Generated, String> {
+fn spec(doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, String> {
+    serde_json::from_value(doc.clone())
+        .map_err(|e| format!("openapi.json is not a valid OpenAPI 3.0 document: {e}"))
+}
+
+fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
+    let prepared = responses::prepare(doc);
     let client = Generator::new(&settings())
-        .generate_tokens(spec)
+        .generate_tokens(&spec(&prepared.client)?)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
     let mock = Generator::new(&settings())
-        .httpmock(spec, "crate")
+        .httpmock(&spec(&prepared.mock)?, "crate")
         .map_err(|e| format!("progenitor could not generate the mocks: {e}"))?;
     let mut client = parse(client)?;
+    let enums = send::apply(&mut client, &prepared.plans)?;
+    forward_compat::types_module(&mut client)?.extend(enums);
     forward_compat::apply(&mut client)?;
     non_exhaustive::apply(forward_compat::types_module(&mut client)?);
     path_encoding::apply(&mut client);

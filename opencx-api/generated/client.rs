@@ -3404,7 +3404,7 @@ pub mod types {
         }
     }
     #[derive(::serde::Deserialize)]
-    ///The variants this version knows, externally tagged for `crate::tagged_union`.
+    ///The variants this version knows, externally tagged for `crate::runtime::tagged_union`.
     #[non_exhaustive]
     enum ChatEventKnown {
         #[serde(rename = "message")]
@@ -3750,7 +3750,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            match crate::tagged_union::deserialize::<
+            match crate::runtime::tagged_union::deserialize::<
                 D,
                 ChatEventKnown,
             >(
@@ -3799,13 +3799,17 @@ pub mod types {
                     "team_unassigned_by_user",
                 ],
             )? {
-                crate::tagged_union::Tagged::Known(known) => Ok(Self::from(known)),
-                crate::tagged_union::Tagged::Unknown(object) => Ok(Self::Unknown(object)),
+                crate::runtime::tagged_union::Tagged::Known(known) => {
+                    Ok(Self::from(known))
+                }
+                crate::runtime::tagged_union::Tagged::Unknown(object) => {
+                    Ok(Self::Unknown(object))
+                }
             }
         }
     }
     #[derive(::serde::Deserialize)]
-    ///The variants this version knows, externally tagged for `crate::tagged_union`.
+    ///The variants this version knows, externally tagged for `crate::runtime::tagged_union`.
     #[non_exhaustive]
     enum ChatMessageSenderKnown {
         #[serde(rename = "contact")]
@@ -3838,12 +3842,16 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            match crate::tagged_union::deserialize::<
+            match crate::runtime::tagged_union::deserialize::<
                 D,
                 ChatMessageSenderKnown,
             >(deserializer, "type", &["contact", "ai", "human_agent"])? {
-                crate::tagged_union::Tagged::Known(known) => Ok(Self::from(known)),
-                crate::tagged_union::Tagged::Unknown(object) => Ok(Self::Unknown(object)),
+                crate::runtime::tagged_union::Tagged::Known(known) => {
+                    Ok(Self::from(known))
+                }
+                crate::runtime::tagged_union::Tagged::Unknown(object) => {
+                    Ok(Self::Unknown(object))
+                }
             }
         }
     }
@@ -4159,9 +4167,27 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/chat/sessions`
+        /**
+
+Errors: an error status, a transport failure or an answer that does not decode is a [`crate::Error`] naming this operation.*/
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SessionList>, Error<types::ApiError>> {
+        ) -> Result<ResponseValue<types::SessionList>, crate::Error> {
+            crate::runtime::call::send(
+                    &crate::runtime::call::Operation {
+                        name: "list_chat_sessions",
+                        id: "listChatSessions",
+                        method: "GET",
+                        path: "/chat/sessions",
+                        documented: &["200"],
+                    },
+                    self.send_request(),
+                    |answer| answer.json(),
+                )
+                .await
+        }
+        /// progenitor's `send()`: builds the request and sends it through the hooks.
+        async fn send_request(self) -> Result<reqwest::Response, Error<()>> {
             let Self {
                 client,
                 channel_type,
@@ -4231,31 +4257,7 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(response)
         }
     }
     /**Builder for [`Client::filter_chat_sessions`]
@@ -4300,9 +4302,27 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/chat/sessions/filter`
+        /**
+
+Errors: an error status, a transport failure or an answer that does not decode is a [`crate::Error`] naming this operation.*/
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SessionFilterPage>, Error<types::ApiError>> {
+        ) -> Result<ResponseValue<types::SessionFilterPage>, crate::Error> {
+            crate::runtime::call::send(
+                    &crate::runtime::call::Operation {
+                        name: "filter_chat_sessions",
+                        id: "filterChatSessions",
+                        method: "POST",
+                        path: "/chat/sessions/filter",
+                        documented: &["200"],
+                    },
+                    self.send_request(),
+                    |answer| answer.json(),
+                )
+                .await
+        }
+        /// progenitor's `send()`: builds the request and sends it through the hooks.
+        async fn send_request(self) -> Result<reqwest::Response, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -4336,31 +4356,7 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(response)
         }
     }
     /**Builder for [`Client::get_chat_session`]
@@ -4390,9 +4386,25 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/chat/sessions/{session_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::Session>, Error<types::ApiError>> {
+        /**
+
+Errors: an error status, a transport failure or an answer that does not decode is a [`crate::Error`] naming this operation.*/
+        pub async fn send(self) -> Result<ResponseValue<types::Session>, crate::Error> {
+            crate::runtime::call::send(
+                    &crate::runtime::call::Operation {
+                        name: "get_chat_session",
+                        id: "getChatSession",
+                        method: "GET",
+                        path: "/chat/sessions/{session_id}",
+                        documented: &["200"],
+                    },
+                    self.send_request(),
+                    |answer| answer.json(),
+                )
+                .await
+        }
+        /// progenitor's `send()`: builds the request and sends it through the hooks.
+        async fn send_request(self) -> Result<reqwest::Response, Error<()>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -4424,31 +4436,7 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(response)
         }
     }
     /**Builder for [`Client::list_chat_history`]
@@ -4493,9 +4481,27 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/chat/sessions/{session_id}/history`
+        /**
+
+Errors: an error status, a transport failure or an answer that does not decode is a [`crate::Error`] naming this operation.*/
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ChatHistoryList>, Error<types::ApiError>> {
+        ) -> Result<ResponseValue<types::ChatHistoryList>, crate::Error> {
+            crate::runtime::call::send(
+                    &crate::runtime::call::Operation {
+                        name: "list_chat_history",
+                        id: "listChatHistory",
+                        method: "GET",
+                        path: "/chat/sessions/{session_id}/history",
+                        documented: &["200"],
+                    },
+                    self.send_request(),
+                    |answer| answer.json(),
+                )
+                .await
+        }
+        /// progenitor's `send()`: builds the request and sends it through the hooks.
+        async fn send_request(self) -> Result<reqwest::Response, Error<()>> {
             let Self { client, session_id, cursor } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
@@ -4529,31 +4535,7 @@ pub mod builder {
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            Ok(response)
         }
     }
 }

@@ -24,35 +24,23 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
 }
 
-mod auth;
-mod buffered;
-mod config;
-mod error;
-mod error_body;
-mod error_relay;
-pub mod export;
-mod hooks;
-pub mod pagination;
-mod path_segment;
-pub mod prelude;
-mod rate_limit;
-mod retry;
-mod tagged_union;
-mod transport;
+mod runtime;
 
-pub use auth::BearerToken;
-pub use config::{
-    ClientBuilder, ClientState, ConfigError, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_REDIRECTS, USER_AGENT,
-};
-pub use error::{Attempts, Error, Result, BODY_SNIPPET_LEN};
+mod api_error;
+pub mod export;
+pub mod pagination;
+pub mod prelude;
+
 pub use generated::{builder, types, Client, ResponseValue};
 pub use pagination::{CursorPage, NumberedPage, MAX_FILTER_PAGE_SIZE};
-pub use path_segment::encode_path_segment;
 pub use progenitor_client;
-pub use rate_limit::RateLimit;
-pub use retry::{RetryPolicy, READ_ONLY_OPERATIONS};
-pub use transport::TransportKind;
+pub use runtime::encode_path_segment;
+pub use runtime::{
+    Attempts, BearerToken, ClientBuilder, ClientState, ConfigError, DecodeFailure, Error,
+    ErrorResponse, NotRetried, RateLimit, Result, RetryPolicy, TransportKind, API_KEY_ENV,
+    BASE_URL_ENV, BODY_SNIPPET_LEN, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    MAX_REDIRECTS, READ_ONLY_OPERATIONS, USER_AGENT,
+};
 
 /// Typed [`httpmock`] helpers for every operation: `When`/`Then` wrappers that
 /// accept this crate's types.

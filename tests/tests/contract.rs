@@ -3,10 +3,13 @@
 //! independent mock server (Prism) serving the upstream documents
 //! (`tests/contract/upstream.json`). See `opencx_tests::contract`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-#[allow(unused_imports)]
 use opencx_api::prelude::*;
+#[allow(unused_imports)]
 use opencx_api::{builder, types};
-use opencx_tests::contract::{collect, outcome, Contract, Round, Union};
+#[allow(unused_imports)]
+use opencx_tests::contract::{
+    bodiless, by_status, collect, json, outcome, Contract, Round, Union,
+};
 /// `POST /chat/sessions/filter` (`filterChatSessions`).
 #[tokio::test]
 async fn filter_chat_sessions() {
@@ -14,9 +17,12 @@ async fn filter_chat_sessions() {
         return;
     };
     contract
-        .rounds(|round| async move {
-            outcome(filter_chat_sessions_request(&round).send().await)
-        })
+        .rounds(
+            &[200u16],
+            |round| async move {
+                json(filter_chat_sessions_request(&round).send().await, &[])
+            },
+        )
         .await;
     contract
         .streams(
@@ -43,9 +49,12 @@ async fn get_chat_session() {
         return;
     };
     contract
-        .rounds(|round| async move {
-            outcome(get_chat_session_request(&round).send().await)
-        })
+        .rounds(
+            &[200u16],
+            |round| async move {
+                json(get_chat_session_request(&round).send().await, &[])
+            },
+        )
         .await;
     contract.assert_coverage();
 }
@@ -127,9 +136,12 @@ async fn list_chat_history() {
             },
         });
     contract
-        .rounds(|round| async move {
-            outcome(list_chat_history_request(&round).send().await)
-        })
+        .rounds(
+            &[200u16],
+            |round| async move {
+                json(list_chat_history_request(&round).send().await, &[])
+            },
+        )
         .await;
     contract
         .streams(
@@ -159,9 +171,12 @@ async fn list_chat_sessions() {
         return;
     };
     contract
-        .rounds(|round| async move {
-            outcome(list_chat_sessions_request(&round).send().await)
-        })
+        .rounds(
+            &[200u16],
+            |round| async move {
+                json(list_chat_sessions_request(&round).send().await, &[])
+            },
+        )
         .await;
     contract
         .streams(

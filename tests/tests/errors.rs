@@ -30,24 +30,21 @@ fn json_error_bodies_parse_for_every_error_status() {
             };
         });
         let error = run(client(&server).get_chat_session().session_id("s1").send()).unwrap_err();
-        // The raw generated error is already typed...
-        assert!(
-            matches!(&error, opencx_api::progenitor_client::Error::ErrorResponse(r) if r.status().as_u16() == status),
-            "{status}: {error:?}"
+        assert_eq!(
+            error.status().map(|s| s.as_u16()),
+            Some(status),
+            "{error:?}"
         );
-        // ...and so is the crate's.
-        match Error::from(error) {
-            Error::Api {
-                status: got,
-                error: Some(body),
-                ..
-            } => {
-                assert_eq!(got.as_u16(), status);
-                assert_eq!(body.message.as_deref(), Some(message));
-                assert_eq!(body.status_code, Some(i64::from(status)));
-            }
-            other => panic!("{status}: {other:?}"),
-        }
+        let body = error.api_error().expect("an ApiError body");
+        assert_eq!(body.message.as_deref(), Some(message));
+        assert_eq!(body.status_code, Some(i64::from(status)));
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "OpenCX get_chat_session failed: {}: {message}",
+                reqwest::StatusCode::from_u16(status).unwrap()
+            )
+        );
     }
 }
 
@@ -64,30 +61,23 @@ fn an_html_502_is_an_error_with_the_status_and_the_first_bytes() {
             .header("content-type", "text/html")
             .body(&page);
     });
-    let error = Error::from(run(client(&server).list_chat_sessions().send()).unwrap_err());
+    let error = run(client(&server).list_chat_sessions().send()).unwrap_err();
     match &error {
         Error::Api {
-            status,
-            error: None,
-            body,
-            ..
+            status, response, ..
         } => {
             assert_eq!(status.as_u16(), 502);
-            assert!(
-                body.starts_with("<html><body><h1>502 Bad Gateway</h1>"),
-                "{body}"
-            );
-            assert_eq!(body.len(), BODY_SNIPPET_LEN);
+            assert_eq!(response.body(), page.as_bytes(), "the whole body is kept");
         }
         other => panic!("{other:?}"),
     }
+    assert!(error.api_error().is_none());
     let text = error.to_string();
-    assert!(
-        text.starts_with(
-            "OpenCX list_chat_sessions failed after 1 try: HTTP 502 Bad Gateway: <html>"
-        ),
-        "{text}"
+    let expected = format!(
+        "OpenCX list_chat_sessions failed: 502 Bad Gateway: {}",
+        &page[..BODY_SNIPPET_LEN]
     );
+    assert_eq!(text, expected);
 }
 
 #[test]
@@ -99,18 +89,13 @@ fn an_error_body_that_is_json_but_not_an_object_keeps_its_text() {
             .header("content-type", "application/json")
             .body("\"plain string\"");
     });
-    match Error::from(run(client(&server).list_chat_sessions().send()).unwrap_err()) {
-        Error::Api {
-            status,
-            error: None,
-            body,
-            ..
-        } => {
-            assert_eq!(status.as_u16(), 400);
-            assert_eq!(body, "\"plain string\"");
-        }
-        other => panic!("{other:?}"),
-    }
+    let error = run(client(&server).list_chat_sessions().send()).unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    assert!(error.api_error().is_none());
+    assert_eq!(
+        error.to_string(),
+        "OpenCX list_chat_sessions failed: 400 Bad Request: plain string"
+    );
 }
 
 #[test]
@@ -120,11 +105,11 @@ fn an_empty_error_body_still_names_the_status() {
         when.path("/chat/sessions");
         then.status(503);
     });
-    let error = Error::from(run(client(&server).list_chat_sessions().send()).unwrap_err());
+    let error = run(client(&server).list_chat_sessions().send()).unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(
         error.to_string(),
-        "OpenCX list_chat_sessions failed after 1 try: HTTP 503 Service Unavailable"
+        "OpenCX list_chat_sessions failed: 503 Service Unavailable"
     );
 }
 
@@ -137,9 +122,18 @@ fn a_success_with_an_unparsable_body_is_an_invalid_response() {
             .header("content-type", "application/json")
             .body("{\"items\": 7}");
     });
-    let error = Error::from(run(client(&server).list_chat_sessions().send()).unwrap_err());
-    assert!(
-        matches!(&error, Error::InvalidResponse { body, .. } if body == "{\"items\": 7}"),
-        "{error:?}"
+    let error = run(client(&server).list_chat_sessions().send()).unwrap_err();
+    match &error {
+        Error::InvalidResponse { status, detail, .. } => {
+            assert_eq!(status.as_u16(), 200);
+            assert_eq!(detail.path(), "items");
+            assert_eq!(detail.snippet(), "{\"items\": 7}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        error.to_string(),
+        "OpenCX list_chat_sessions: the 200 OK answer does not decode at `items`: \
+         invalid type: integer `7`, expected a sequence at line 1 column 11 (body: {\"items\": 7})"
     );
 }

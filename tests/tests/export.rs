@@ -228,7 +228,9 @@ fn a_session_that_keeps_failing_is_an_error_record_and_the_export_goes_on() {
             assert_eq!(failed.session.id.to_string(), fixtures::uuid(7));
             let message = failed.error.to_string();
             assert!(
-                message.starts_with("OpenCX list_chat_history failed after 3 tries: HTTP 503"),
+                message.starts_with(
+                    "OpenCX list_chat_history failed after 3 tries: 503 Service Unavailable"
+                ),
                 "{message}"
             );
             let line = serde_json::to_value(failed).unwrap();
@@ -275,7 +277,8 @@ fn a_failing_listing_ends_the_export_with_an_error_and_a_checkpoint_that_resumes
     let message = error.to_string();
     assert!(
         message.contains("after 50 records")
-            && message.contains("filter_chat_sessions failed after 3 tries: HTTP 503"),
+            && message
+                .contains("filter_chat_sessions failed after 3 tries: 503 Service Unavailable"),
         "{message}"
     );
     assert_eq!(

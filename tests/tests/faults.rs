@@ -176,7 +176,7 @@ fn a_tls_failure_says_tls() {
     let error = failure(&client(&format!("https://{addr}"), RetryPolicy::disabled()));
     let text = error.to_string();
     assert!(
-        text.starts_with("OpenCX get_chat_session failed after 1 try: TLS error: "),
+        text.starts_with("OpenCX get_chat_session failed: TLS error: "),
         "{text}"
     );
 }
@@ -207,7 +207,7 @@ fn a_dns_failure_says_dns() {
     let text = failure(&client).to_string();
     assert_eq!(
         text,
-        "OpenCX get_chat_session failed after 1 try: DNS lookup failed: no such host: opencx.test"
+        "OpenCX get_chat_session failed: DNS lookup failed: no such host: opencx.test"
     );
 }
 
@@ -219,12 +219,12 @@ fn an_error_answer_names_the_status_the_message_the_operation_and_the_tries() {
     );
     assert_eq!(
         failure(&client(&gone.url(), quick())).to_string(),
-        "OpenCX get_chat_session failed after 1 try: HTTP 404 Not Found: no such session"
+        "OpenCX get_chat_session failed: 404 Not Found: no such session"
     );
     let busy = FaultServer::scripted(vec![Fault::Unavailable; 3], one_session());
     assert_eq!(
         failure(&client(&busy.url(), quick())).to_string(),
-        "OpenCX get_chat_session failed after 3 tries: HTTP 503 Service Unavailable: busy"
+        "OpenCX get_chat_session failed after 3 tries: 503 Service Unavailable: busy"
     );
 }
 

@@ -97,12 +97,12 @@ fn dot_segments_and_empty_ids_are_refused_before_sending() {
     for id in [".", "..", ""] {
         let error = run(client(&url).get_chat_session().session_id(id).send()).unwrap_err();
         assert!(
-            matches!(Error::from(error), Error::InvalidRequest(_)),
+            matches!(error, Error::InvalidRequest { .. }),
             "session id {id:?}"
         );
         let error = run(client(&url).list_chat_history().session_id(id).send()).unwrap_err();
         assert!(
-            matches!(Error::from(error), Error::InvalidRequest(_)),
+            matches!(error, Error::InvalidRequest { .. }),
             "session id {id:?}"
         );
     }

@@ -172,7 +172,7 @@ fn faults_beyond_the_budget_end_each_stream_with_one_clear_error() {
     for (fault, message) in [
         (
             Fault::Unavailable,
-            "HTTP 503 Service Unavailable: busy".to_string(),
+            "503 Service Unavailable: busy".to_string(),
         ),
         (Fault::CutBody, "body cut short after".to_string()),
     ] {

@@ -47,7 +47,7 @@ impl<'a> Listing<'a> {
             (Listing::List(params), Position::Start | Position::Cursor(_)) => {
                 Ok(list_pages(client, params.clone(), from.clone()))
             }
-            (_, other) => Err(Error::InvalidRequest(format!(
+            (_, other) => Err(Error::invalid_request(format!(
                 "a checkpoint at {other:?} belongs to an export over the other session listing"
             ))),
         }

@@ -2,33 +2,83 @@
 //! message that says what Prism objected to.
 
 use futures::{Stream, StreamExt};
-use opencx_api::types::ApiError;
-use opencx_api::ResponseValue;
+use opencx_api::{Error, ResponseValue};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::STREAM_ITEMS;
 
-/// The decoded response as JSON, or why there is none. Prism's reasons for a
-/// 4xx are in its body's `validation` list, which decoding into `ApiError`
-/// drops; the runner adds them from Prism's log.
-pub fn outcome<T: Serialize>(
-    result: Result<ResponseValue<T>, opencx_api::progenitor_client::Error<ApiError>>,
-) -> Result<Value, String> {
-    use opencx_api::progenitor_client::Error;
-    match result {
-        Ok(response) => serde_json::to_value(response.into_inner()).map_err(|e| e.to_string()),
-        Err(Error::ErrorResponse(response)) => Err(format!(
-            "Prism answered {}: the request breaks upstream's schema (422), its security \
-             (401) or addresses no operation (404).\nbody: {:?}",
-            response.status(),
-            response.into_inner()
-        )),
-        Err(Error::InvalidResponsePayload(bytes, error)) => Err(format!(
-            "the client could not decode Prism's answer: {error}\nanswer: {}",
-            String::from_utf8_lossy(&bytes)
-        )),
-        Err(other) => Err(format!("the request failed: {other}")),
+/// What the caller saw of one answer: its status and its body as JSON
+/// (`null` for an answer without one, or one that is not JSON).
+#[derive(Debug)]
+pub struct Seen {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// A JSON answer, decoded: `empty` are the statuses documented without a
+/// body, where the client must give `None`.
+pub fn json<T: Serialize>(
+    result: Result<ResponseValue<T>, Error>,
+    empty: &[u16],
+) -> Result<Seen, String> {
+    let response = result.map_err(|e| failure(&e))?;
+    let status = response.status().as_u16();
+    let body = serde_json::to_value(response.into_inner()).map_err(|e| e.to_string())?;
+    if empty.contains(&status) && !body.is_null() {
+        return Err(format!(
+            "a {status} answer is documented without a body, but the client gave {body}"
+        ));
+    }
+    Ok(Seen { status, body })
+}
+
+/// An answer whose body is not JSON, or absent: only its status is checked.
+pub fn bodiless<T>(result: Result<ResponseValue<T>, Error>) -> Result<Seen, String> {
+    let response = result.map_err(|e| failure(&e))?;
+    Ok(Seen {
+        status: response.status().as_u16(),
+        body: Value::Null,
+    })
+}
+
+/// An answer decoded into an operation's enum of success statuses: `read`
+/// gives the status its variant stands for (`0` for a `2XX` range) and the
+/// body as JSON; they must agree with the status that came.
+pub fn by_status<T>(
+    result: Result<ResponseValue<T>, Error>,
+    read: impl FnOnce(T) -> (u16, Value),
+) -> Result<Seen, String> {
+    let response = result.map_err(|e| failure(&e))?;
+    let status = response.status().as_u16();
+    let (variant_status, body) = read(response.into_inner());
+    if variant_status != 0 && variant_status != status {
+        return Err(format!(
+            "a {status} answer was decoded as the variant for {variant_status}"
+        ));
+    }
+    Ok(Seen { status, body })
+}
+
+/// The decoded response as JSON, or why there is none (for streams' pages).
+pub fn outcome<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Result<Value, String> {
+    json(result, &[]).map(|seen| seen.body)
+}
+
+/// Why a call failed, in the words a contract failure needs.
+fn failure(error: &Error) -> String {
+    match error {
+        Error::Api {
+            status, response, ..
+        } => format!(
+            "Prism answered {status}: the request breaks upstream's schema (422), its security \
+             (401) or addresses no operation (404).\nbody: {}",
+            String::from_utf8_lossy(response.body())
+        ),
+        Error::InvalidResponse { .. } => {
+            format!("the client could not decode Prism's answer: {error}")
+        }
+        other => format!("the request failed: {other}"),
     }
 }
 
@@ -43,19 +93,8 @@ pub async fn collect<T: Serialize>(
     while let Some(item) = stream.next().await {
         match item {
             Ok(item) => items.push(serde_json::to_value(item).map_err(|e| e.to_string())?),
-            Err(opencx_api::Error::Pagination(_)) => break,
-            Err(opencx_api::Error::Api {
-                status,
-                error,
-                body,
-                ..
-            }) => {
-                return Err(format!(
-                    "Prism answered {status} on a page: the request breaks upstream's schema.\n\
-                     error: {error:?}\nbody: {body:?}"
-                ))
-            }
-            Err(other) => return Err(format!("the stream failed: {other}")),
+            Err(Error::Pagination(_)) => break,
+            Err(other) => return Err(format!("on a page: {}", failure(&other))),
         }
     }
     Ok(Value::Array(items))

@@ -27,7 +27,7 @@ use opencx_api::Client;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
-pub use answers::{collect, outcome};
+pub use answers::{bodiless, by_status, collect, json, outcome, Seen};
 pub use server::{find, Prism, INSTALL_HINT, PRISM_ENV, SKIP_ENV};
 use values::Draw;
 
@@ -125,21 +125,37 @@ impl Contract {
     }
 
     /// Sends the operation once per round, each with fresh inputs, and checks
-    /// that it succeeds. `call` builds and sends the request and returns the
-    /// decoded response as JSON ([`outcome`]).
-    pub async fn rounds<F, Fut>(&self, call: F)
+    /// that it succeeds. Round `n` asks Prism for the success status
+    /// `statuses[n % len]` (Prism's own choice when there are none), so every
+    /// documented answer is exercised. `call` builds and sends the request
+    /// and says what the caller saw ([`json`], [`bodiless`], [`by_status`]).
+    pub async fn rounds<F, Fut>(&self, statuses: &[u16], call: F)
     where
         F: Fn(Round) -> Fut,
-        Fut: Future<Output = Result<Value, String>>,
+        Fut: Future<Output = Result<Seen, String>>,
     {
+        let call = |round: Round| {
+            let asked = round.status;
+            let seen = call(round);
+            async move {
+                let seen = seen.await?;
+                match asked {
+                    Some(asked) if asked != seen.status => Err(format!(
+                        "asked Prism for a {asked} answer, the client saw {}",
+                        seen.status
+                    )),
+                    _ => Ok(seen.body),
+                }
+            }
+        };
         for number in 0..self.rounds {
-            self.round(number, true, "", &call).await;
+            self.round(number, true, "", statuses, &call).await;
         }
         // A union with many variants (the history's 40 events) may need more
         // answers than that before each variant came up; still deterministic.
         let mut number = self.rounds;
         while !self.covered() && number < self.rounds * EXTRA_ROUNDS {
-            self.round(number, true, "", &call).await;
+            self.round(number, true, "", statuses, &call).await;
             number += 1;
         }
     }
@@ -159,18 +175,25 @@ impl Contract {
         Fut: Future<Output = Result<Value, String>>,
     {
         for number in 0..self.rounds.div_ceil(STREAM_SHARE) {
-            self.round(STREAM_ROUNDS + number, false, items, &call)
+            self.round(STREAM_ROUNDS + number, false, items, &[], &call)
                 .await;
         }
     }
 
-    async fn round<F, Fut>(&self, number: u64, seeded: bool, items: &str, call: &F)
-    where
+    async fn round<F, Fut>(
+        &self,
+        number: u64,
+        seeded: bool,
+        items: &str,
+        statuses: &[u16],
+        call: &F,
+    ) where
         F: Fn(Round) -> Fut,
         Fut: Future<Output = Result<Value, String>>,
     {
         let seed = round_seed(self.seed, &self.operation, number);
-        let round = self.draw(seed, seeded);
+        let status = (!statuses.is_empty()).then(|| statuses[number as usize % statuses.len()]);
+        let round = self.draw(seed, seeded, status);
         let inputs = round.describe();
         let result = call(round).await.map(|v| {
             if items.is_empty() {
@@ -205,7 +228,7 @@ impl Contract {
     /// Draws one round's inputs and a client whose requests ask Prism for the
     /// response of the same seed (or, for streams, continue Prism's random
     /// sequence, so that each page differs).
-    fn draw(&self, seed: u64, seeded: bool) -> Round {
+    fn draw(&self, seed: u64, seeded: bool, status: Option<u16>) -> Round {
         let mut draw = Draw::new(&self.doc, seed);
         let mut params = Map::new();
         for param in self
@@ -222,16 +245,21 @@ impl Contract {
                 params.insert(name.to_string(), draw.value(&param["schema"], &at));
             }
         }
+        // The one content type the client sends (regen keeps one).
         let body = self.operation_doc.get("requestBody").and_then(|body| {
-            let schema = body.pointer("/content/application~1json/schema")?;
+            let (_, media) = body.get("content")?.as_object()?.iter().next()?;
+            let schema = media.get("schema").cloned().unwrap_or_else(|| json!({}));
             let required = body.get("required") == Some(&Value::Bool(true));
             (required || draw.chance(70))
-                .then(|| draw.value(schema, &format!("{}/requestBody", self.method_path)))
+                .then(|| draw.value(&schema, &format!("{}/requestBody", self.method_path)))
         });
-        let prefer = match seeded {
+        let mut prefer = match seeded {
             true => format!("dynamic=true, seed={seed}"),
             false => "dynamic=true".to_string(),
         };
+        if let Some(status) = status {
+            prefer = format!("code={status}, {prefer}");
+        }
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("prefer", prefer.parse().expect("ASCII"));
         let http = reqwest::Client::builder()
@@ -250,6 +278,7 @@ impl Contract {
             client,
             params,
             body,
+            status,
         }
     }
 
@@ -306,6 +335,8 @@ pub struct Round {
     client: Client,
     params: Map<String, Value>,
     body: Option<Value>,
+    /// The success status asked of Prism, if any.
+    status: Option<u16>,
 }
 
 impl Round {
@@ -326,8 +357,17 @@ impl Round {
         self.body.as_ref().map(|value| typed(value, "the body"))
     }
 
+    /// The body drawn for this round as the raw bytes a text or binary body
+    /// sends (a string as its UTF-8, anything else as its JSON text).
+    pub fn raw_body(&self) -> Option<Vec<u8>> {
+        self.body.as_ref().map(|value| match value {
+            Value::String(text) => text.clone().into_bytes(),
+            other => other.to_string().into_bytes(),
+        })
+    }
+
     fn describe(&self) -> String {
-        json!({"parameters": self.params, "body": self.body}).to_string()
+        json!({"parameters": self.params, "body": self.body, "status": self.status}).to_string()
     }
 }
 

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 use super::client_api::ClientApi;
 use super::unions::{tagged_unions, Union};
+use crate::codegen::names::{progenitor_name, Case};
+use crate::codegen::responses::{self, Payload, Plan, Shape};
 
 /// One operation as the test calls it.
 struct Operation {
@@ -20,16 +22,49 @@ struct Operation {
     builder: String,
     /// `(parameter name, setter, type tokens)`.
     inputs: Vec<(String, String, String)>,
-    body: Option<String>,
+    body: Option<Body>,
     unions: Vec<Union>,
+    /// The documented success codes, each asked of Prism in turn.
+    statuses: Vec<u16>,
+    answer: Answer,
     /// The response's list property, when the builder has `.stream()`.
     stream_items: Option<String>,
+}
+
+/// How the request body is set.
+enum Body {
+    /// A typed body (JSON or form), drawn from its schema.
+    Typed(String),
+    /// Raw bytes (text or binary), drawn from its schema.
+    Raw,
+}
+
+/// How the test reads what `send()` returned.
+enum Answer {
+    /// JSON, `None` on the `empty` statuses.
+    Json { empty: Vec<u16> },
+    /// No body, text or bytes: the status.
+    Bodiless,
+    /// An enum: each variant with the status it stands for (0 for a range)
+    /// and whether its body is JSON.
+    ByStatus {
+        name: String,
+        variants: Vec<(String, u16, Payload)>,
+    },
 }
 
 /// The whole test file, formatted.
 pub fn render(doc: &Value, api: &ClientApi) -> Result<String> {
     let operations = operations(doc, api)?;
+    let streams = operations.iter().any(|op| op.stream_items.is_some());
     let tests = operations.iter().map(test);
+    // The crate's prelude holds the pagination traits; an API without them
+    // (a fixture) may have no prelude at all.
+    let prelude = streams.then(|| {
+        quote!(
+            use opencx_api::prelude::*;
+        )
+    });
     let file: syn::File = syn::parse2(quote! {
         #![doc = " Contract tests: every operation of the generated client against an"]
         #![doc = " independent mock server (Prism) serving the upstream documents"]
@@ -37,10 +72,11 @@ pub fn render(doc: &Value, api: &ClientApi) -> Result<String> {
         // Generated code is formatted by the generator, so rustfmt leaves it be
         // and `cargo fmt --check` does not depend on its version.
         #![cfg_attr(rustfmt, rustfmt::skip)]
+        #prelude
         #[allow(unused_imports)]
-        use opencx_api::prelude::*;
         use opencx_api::{builder, types};
-        use opencx_tests::contract::{collect, outcome, Contract, Round, Union};
+        #[allow(unused_imports)]
+        use opencx_tests::contract::{bodiless, by_status, collect, json, outcome, Contract, Round, Union};
         #(#tests)*
     })?;
     Ok(format!(
@@ -50,6 +86,7 @@ pub fn render(doc: &Value, api: &ClientApi) -> Result<String> {
 }
 
 fn operations(doc: &Value, api: &ClientApi) -> Result<Vec<Operation>> {
+    let plans = responses::prepare(doc).plans;
     let mut found = Vec::new();
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {
@@ -57,7 +94,10 @@ fn operations(doc: &Value, api: &ClientApi) -> Result<Vec<Operation>> {
                 continue;
             };
             let at = format!("{} {path} ({id})", method.to_uppercase());
-            let client_fn = snake(id);
+            let client_fn = progenitor_name(id, Case::Snake);
+            let plan = plans
+                .get(&client_fn)
+                .ok_or_else(|| anyhow!("{at}: no response plan"))?;
             let builder = api
                 .operations
                 .get(&client_fn)
@@ -70,19 +110,24 @@ fn operations(doc: &Value, api: &ClientApi) -> Result<Vec<Operation>> {
                 .chain(op.get("parameters"));
             for param in params.filter_map(Value::as_array).flatten() {
                 let name = param["name"].as_str().unwrap_or_default();
-                let setter = [snake(name), format!("{}_", snake(name))]
-                    .into_iter()
-                    .find(|s| setters.contains_key(s))
+                let setter = progenitor_name(name, Case::Snake);
+                let ty = setters
+                    .get(&setter)
                     .ok_or_else(|| anyhow!("{at}: parameter `{name}` has no builder method"))?;
-                inputs.push((name.to_string(), setter.clone(), setters[&setter].clone()));
+                inputs.push((name.to_string(), setter.clone(), ty.clone()));
             }
-            let body = match op.pointer("/requestBody/content/application~1json") {
-                Some(_) => Some(
-                    setters
+            let body = match op.get("requestBody") {
+                Some(_) => {
+                    let ty = setters
                         .get("body")
                         .cloned()
-                        .ok_or_else(|| anyhow!("{at}: no `body` builder method"))?,
-                ),
+                        .ok_or_else(|| anyhow!("{at}: no `body` builder method"))?;
+                    Some(if ty.replace(' ', "") == "reqwest::Body" {
+                        Body::Raw
+                    } else {
+                        Body::Typed(ty)
+                    })
+                }
                 None => None,
             };
             if let Some(extra) = setters
@@ -93,19 +138,32 @@ fn operations(doc: &Value, api: &ClientApi) -> Result<Vec<Operation>> {
                     "{at}: builder method `{extra}` matches no parameter, so no test would vary it"
                 );
             }
-            let response = op
-                .pointer("/responses/200/content/application~1json/schema")
-                .ok_or_else(|| anyhow!("{at}: no JSON 200 response"))?;
-            let unions = tagged_unions(doc, response);
+            let mut unions: Vec<Union> = Vec::new();
+            for success in &plan.successes {
+                if let Payload::Json(schema) = &success.payload {
+                    for union in tagged_unions(doc, schema) {
+                        if !unions.iter().any(|u| u.name == union.name) {
+                            unions.push(union);
+                        }
+                    }
+                }
+            }
             if let Some(closed) = unions.iter().find(|u| !api.open_enums.contains(&u.name)) {
                 bail!("{at}: the union `{}` has no `Unknown` variant", closed.name);
             }
-            let stream_items = match api.paginated.contains(builder) {
-                true => Some(list_property(doc, response).ok_or_else(|| {
-                    anyhow!("{at}: paginated, but the response has not exactly one list")
-                })?),
-                false => None,
-            };
+            let stream_items =
+                match api.paginated.contains(builder) {
+                    true => {
+                        let response = match &plan.shape {
+                            Shape::One(Payload::Json(schema)) => Some(schema),
+                            _ => None,
+                        };
+                        Some(response.and_then(|r| list_property(doc, r)).ok_or_else(|| {
+                        anyhow!("{at}: paginated, but the response has not exactly one list")
+                    })?)
+                    }
+                    false => None,
+                };
             found.push(Operation {
                 id: id.to_string(),
                 method: method.to_uppercase(),
@@ -115,12 +173,40 @@ fn operations(doc: &Value, api: &ClientApi) -> Result<Vec<Operation>> {
                 inputs,
                 body,
                 unions,
+                statuses: plan.successes.iter().filter_map(|s| s.code()).collect(),
+                answer: answer(plan),
                 stream_items,
             });
         }
     }
     found.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(found)
+}
+
+fn answer(plan: &Plan) -> Answer {
+    match &plan.shape {
+        Shape::One(Payload::Json(_)) => Answer::Json { empty: Vec::new() },
+        Shape::Optional {
+            payload: Payload::Json(_),
+            empty,
+        } => Answer::Json {
+            empty: empty.clone(),
+        },
+        Shape::One(_) | Shape::Optional { .. } => Answer::Bodiless,
+        Shape::ByStatus { name, variants } => Answer::ByStatus {
+            name: name.clone(),
+            variants: variants
+                .iter()
+                .map(|v| {
+                    (
+                        v.name.clone(),
+                        v.success.code().unwrap_or(0),
+                        v.success.payload.clone(),
+                    )
+                })
+                .collect(),
+        },
+    }
 }
 
 fn test(op: &Operation) -> TokenStream {
@@ -138,13 +224,20 @@ fn test(op: &Operation) -> TokenStream {
             }
         }
     });
-    let body = op.body.as_ref().map(|ty| {
-        let ty: TokenStream = ty.parse().expect("syn printed these tokens");
-        quote! {
-            if let Some(value) = round.body::<#ty>() {
-                request = request.body(value);
+    let body = op.body.as_ref().map(|body| match body {
+        Body::Typed(ty) => {
+            let ty: TokenStream = ty.parse().expect("syn printed these tokens");
+            quote! {
+                if let Some(value) = round.body::<#ty>() {
+                    request = request.body(value);
+                }
             }
         }
+        Body::Raw => quote! {
+            if let Some(value) = round.raw_body() {
+                request = request.body(value);
+            }
+        },
     });
     let unions = op.unions.iter().map(|u| {
         let ty = format_ident!("{}", u.name);
@@ -169,6 +262,33 @@ fn test(op: &Operation) -> TokenStream {
                 .await;
         }
     });
+    let statuses = &op.statuses;
+    let read = match &op.answer {
+        Answer::Json { empty } => quote!(json(#request(&round).send().await, &[#(#empty),*])),
+        Answer::Bodiless => quote!(bodiless(#request(&round).send().await)),
+        Answer::ByStatus { name, variants } => {
+            let ty = format_ident!("{}", name);
+            let arms = variants.iter().map(|(variant, status, payload)| {
+                let variant = format_ident!("{}", variant);
+                match payload {
+                    Payload::Empty => {
+                        quote!(types::#ty::#variant => (#status, serde_json::Value::Null),)
+                    }
+                    Payload::Binary => {
+                        quote!(types::#ty::#variant(_) => (#status, serde_json::Value::Null),)
+                    }
+                    Payload::Json(_) | Payload::Text => quote!(types::#ty::#variant(body) => (
+                        #status,
+                        serde_json::to_value(body).expect("a decoded body serializes"),
+                    ),),
+                }
+            });
+            quote!(by_status(#request(&round).send().await, |value| match value {
+                #(#arms)*
+                other => panic!("a variant this test does not know: {other:?}"),
+            }))
+        }
+    };
     quote! {
         #[doc = #doc]
         #[tokio::test]
@@ -178,7 +298,7 @@ fn test(op: &Operation) -> TokenStream {
             };
             #(#unions)*
             contract
-                .rounds(|round| async move { outcome(#request(&round).send().await) })
+                .rounds(&[#(#statuses),*], |round| async move { #read })
                 .await;
             #stream
             contract.assert_coverage();
@@ -208,20 +328,4 @@ fn list_property(doc: &Value, schema: &Value) -> Option<String> {
         [one] => Some((*one).clone()),
         _ => None,
     }
-}
-
-/// `listChatSessions` → `list_chat_sessions`, as progenitor names methods.
-pub fn snake(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(if c == '-' || c == '.' {
-            '_'
-        } else {
-            c.to_ascii_lowercase()
-        });
-    }
-    out
 }

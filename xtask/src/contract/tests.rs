@@ -117,9 +117,3 @@ fn every_operation_gets_a_test_calling_every_builder_method() {
     assert!(tests.contains("round.body::<types::SessionFilterRequest>()"));
     assert!(tests.contains("name: \"ChatEvent\""));
 }
-
-#[test]
-fn operation_ids_become_method_names() {
-    assert_eq!(test_file::snake("listChatSessions"), "list_chat_sessions");
-    assert_eq!(test_file::snake("session_id"), "session_id");
-}

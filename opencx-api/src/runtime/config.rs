@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::BearerToken;
-use crate::rate_limit::{RateLimit, TokenBucket};
-use crate::retry::RetryPolicy;
+use super::auth::BearerToken;
+use super::rate_limit::{RateLimit, TokenBucket};
+use super::retry::RetryPolicy;
 use crate::Client;
 
 /// The production server, as the vendored documents' `servers` list gives it.

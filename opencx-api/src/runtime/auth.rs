@@ -5,7 +5,7 @@ use std::fmt;
 
 use reqwest::header::HeaderValue;
 
-use crate::config::ConfigError;
+use super::config::ConfigError;
 
 /// An OpenCX API key, ready to be sent as `Authorization: Bearer <key>`.
 ///

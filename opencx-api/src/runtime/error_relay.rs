@@ -18,8 +18,8 @@ use std::sync::Arc;
 
 use reqwest::{ResponseBuilderExt, Url};
 
-use crate::transport::causes;
-use crate::Error;
+use super::transport::causes;
+use super::Error;
 
 /// The cause that carries the error. An `Arc` so that [`recover`] can own
 /// the error once the `reqwest::Error` around it is dropped.

@@ -119,7 +119,7 @@ pub(crate) fn causes<'a>(
 }
 
 /// The innermost cause's message, which names the actual problem.
-fn deepest_cause(error: &reqwest::Error) -> String {
+pub(crate) fn deepest_cause(error: &reqwest::Error) -> String {
     causes(error)
         .last()
         .map(ToString::to_string)

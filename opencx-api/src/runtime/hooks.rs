@@ -11,12 +11,14 @@ use std::time::SystemTime;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::AUTHORIZATION;
 
-use crate::buffered::{Buffered, CutShort};
-use crate::config::Timeouts;
-use crate::error::Attempts;
-use crate::retry::RetryPolicy;
-use crate::transport::TransportKind;
-use crate::{error_body, error_relay, Client, ClientState, Error};
+use super::buffered::{Buffered, CutShort};
+use super::call::Tries;
+use super::config::Timeouts;
+use super::error::{Attempts, NotRetried};
+use super::retry::RetryPolicy;
+use super::transport::TransportKind;
+use super::{error_relay, ClientState, Error};
+use crate::Client;
 
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
@@ -39,13 +41,25 @@ impl ClientHooks<ClientState> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let state = self.inner();
         let policy = &state.retry;
-        let repeatable = policy.may_repeat(request.method(), info.operation_id);
+        let method = request.method().clone();
+        let repeatable = policy.may_repeat(&method, info.operation_id);
         let url = request.url().clone();
         let mut request = request;
         let mut tries = 0;
         loop {
             let permit = match &state.rate_limiter {
-                Some(limiter) => Some(limiter.acquire().await),
+                Some(limiter) => {
+                    let asked = tokio::time::Instant::now();
+                    let permit = limiter.acquire().await;
+                    let waited = asked.elapsed();
+                    if !waited.is_zero() {
+                        tracing::debug!(
+                            wait_ms = waited.as_millis() as u64,
+                            "waited for the rate limiter"
+                        );
+                    }
+                    Some(permit)
+                }
                 None => None,
             };
             // A body that cannot be cloned (a stream) cannot be sent twice.
@@ -64,29 +78,68 @@ impl ClientHooks<ClientState> for Client {
             };
             // The answer is in (or never will be): the window counts from now.
             drop(permit);
-            let retry = match &outcome {
-                Ok(answer) => RetryPolicy::retries_answer(answer.status, repeatable),
-                Err(failure) => RetryPolicy::retries_failure(
-                    failure.error(),
-                    matches!(failure, Failure::Body(_)),
-                    repeatable,
+            // Whether the outcome is one retries are for, were the request
+            // repeatable, and whether this one is.
+            let (worth, retry) = match &outcome {
+                Ok(answer) => (
+                    RetryPolicy::retries_answer(answer.status, true),
+                    RetryPolicy::retries_answer(answer.status, repeatable),
                 ),
+                Err(failure) => {
+                    let cut_short = matches!(failure, Failure::Body(_));
+                    (
+                        RetryPolicy::retries_failure(failure.error(), cut_short, true),
+                        RetryPolicy::retries_failure(failure.error(), cut_short, repeatable),
+                    )
+                }
             };
-            let Some(next) = spare.filter(|_| retry) else {
-                let attempts = Attempts::new(info.operation_id, tries);
+            let next = spare.filter(|_| retry);
+            let delay = next.as_ref().map(|_| {
+                let headers = outcome.as_ref().ok().map(|answer| &answer.headers);
+                policy.delay(tries - 1, headers, SystemTime::now())
+            });
+            let delay_ms = delay.map(|d| d.as_millis() as u64);
+            match &outcome {
+                Ok(answer) => tracing::debug!(
+                    attempt = tries,
+                    status = answer.status.as_u16(),
+                    retry_in_ms = delay_ms,
+                    "OpenCX answered"
+                ),
+                Err(failure) => tracing::debug!(
+                    attempt = tries,
+                    error = %failure.kind(state.timeouts),
+                    retry_in_ms = delay_ms,
+                    "OpenCX request failed"
+                ),
+            }
+            let (Some(next), Some(delay)) = (next, delay) else {
+                tracing::Span::current().record("attempts", tries);
+                // Worth a retry, allowed by the budget, refused for its method.
+                let not_retried = (worth && !retry && tries <= policy.retries()).then(|| {
+                    NotRetried::NonIdempotent {
+                        method: method.clone(),
+                    }
+                });
                 return match outcome {
-                    Ok(mut answer) => {
-                        error_body::normalize(&mut answer, &attempts);
-                        Ok(answer.into_response())
+                    Ok(answer) => {
+                        let mut response = answer.into_response();
+                        response.extensions_mut().insert(Tries(tries));
+                        if let Some(not_retried) = not_retried {
+                            response.extensions_mut().insert(not_retried);
+                        }
+                        Ok(response)
                     }
                     Err(failure) => {
-                        let error = failure.into_error(state.timeouts, attempts);
+                        let error = failure.into_error(
+                            state.timeouts,
+                            Attempts::new(info.operation_id, tries),
+                            not_retried,
+                        );
                         Err(error_relay::relay(error, url).await)
                     }
                 };
             };
-            let headers = outcome.as_ref().ok().map(|answer| &answer.headers);
-            let delay = policy.delay(tries - 1, headers, SystemTime::now());
             match &outcome {
                 Ok(answer) => tracing::warn!(
                     operation = info.operation_id,
@@ -144,7 +197,12 @@ impl Failure {
         TransportKind::classify(error, cut_short, timeout)
     }
 
-    fn into_error(self, timeouts: Option<Timeouts>, attempts: Attempts) -> Error {
+    fn into_error(
+        self,
+        timeouts: Option<Timeouts>,
+        attempts: Attempts,
+        not_retried: Option<NotRetried>,
+    ) -> Error {
         let kind = self.kind(timeouts);
         let source = match self {
             Failure::Send(error) => error,
@@ -153,6 +211,7 @@ impl Failure {
         Error::Transport {
             kind,
             attempts: Some(attempts),
+            not_retried,
             source,
         }
     }

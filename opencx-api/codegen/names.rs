@@ -1,0 +1,150 @@
+//! Rust names as progenitor 0.15.1 and typify 0.8.0 derive them from the
+//! document, so the rewrites can name what the generators will write before
+//! they write it (a component's type, an operation's method), and pick names
+//! of their own that cannot collide with those.
+//!
+//! Both generators use the same recipe (heck's case conversion after turning
+//! every character that cannot continue an identifier into `-`); they differ
+//! only in how they fix a name that cannot start an identifier. The versions
+//! are pinned in the workspace `Cargo.toml`, and a generated client whose
+//! names do not match these is refused by the rewrites that look them up.
+
+use std::collections::BTreeSet;
+
+use heck::{ToPascalCase, ToSnakeCase};
+use unicode_ident::{is_xid_continue, is_xid_start};
+
+/// The case a name is converted to.
+#[derive(Clone, Copy)]
+pub enum Case {
+    /// Types and variants: `WidgetPart`.
+    Pascal,
+    /// Methods, fields, parameters: `widget_part`.
+    Snake,
+}
+
+fn convert(input: &str, case: Case) -> String {
+    let to_case = |s: &str| match case {
+        Case::Pascal => s.to_pascal_case(),
+        Case::Snake => s.to_snake_case(),
+    };
+    match input {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
+        _ => to_case(
+            &input
+                .replace('\'', "")
+                .replace(|c: char| !is_xid_continue(c), "-"),
+        ),
+    }
+}
+
+/// Whether `name` can be written as a plain identifier (typify's
+/// `accept_as_ident`: not a keyword, not `_`, and not `gen`).
+fn acceptable(name: &str) -> bool {
+    name != "gen" && name != "_" && syn::parse_str::<syn::Ident>(name).is_ok()
+}
+
+/// A type name as typify writes it: `widget-part` → `WidgetPart`,
+/// `2fa` → `X2fa`, `Self` → `Self_`.
+pub fn type_name(input: &str) -> String {
+    let out = convert(input, Case::Pascal);
+    let out = match out.chars().next() {
+        None => "X".to_string(),
+        Some(c) if is_xid_start(c) => out,
+        Some(_) => format!("X{out}"),
+    };
+    if acceptable(&out) {
+        out
+    } else {
+        format!("{out}_")
+    }
+}
+
+/// A method, builder or parameter name as progenitor writes it:
+/// `listChatSessions` → `list_chat_sessions`; `Widget` in [`Case::Pascal`] for
+/// a builder struct.
+pub fn progenitor_name(input: &str, case: Case) -> String {
+    let out = convert(input, case);
+    let out = match out.chars().next() {
+        None => convert("x", case),
+        Some(c) if is_xid_start(c) => out,
+        Some(_) => format!("_{out}"),
+    };
+    if acceptable(&out) {
+        out
+    } else {
+        format!("{out}_")
+    }
+}
+
+/// `wanted`, or `wanted2`, `wanted3`...: the first that is not `taken`, which
+/// it then joins.
+pub fn unique(wanted: &str, taken: &mut BTreeSet<String>) -> String {
+    let name = if taken.contains(wanted) {
+        (2..)
+            .map(|n| format!("{wanted}{n}"))
+            .find(|name| !taken.contains(name))
+            .expect("some number is free")
+    } else {
+        wanted.to_string()
+    };
+    taken.insert(name.clone());
+    name
+}
+
+/// An HTTP success status as a variant name: its reason phrase (`201` →
+/// `Created`), `Status299` for a code without one, `Success` for `2XX`.
+pub fn status_variant(status: &str) -> String {
+    match status.parse::<u16>() {
+        Ok(code) => match http_reason(code) {
+            Some(reason) => type_name(reason),
+            None => format!("Status{code}"),
+        },
+        Err(_) => match status.to_ascii_uppercase().as_str() {
+            "1XX" => "Informational".into(),
+            "2XX" => "Success".into(),
+            "3XX" => "Redirection".into(),
+            "4XX" => "ClientError".into(),
+            "5XX" => "ServerError".into(),
+            _ => "Default".into(),
+        },
+    }
+}
+
+/// The reason phrase of `code` as the `http` crate gives it (the one
+/// progenitor's mocks name their methods after), if it has one.
+pub fn http_reason(code: u16) -> Option<&'static str> {
+    http::StatusCode::from_u16(code).ok()?.canonical_reason()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_as_the_generators_write_them() {
+        assert_eq!(type_name("widget-part"), "WidgetPart");
+        assert_eq!(type_name("Widget_part"), "WidgetPart");
+        assert_eq!(type_name("2fa"), "X2fa");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(
+            progenitor_name("listChatSessions", Case::Snake),
+            "list_chat_sessions"
+        );
+        assert_eq!(progenitor_name("get-thing.v2", Case::Pascal), "GetThingV2");
+        assert_eq!(progenitor_name("type", Case::Snake), "type_");
+        assert_eq!(status_variant("201"), "Created");
+        assert_eq!(status_variant("207"), "MultiStatus");
+        assert_eq!(status_variant("299"), "Status299");
+        assert_eq!(status_variant("2XX"), "Success");
+    }
+
+    #[test]
+    fn unique_names_take_the_next_free_number() {
+        let mut taken = BTreeSet::from(["Widget".to_string(), "Widget2".to_string()]);
+        assert_eq!(unique("Widget", &mut taken), "Widget3");
+        assert_eq!(unique("Other", &mut taken), "Other");
+        assert!(taken.contains("Widget3"));
+    }
+}

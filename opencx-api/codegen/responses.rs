@@ -1,0 +1,489 @@
+//! Every operation's success answers as the document has them, and the
+//! documents progenitor is given so that it can generate them.
+//!
+//! progenitor 0.15 decodes one success type per operation: an operation with
+//! a body on `200` and none on `204`, or different bodies on `200` and `202`,
+//! or a JSON `200` beside a `default` in `application/problem+json`, fails its
+//! `assert!(response_types.len() <= 1)` (oxidecomputer/progenitor#344, #950),
+//! and a non-JSON error body makes the error type a `ByteStream`
+//! (progenitor#905). So the decoding is not left to it:
+//!
+//! - error answers (4xx, 5xx, whatever the document says of them) become the
+//!   crate's `Error` in the runtime, from the status and the body;
+//! - success answers are decoded by the `send()` the rewrites in
+//!   `codegen/send.rs` write, following the [`Shape`] planned here: one type
+//!   for every success status, `Option<T>` when some statuses have no body,
+//!   or an enum with one variant per status when the bodies differ;
+//! - progenitor sees, per operation, at most the one JSON success schema, so
+//!   it generates that type (named as it always names it) and sends
+//!   `Accept: application/json`; every other body schema the enums need is
+//!   moved to `components/schemas` under a name of ours first.
+//!
+//! The mocks are generated from the document with every documented answer,
+//! so each status keeps its typed `then` helper.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Map, Value};
+
+use super::names::{progenitor_name, status_variant, type_name, unique, Case};
+
+/// What one success status answers with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    /// No body.
+    Empty,
+    /// A JSON body (any `application/json` or `+json` media type) and its
+    /// schema as written: a `$ref`, or inline.
+    Json(Value),
+    /// Text (`text/*`): a `String`.
+    Text,
+    /// Any other media type: the raw bytes.
+    Binary,
+}
+
+/// One documented success status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Success {
+    /// `200`, `2XX` or `default` (a `default` is a success only where no 2xx
+    /// is documented).
+    pub status: String,
+    pub payload: Payload,
+    /// The media type the payload was read from.
+    pub media_type: Option<String>,
+}
+
+impl Success {
+    /// The exact status code, for a status that is one.
+    pub fn code(&self) -> Option<u16> {
+        self.status.parse().ok()
+    }
+}
+
+/// What `send()` returns for an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    /// The same payload for every success status.
+    One(Payload),
+    /// One payload where there is a body, and `None` on the statuses that
+    /// answer without one (a `200` with JSON beside a `204`).
+    Optional { payload: Payload, empty: Vec<u16> },
+    /// Different payloads: an enum with a variant per status.
+    ByStatus {
+        /// The enum's type name.
+        name: String,
+        variants: Vec<Variant>,
+    },
+}
+
+/// One variant of a [`Shape::ByStatus`] enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub success: Success,
+    /// For a JSON payload, the type its body decodes into: a component's
+    /// type name, or `None` for the one type progenitor generates.
+    pub type_name: Option<String>,
+}
+
+/// One operation's plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub operation_id: String,
+    /// `GET`.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// The client's method, as progenitor names it.
+    pub method_name: String,
+    pub successes: Vec<Success>,
+    pub shape: Shape,
+}
+
+/// The documents progenitor is given, and the plans.
+pub struct Prepared {
+    /// For the client: error answers removed, at most one JSON success.
+    pub client: Value,
+    /// For the mocks: every answer, each body typed where the client has its
+    /// type.
+    pub mock: Value,
+    /// By the client's method name.
+    pub plans: BTreeMap<String, Plan>,
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The media type without parameters, lowercased.
+pub fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type carries JSON: `application/json`, or a `+json`
+/// suffix (`application/problem+json`, RFC 6839).
+pub fn is_json(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+fn is_binary_schema(schema: Option<&Value>) -> bool {
+    schema.is_some_and(|s| s.get("format").and_then(Value::as_str) == Some("binary"))
+}
+
+/// The payload one media type gives, and its rank (lower is preferred).
+fn payload_of(media_type: &str, media: &Value) -> (u8, Payload) {
+    let schema = media.get("schema");
+    let essence = essence(media_type);
+    if is_json(media_type) && !is_binary_schema(schema) {
+        return (
+            0,
+            Payload::Json(schema.cloned().unwrap_or_else(|| json!({}))),
+        );
+    }
+    if essence.starts_with("text/") && !is_binary_schema(schema) {
+        return (1, Payload::Text);
+    }
+    (2, Payload::Binary)
+}
+
+/// The media type a client asks for among a response's `content`: JSON,
+/// then text, then anything else, each in document order.
+pub fn chosen_media(content: &Map<String, Value>) -> Option<(String, Payload)> {
+    content
+        .iter()
+        .map(|(media_type, media)| {
+            let (rank, payload) = payload_of(media_type, media);
+            (rank, media_type.clone(), payload)
+        })
+        .min_by_key(|(rank, _, _)| *rank)
+        .map(|(_, media_type, payload)| (media_type, payload))
+}
+
+/// A local `$ref`'s target, else the value.
+fn follow<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    let mut value = value;
+    for _ in 0..32 {
+        match value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| doc.pointer(pointer))
+        {
+            Some(target) => value = target,
+            None => break,
+        }
+    }
+    value
+}
+
+fn is_success_code(status: &str) -> bool {
+    status.len() == 3 && status.starts_with('2') && status.parse::<u16>().is_ok()
+}
+
+/// The success statuses of `operation`, in the order a decoder tries them:
+/// exact codes, then `2XX`, then `default` where nothing else is a success.
+/// An operation documenting none answers with its bytes, as progenitor's
+/// own fallback does.
+pub fn successes(doc: &Value, operation: &Value) -> Vec<Success> {
+    let responses = operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut codes: Vec<&String> = responses.keys().filter(|s| is_success_code(s)).collect();
+    codes.sort();
+    let mut statuses: Vec<&String> = codes;
+    statuses.extend(responses.keys().filter(|s| s.eq_ignore_ascii_case("2XX")));
+    if statuses.is_empty() {
+        statuses.extend(responses.keys().filter(|s| *s == "default"));
+    }
+    let found: Vec<Success> = statuses
+        .into_iter()
+        .map(|status| {
+            let response = follow(doc, &responses[status]);
+            let content = response
+                .get("content")
+                .and_then(Value::as_object)
+                .filter(|c| !c.is_empty());
+            let (media_type, payload) = match content.and_then(chosen_media) {
+                Some((media_type, payload)) => (Some(media_type), payload),
+                None => (None, Payload::Empty),
+            };
+            Success {
+                status: if status.eq_ignore_ascii_case("2XX") {
+                    "2XX".to_string()
+                } else {
+                    status.clone()
+                },
+                payload,
+                media_type,
+            }
+        })
+        .collect();
+    if found.is_empty() {
+        return vec![Success {
+            status: "2XX".into(),
+            payload: Payload::Binary,
+            media_type: None,
+        }];
+    }
+    found
+}
+
+/// The shape of `successes` (the enum's name is filled in by [`prepare`]).
+pub fn shape(successes: &[Success]) -> Shape {
+    let bodies: Vec<&Success> = successes
+        .iter()
+        .filter(|s| s.payload != Payload::Empty)
+        .collect();
+    let Some(first) = bodies.first() else {
+        return Shape::One(Payload::Empty);
+    };
+    if bodies.iter().all(|s| s.payload == first.payload) {
+        let empty: Vec<u16> = successes
+            .iter()
+            .filter(|s| s.payload == Payload::Empty)
+            .filter_map(Success::code)
+            .collect();
+        // An empty `2XX` beside a body on `200` has no code to tell it by:
+        // the body's absence is not something the status says, so it stays
+        // one type, and an empty answer there fails to decode, loudly.
+        return if empty.is_empty() {
+            Shape::One(first.payload.clone())
+        } else {
+            Shape::Optional {
+                payload: first.payload.clone(),
+                empty,
+            }
+        };
+    }
+    Shape::ByStatus {
+        name: String::new(),
+        variants: successes
+            .iter()
+            .map(|s| Variant {
+                name: status_variant(&s.status),
+                success: s.clone(),
+                type_name: None,
+            })
+            .collect(),
+    }
+}
+
+fn component_name(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+}
+
+/// Plans every operation and prepares the documents.
+pub fn prepare(doc: &Value) -> Prepared {
+    let mut shared = doc.clone();
+    // Type names the document's components take, so ours stay apart.
+    let mut taken: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| type_name(name))
+        .collect();
+    let mut plans = BTreeMap::new();
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    let paths: Vec<(String, Value)> = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(p, item)| (p.clone(), item.clone()))
+        .collect();
+    // progenitor names an operation's inline body types after it; those
+    // names are taken too, before any enum or moved schema is named.
+    for (_, item) in &paths {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if let (true, Some(id)) = (
+                METHODS.contains(&method.as_str()),
+                operation.get("operationId").and_then(Value::as_str),
+            ) {
+                taken.insert(type_name(&format!("{id}-response")));
+                taken.insert(type_name(&format!("{id}-body")));
+            }
+        }
+    }
+    for (path, item) in &paths {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let successes = successes(doc, operation);
+            let mut shape = shape(&successes);
+            if let Shape::ByStatus { name, variants } = &mut shape {
+                let pascal = progenitor_name(id, Case::Pascal);
+                *name = unique(&format!("{pascal}Response"), &mut taken);
+                let distinct: BTreeSet<String> = variants
+                    .iter()
+                    .filter_map(|v| match &v.success.payload {
+                        Payload::Json(schema) => Some(schema.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                // With one JSON schema progenitor generates its type; with
+                // more, each becomes a component the enum can name.
+                if distinct.len() > 1 {
+                    for variant in variants.iter_mut() {
+                        let Payload::Json(schema) = &variant.success.payload else {
+                            continue;
+                        };
+                        let component = match component_name(schema) {
+                            Some(existing) => existing.to_string(),
+                            None => {
+                                let new = unique(&format!("{pascal}{}", variant.name), &mut taken);
+                                hoisted.push((new.clone(), schema.clone()));
+                                let reference =
+                                    json!({"$ref": format!("#/components/schemas/{new}")});
+                                variant.success.payload = Payload::Json(reference);
+                                new
+                            }
+                        };
+                        variant.type_name = Some(type_name(&component));
+                    }
+                }
+            }
+            let method_name = progenitor_name(id, Case::Snake);
+            plans.insert(
+                method_name.clone(),
+                Plan {
+                    operation_id: id.to_string(),
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    method_name,
+                    successes,
+                    shape,
+                },
+            );
+        }
+    }
+    if !hoisted.is_empty() {
+        let root = shared.as_object_mut().expect("a document is a mapping");
+        let schemas = root
+            .entry("components")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("components is a mapping")
+            .entry("schemas")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("schemas is a mapping");
+        for (name, schema) in hoisted {
+            schemas.insert(name, schema);
+        }
+    }
+    let mut client = shared.clone();
+    let mut mock = shared;
+    for plan in plans.values() {
+        let pointer = format!(
+            "/paths/{}/{}",
+            plan.path.replace('~', "~0").replace('/', "~1"),
+            plan.method.to_lowercase()
+        );
+        if let Some(operation) = client.pointer_mut(&pointer) {
+            operation["responses"] = client_responses(plan);
+        }
+        let original = doc.pointer(&format!("{pointer}/responses")).cloned();
+        if let (Some(operation), Some(original)) = (mock.pointer_mut(&pointer), original) {
+            operation["responses"] = mock_responses(doc, plan, &original);
+        }
+    }
+    Prepared {
+        client,
+        mock,
+        plans,
+    }
+}
+
+/// The JSON schema progenitor generates the operation's one type from, if
+/// its plan has one.
+fn progenitor_schema(plan: &Plan) -> Option<Value> {
+    let json = |payload: &Payload| match payload {
+        Payload::Json(schema) => Some(schema.clone()),
+        _ => None,
+    };
+    match &plan.shape {
+        Shape::One(payload) | Shape::Optional { payload, .. } => json(payload),
+        Shape::ByStatus { variants, .. } => variants.iter().find_map(|v| json(&v.success.payload)),
+    }
+}
+
+fn client_responses(plan: &Plan) -> Value {
+    match progenitor_schema(plan) {
+        Some(schema) => json!({"200": {
+            "description": "",
+            "content": {"application/json": {"schema": schema}},
+        }}),
+        None => json!({"2XX": {"description": ""}}),
+    }
+}
+
+/// Every documented answer, each body typed where the client has its type:
+/// the client's one JSON schema and named components. Other bodies are
+/// untyped (`serde_json::Value`), and statuses without a reason phrase
+/// (which progenitor's mocks name their methods after) are left out.
+fn mock_responses(doc: &Value, plan: &Plan, original: &Value) -> Value {
+    let kept = progenitor_schema(plan);
+    let hoisted: BTreeMap<&str, &Value> = match &plan.shape {
+        Shape::ByStatus { variants, .. } => variants
+            .iter()
+            .filter_map(|v| match &v.success.payload {
+                Payload::Json(schema) => Some((v.success.status.as_str(), schema)),
+                _ => None,
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    let mut out = Map::new();
+    for (status, response) in original.as_object().into_iter().flatten() {
+        if let Ok(code) = status.parse::<u16>() {
+            if super::names::http_reason(code).is_none() {
+                continue;
+            }
+        }
+        let response = follow(doc, response);
+        let content = response
+            .get("content")
+            .and_then(Value::as_object)
+            .filter(|c| !c.is_empty());
+        let mut answer = json!({"description": ""});
+        if let Some((media_type, payload)) = content.and_then(chosen_media) {
+            let schema = match (payload, hoisted.get(status.as_str())) {
+                (Payload::Json(_), Some(reference)) => Some((*reference).clone()),
+                (Payload::Json(schema), None)
+                    if component_name(&schema).is_some() || Some(&schema) == kept.as_ref() =>
+                {
+                    Some(schema)
+                }
+                _ => None,
+            };
+            let _ = media_type;
+            answer["content"] = match schema {
+                Some(schema) => json!({"application/json": {"schema": schema}}),
+                None => json!({"application/octet-stream": {
+                    "schema": {"type": "string", "format": "binary"},
+                }}),
+            };
+        }
+        out.insert(status.clone(), answer);
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,131 @@
+use serde_json::json;
+
+use super::*;
+
+fn operation(responses: Value) -> Value {
+    json!({"operationId": "createWidget", "responses": responses})
+}
+
+fn plan_of(responses: Value) -> Shape {
+    let doc = json!({"openapi": "3.0.3", "paths": {"/w": {"post": operation(responses)}}});
+    prepare(&doc).plans["create_widget"].shape.clone()
+}
+
+fn json_body(schema: Value) -> Value {
+    json!({"description": "", "content": {"application/json": {"schema": schema}}})
+}
+
+#[test]
+fn one_schema_on_every_success_status_is_one_type() {
+    let widget = json!({"$ref": "#/components/schemas/Widget"});
+    let shape = plan_of(
+        json!({"200": json_body(widget.clone()), "201": json_body(widget.clone()),
+                               "4XX": json_body(json!({"type": "object"}))}),
+    );
+    assert_eq!(shape, Shape::One(Payload::Json(widget)));
+}
+
+#[test]
+fn a_body_or_none_is_optional() {
+    let shape =
+        plan_of(json!({"200": json_body(json!({"type": "object"})), "204": {"description": ""}}));
+    assert_eq!(
+        shape,
+        Shape::Optional {
+            payload: Payload::Json(json!({"type": "object"})),
+            empty: vec![204]
+        }
+    );
+}
+
+#[test]
+fn no_body_anywhere_is_unit_and_a_nestjs_empty_200_is_no_body() {
+    assert_eq!(
+        plan_of(json!({"204": {"description": ""}})),
+        Shape::One(Payload::Empty)
+    );
+    assert_eq!(
+        plan_of(json!({"200": {"description": ""}, "500": json_body(json!({}))})),
+        Shape::One(Payload::Empty)
+    );
+}
+
+#[test]
+fn text_and_binary_bodies() {
+    let text = json!({"200": {"description": "", "content": {"text/plain": {"schema": {"type": "string"}}}}});
+    assert_eq!(plan_of(text), Shape::One(Payload::Text));
+    let binary = json!({"200": {"description": "", "content": {"application/octet-stream": {}}}});
+    assert_eq!(plan_of(binary), Shape::One(Payload::Binary));
+    let problem = json!({"200": {"description": "", "content": {"application/problem+json": {"schema": {"type": "object"}}}}});
+    assert_eq!(
+        plan_of(problem),
+        Shape::One(Payload::Json(json!({"type": "object"})))
+    );
+}
+
+#[test]
+fn different_schemas_are_an_enum_by_status_with_moved_schemas() {
+    let doc = json!({"openapi": "3.0.3", "paths": {"/w": {"post": operation(json!({
+        "200": json_body(json!({"type": "object", "properties": {"id": {"type": "string"}}})),
+        "202": json_body(json!({"$ref": "#/components/schemas/Job"})),
+        "204": {"description": ""},
+    }))}}, "components": {"schemas": {"Job": {"type": "object"}, "CreateWidgetResponse": {"type": "string"}}}});
+    let prepared = prepare(&doc);
+    let Shape::ByStatus { name, variants } = &prepared.plans["create_widget"].shape else {
+        panic!("an enum")
+    };
+    // A component already has the name progenitor's pattern gives.
+    assert_eq!(name, "CreateWidgetResponse2");
+    let names: Vec<(&str, Option<&str>)> = variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.type_name.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Ok", Some("CreateWidgetOk")),
+            ("Accepted", Some("Job")),
+            ("NoContent", None)
+        ]
+    );
+    assert!(prepared
+        .client
+        .pointer("/components/schemas/CreateWidgetOk/properties/id")
+        .is_some());
+    // progenitor sees one JSON answer; the mocks see all three, typed.
+    let client = &prepared.client["paths"]["/w"]["post"]["responses"];
+    assert_eq!(client.as_object().unwrap().len(), 1);
+    let mock = &prepared.mock["paths"]["/w"]["post"]["responses"];
+    assert_eq!(
+        mock["200"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/CreateWidgetOk"})
+    );
+    assert_eq!(
+        mock["202"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/Job"})
+    );
+}
+
+#[test]
+fn default_is_the_success_only_where_no_2xx_is_documented() {
+    let problem = json!({"description": "", "content": {"application/problem+json": {"schema": {"type": "object"}}}});
+    let shape = plan_of(
+        json!({"200": json_body(json!({"$ref": "#/components/schemas/A"})), "default": problem.clone()}),
+    );
+    assert_eq!(
+        shape,
+        Shape::One(Payload::Json(json!({"$ref": "#/components/schemas/A"})))
+    );
+    assert_eq!(
+        plan_of(json!({"default": problem})),
+        Shape::One(Payload::Json(json!({"type": "object"})))
+    );
+}
+
+#[test]
+fn json_is_chosen_over_text_and_binary() {
+    let content = json!({"text/csv": {}, "application/json": {"schema": {"type": "object"}}, "application/pdf": {}});
+    let (media, payload) = chosen_media(content.as_object().unwrap()).unwrap();
+    assert_eq!(media, "application/json");
+    assert_eq!(payload, Payload::Json(json!({"type": "object"})));
+}
