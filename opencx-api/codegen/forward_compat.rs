@@ -33,7 +33,9 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
             ));
         }
         if let Some(tag) = serde_tag(&e.attrs) {
+            let name = e.ident.clone();
             added.extend(open_tagged_enum(&mut items[index], &tag)?);
+            patch_tagged_enum_impls(items, &name, &tag);
         } else if is_string_enum(e) {
             let name = e.ident.clone();
             open_string_enum(items, index);
@@ -86,14 +88,19 @@ fn strip_deny_unknown_fields(item: &mut Item) {
     });
 }
 
-/// The `tag = "..."` of an internally tagged enum.
+/// The `tag = "..."` of an internally (or adjacently) tagged enum.
 fn serde_tag(attrs: &[Attribute]) -> Option<String> {
+    serde_string(attrs, "tag")
+}
+
+/// The value of `#[serde(key = "...")]` among `attrs`.
+fn serde_string(attrs: &[Attribute], key: &str) -> Option<String> {
     attrs
         .iter()
         .filter_map(serde_metas)
         .flatten()
         .find_map(|meta| match meta {
-            Meta::NameValue(nv) if nv.path.is_ident("tag") => match nv.value {
+            Meta::NameValue(nv) if nv.path.is_ident(key) => match nv.value {
                 syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(s),
                     ..
@@ -211,6 +218,53 @@ fn patch_string_enum_impls(items: &mut [Item], name: &syn::Ident) -> Result<(), 
     }
 }
 
+/// The `Display` and `FromStr` impls typify writes for a tagged enum whose
+/// variants carry only their tag: an unknown object displays as its tag (or
+/// as JSON without one), and any other string parses into one.
+fn patch_tagged_enum_impls(items: &mut [Item], name: &syn::Ident, tag: &str) {
+    for item in items.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        let for_this = matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident(name));
+        let Some(trait_name) = imp
+            .trait_
+            .as_ref()
+            .and_then(|(_, path, _)| path.segments.last())
+            .map(|s| s.ident.to_string())
+        else {
+            continue;
+        };
+        if !for_this || (trait_name != "Display" && trait_name != "FromStr") {
+            continue;
+        }
+        for impl_item in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = impl_item else {
+                continue;
+            };
+            let Some(syn::Stmt::Expr(syn::Expr::Match(m), None)) = f.block.stmts.last_mut() else {
+                continue;
+            };
+            if trait_name == "Display" {
+                m.arms.push(parse_quote!(
+                    Self::Unknown(ref object) => match object.get(#tag).and_then(|t| t.as_str()) {
+                        Some(tag) => f.write_str(tag),
+                        None => ::std::fmt::Display::fmt(&::serde_json::Value::Object(object.clone()), f),
+                    },
+                ));
+            } else if let Some(arm) = m
+                .arms
+                .iter_mut()
+                .find(|a| matches!(a.pat, syn::Pat::Wild(_)))
+            {
+                *arm = parse_quote!(_ => {
+                    let mut object = ::serde_json::Map::new();
+                    object.insert(#tag.to_string(), ::serde_json::Value::String(value.to_string()));
+                    Ok(Self::Unknown(object))
+                });
+            }
+        }
+    }
+}
+
 /// Opens an internally tagged enum. Returns the items to add beside it: a
 /// private twin that derives `Deserialize` for the known variants, the
 /// conversion from it, and the `Deserialize` impl that chooses between them.
@@ -220,6 +274,9 @@ fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
     };
     let name = e.ident.clone();
     let known_name = syn::Ident::new(&format!("{name}Known"), name.span());
+    // typify writes `tag` and `content` for a union whose variants hold their
+    // fields under one property (`{"type": "email", "data": {...}}`).
+    let content = serde_string(&e.attrs, "content");
 
     let mut known = e.clone();
     known.ident = known_name.clone();
@@ -229,7 +286,11 @@ fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
     // Externally tagged: `crate::runtime::tagged_union` finds the tag and hands the
     // twin the variant's name and the rest of the object, read only once.
     known.attrs.retain(|attr| {
-        !serde_metas(attr).is_some_and(|metas| metas.iter().any(|m| m.path().is_ident("tag")))
+        !serde_metas(attr).is_some_and(|metas| {
+            metas
+                .iter()
+                .any(|m| m.path().is_ident("tag") || m.path().is_ident("content"))
+        })
     });
     known.attrs.push(parse_quote!(
         #[doc = "The variants this version knows, externally tagged for `crate::runtime::tagged_union`."]
@@ -270,7 +331,10 @@ fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
         });
     }
 
-    retain_derives(&mut e.attrs, |name| name != "Deserialize" && name != "Copy");
+    // A JSON object has no order and cannot be copied.
+    retain_derives(&mut e.attrs, |name| {
+        !matches!(name, "Deserialize" | "Copy" | "Ord" | "PartialOrd")
+    });
     e.variants.push(parse_quote! {
         /// An event type this version of the crate does not know: the whole
         /// object as received (including its tag), which serializes unchanged.
@@ -287,17 +351,28 @@ fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
             }
         }
     };
+    let read = match &content {
+        None => quote::quote!(crate::runtime::tagged_union::deserialize::<D, #known_name>(
+            deserializer,
+            #tag,
+            &[#(#tags),*],
+        )?),
+        Some(content) => {
+            quote::quote!(crate::runtime::tagged_union::deserialize_adjacent::<D, #known_name>(
+            deserializer,
+            #tag,
+            #content,
+            &[#(#tags),*],
+        )?)
+        }
+    };
     let deserialize: Item = parse_quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
             where
                 D: ::serde::Deserializer<'de>,
             {
-                match crate::runtime::tagged_union::deserialize::<D, #known_name>(
-                    deserializer,
-                    #tag,
-                    &[#(#tags),*],
-                )? {
+                match #read {
                     crate::runtime::tagged_union::Tagged::Known(known) => Ok(Self::from(known)),
                     crate::runtime::tagged_union::Tagged::Unknown(object) => Ok(Self::Unknown(object)),
                 }

@@ -96,7 +96,12 @@ fn accept_builder_input(f: &mut syn::ImplItemFn) -> Result<bool, String> {
     if !is_path_helper {
         return Ok(false);
     }
-    let target = (*reference.elem).clone();
+    // progenitor takes a string path parameter as `&str`; the owned type is
+    // what a builder takes.
+    let target = match &*reference.elem {
+        Type::Path(p) if p.path.is_ident("str") => parse_quote!(::std::string::String),
+        other => other.clone(),
+    };
     let method = f.sig.ident.to_string();
     input.ty = parse_quote!(V);
     f.sig.generics = parse_quote!(<V>);

@@ -4408,8 +4408,9 @@ Errors: an error status, a transport failure or an answer that does not decode i
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/chat/sessions/{}", client.baseurl, crate ::encode_path_segment(&
-                session_id.to_string()),
+                "{}/chat/sessions/{}", client.baseurl, crate
+                ::runtime::path_segment::checked(& session_id.to_string(), "session_id")
+                ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4507,7 +4508,8 @@ Errors: an error status, a transport failure or an answer that does not decode i
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/chat/sessions/{}/history", client.baseurl, crate
-                ::encode_path_segment(& session_id.to_string()),
+                ::runtime::path_segment::checked(& session_id.to_string(), "session_id")
+                ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map

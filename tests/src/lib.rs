@@ -7,6 +7,7 @@ use xtask::workspace::Workspace;
 pub mod contract;
 pub mod export_server;
 pub mod fault_server;
+pub mod generated_crate;
 
 /// The real workspace root.
 pub fn workspace_root() -> PathBuf {

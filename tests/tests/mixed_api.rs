@@ -6,8 +6,8 @@
 //! client compiles.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use opencx_tests::generated_crate::{self, ApiCrate};
 use opencx_tests::workspace_root;
 use serde_json::{json, Value};
 
@@ -83,7 +83,8 @@ fn a_mixed_api_regenerates_reports_and_compiles() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         err.contains(
-            "warning: POST /contacts/{contact_id}/files (uploadContactFile) is left out of the \
+            "warning: specs/uploadContactFile.yaml#/paths/~1contacts~1{contact_id}~1files/post: \
+             POST /contacts/{contact_id}/files (uploadContactFile) is left out of the \
              generated client: its request body is multipart/form-data"
         ),
         "{err}"
@@ -123,7 +124,7 @@ fn a_mixed_api_regenerates_reports_and_compiles() {
 
     let report = std::fs::read_to_string(ws.root.join("opencx-api/CONVERSION.md")).unwrap();
     for line in [
-        "| `POST /contacts/{contact_id}/files` | `uploadContactFile` |",
+        "| `POST /contacts/{contact_id}/files` | `uploadContactFile` | `specs/uploadContactFile.yaml#/paths/~1contacts~1{contact_id}~1files/post` |",
         "| `Client::upload_contact_file` |",
         "| `POST /chat/sessions/search` | `post_chat_sessions_search` |",
         "$defs/Hit` | `Hit` |",
@@ -170,68 +171,16 @@ fn a_document_without_components_regenerates() {
     assert!(client.contains("pub fn ping("), "{client}");
 }
 
-/// `cargo check`s a crate around a generated client, with the shape
-/// `opencx-api` gives it (`crate::ClientState`, the hooks impl).
+/// `cargo check`s a crate around a generated client, on the crate's runtime.
 fn compiles(client: &Path) {
     let dir = tempfile::tempdir().unwrap();
-    let lib = dir.path().join("src/lib.rs");
-    std::fs::create_dir_all(lib.parent().unwrap()).unwrap();
-    std::fs::write(
-        dir.path().join("Cargo.toml"),
-        r#"[package]
-name = "fixture-client"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-chrono = { version = "0.4", default-features = false, features = ["serde", "std", "clock"] }
-futures = "0.3"
-progenitor-client = "=0.15.1"
-regress = "0.10"
-reqwest = { version = "0.13", default-features = false, features = ["json", "query", "rustls", "stream"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-uuid = { version = "1", features = ["serde", "v4"] }
-
-[workspace]
-"#,
-    )
-    .unwrap();
-    std::fs::write(
-        &lib,
-        format!(
-            "#[derive(Debug, Clone)]\npub struct ClientState;\n\
-             impl progenitor_client::ClientHooks<ClientState> for Client {{}}\n\
-             pub fn encode_path_segment(s: &str) -> String {{ progenitor_client::encode_path(s) }}\n\
-             include!({:?});\n",
-            client.display().to_string()
-        ),
-    )
-    .unwrap();
-    // The workspace's lock file pins the same versions the crate builds with,
-    // so the check needs nothing beyond what the workspace fetched.
-    std::fs::copy(
-        workspace_root().join("Cargo.lock"),
-        dir.path().join("Cargo.lock"),
-    )
-    .unwrap();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--offline", "--quiet"])
-        .current_dir(dir.path())
-        // Its own target folder: the workspace's is locked by the test run.
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target/fixture-client"),
-        )
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "the generated client does not compile:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let api = ApiCrate {
+        name: "mixed-api".into(),
+        generated: client.parent().unwrap().to_path_buf(),
+    };
+    if let Err(errors) = generated_crate::check(dir.path(), &[api]) {
+        panic!("the generated client does not compile:\n{errors}");
+    }
 }
 
 #[test]

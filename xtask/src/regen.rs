@@ -106,7 +106,8 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
         &converted,
         &generated.client,
     )?;
-    let report_text = report.render(&|pointer| origins.describe(pointer));
+    let describe = |pointer: &str| origins.describe(pointer);
+    let report_text = report.render(&describe);
     let explanation = explain_against_committed(ws, &converted, &generated.client)?;
     let changelog = changelog::update(
         std::fs::read_to_string(ws.changelog_path()).ok().as_deref(),
@@ -117,7 +118,7 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
             .as_deref(),
     );
     let mut result = Pipeline {
-        warnings: report.warnings(),
+        warnings: report.warnings(&describe),
         explanation,
         outputs: vec![
             Output {

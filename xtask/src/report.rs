@@ -26,6 +26,16 @@ pub struct Moved {
     pub name: String,
 }
 
+/// A local `$ref` that names nothing in the vendored documents, read as any
+/// JSON until the overlay supplies the schema.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unresolved {
+    /// JSON pointer of the `$ref` keyword.
+    pub pointer: String,
+    /// The reference as written.
+    pub reference: String,
+}
+
 /// An operationId the pipeline made up because upstream gave none.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DerivedId {
@@ -40,6 +50,9 @@ pub struct LeftOut {
     /// `METHOD /path`.
     pub operation: String,
     pub operation_id: String,
+    /// JSON pointer, in the merged document, of what decided it: the
+    /// operation, or the schema or keyword inside it.
+    pub pointer: String,
     pub reason: String,
     /// The hand-written method that covers it, when `opencx-api` has one.
     pub hand_written: Option<String>,
@@ -52,6 +65,7 @@ pub struct Report {
     pub moved: BTreeSet<Moved>,
     pub derived_ids: BTreeSet<DerivedId>,
     pub left_out: BTreeSet<LeftOut>,
+    pub unresolved: BTreeSet<Unresolved>,
 }
 
 impl Report {
@@ -69,23 +83,35 @@ impl Report {
         self.moved.extend(other.moved);
         self.derived_ids.extend(other.derived_ids);
         self.left_out.extend(other.left_out);
+        self.unresolved.extend(other.unresolved);
     }
 
-    /// The regen warnings: one line per operation left out of the client.
-    pub fn warnings(&self) -> Vec<String> {
-        self.left_out
-            .iter()
-            .map(|op| {
-                let covered = match &op.hand_written {
-                    Some(method) => format!("; covered by the hand-written `{method}`"),
-                    None => String::new(),
-                };
-                format!(
-                    "{} ({}) is left out of the generated client: {}{covered}",
-                    op.operation, op.operation_id, op.reason
-                )
-            })
-            .collect()
+    /// The regen warnings: one line per operation left out of the client,
+    /// naming the vendored file and the JSON pointer there (`describe` turns
+    /// a merged-document pointer into `file#pointer`).
+    pub fn warnings(&self, describe: &dyn Fn(&str) -> String) -> Vec<String> {
+        let unresolved = self.unresolved.iter().map(|u| {
+            format!(
+                "{}: `$ref` {} names nothing in the vendored documents; read and sent as any \
+                 JSON (`serde_json::Value`) until specs/overlay.yaml gives its schema",
+                describe(&u.pointer),
+                u.reference
+            )
+        });
+        let left_out = self.left_out.iter().map(|op| {
+            let covered = match &op.hand_written {
+                Some(method) => format!("; covered by the hand-written `{method}`"),
+                None => String::new(),
+            };
+            format!(
+                "{}: {} ({}) is left out of the generated client: {}{covered}",
+                describe(&op.pointer),
+                op.operation,
+                op.operation_id,
+                op.reason
+            )
+        });
+        unresolved.chain(left_out).collect()
     }
 
     /// The committed Markdown. `describe` turns a merged-document pointer into
@@ -115,18 +141,27 @@ impl Report {
         section(
             &mut out,
             "Operations left out of the generated client",
-            "| operation | operationId | reason | hand-written method |\n| --- | --- | --- | --- |",
+            "| operation | operationId | where | reason | hand-written method |\n| --- | --- | --- | --- | --- |",
             self.left_out.iter().map(|op| {
                 format!(
-                    "| `{}` | `{}` | {} | {} |",
+                    "| `{}` | `{}` | `{}` | {} | {} |",
                     op.operation,
                     op.operation_id,
+                    describe(&op.pointer),
                     cell(&op.reason),
                     op.hand_written
                         .as_deref()
                         .map_or("none".to_string(), |m| format!("`{m}`"))
                 )
             }),
+        );
+        section(
+            &mut out,
+            "Unresolved references (read as any JSON)",
+            "| where | reference |\n| --- | --- |",
+            self.unresolved
+                .iter()
+                .map(|u| format!("| `{}` | `{}` |", describe(&u.pointer), u.reference)),
         );
         section(
             &mut out,
@@ -188,6 +223,7 @@ mod tests {
         report.left_out.insert(LeftOut {
             operation: "POST /files".into(),
             operation_id: "uploadFile".into(),
+            pointer: "/paths/~1files/post/requestBody".into(),
             reason: "multipart/form-data".into(),
             hand_written: Some("Client::upload_file".into()),
         });
@@ -198,7 +234,7 @@ mod tests {
         assert!(text.contains("validation \\| only"), "{text}");
         assert!(
             text.contains(
-                "| `POST /files` | `uploadFile` | multipart/form-data | `Client::upload_file` |"
+                "| `POST /files` | `uploadFile` | `x.yaml#/paths/~1files/post/requestBody` | multipart/form-data | `Client::upload_file` |"
             ),
             "{text}"
         );
@@ -207,8 +243,8 @@ mod tests {
             "{text}"
         );
         assert_eq!(
-            report.warnings(),
-            ["POST /files (uploadFile) is left out of the generated client: multipart/form-data; covered by the hand-written `Client::upload_file`"]
+            report.warnings(&|p| format!("x.yaml#{p}")),
+            ["x.yaml#/paths/~1files/post/requestBody: POST /files (uploadFile) is left out of the generated client: multipart/form-data; covered by the hand-written `Client::upload_file`"]
         );
     }
 }

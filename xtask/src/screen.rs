@@ -39,27 +39,44 @@ pub fn screen(doc: &mut Value, hand_written: &BTreeMap<String, String>, report: 
         let outcome = screen_operation(&path, &mut operation, path_params, &original, &at, report);
         match outcome {
             Ok(()) => doc["paths"][&path][&method] = operation,
-            Err(reason) => {
-                let id = operation["operationId"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string();
-                report.left_out.insert(LeftOut {
-                    operation: format!("{} {path}", method.to_uppercase()),
-                    hand_written: hand_written.get(&id).cloned(),
-                    operation_id: id,
-                    reason,
-                });
-                let item = doc["paths"][&path].as_object_mut().expect("a path item");
-                item.shift_remove(&method);
-                if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
-                    doc["paths"]
-                        .as_object_mut()
-                        .expect("paths")
-                        .shift_remove(&path);
-                }
-            }
+            Err(reason) => leave_out(doc, &path, &method, &at, reason, hand_written, report),
         }
+    }
+}
+
+/// Takes the operation at `path` and `method` out of `doc` and records why:
+/// `reason`, found at `pointer` (the operation, or a part of it).
+pub fn leave_out(
+    doc: &mut Value,
+    path: &str,
+    method: &str,
+    pointer: &str,
+    reason: String,
+    hand_written: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    let Some(item) = doc["paths"].get_mut(path).and_then(Value::as_object_mut) else {
+        return;
+    };
+    let Some(operation) = item.shift_remove(method) else {
+        return;
+    };
+    let id = operation["operationId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    report.left_out.insert(LeftOut {
+        operation: format!("{} {path}", method.to_uppercase()),
+        hand_written: hand_written.get(&id).cloned(),
+        operation_id: id,
+        pointer: pointer.to_string(),
+        reason,
+    });
+    if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
+        doc["paths"]
+            .as_object_mut()
+            .expect("paths")
+            .shift_remove(path);
     }
 }
 

@@ -16,7 +16,7 @@ mod config;
 mod error;
 mod error_relay;
 mod hooks;
-mod path_segment;
+pub mod path_segment;
 mod rate_limit;
 mod retry;
 pub mod tagged_union;

@@ -5,7 +5,8 @@
 //! (`, ; = ! ' ( ) * + & $ :`) as they are. URL parsing turns a `\` into `/` in
 //! http paths, so an id holding one would address another endpoint, and a `,`
 //! reads as a list separator to a server that follows the spec. The generated
-//! code calls this function instead (a rewrite in `codegen/`).
+//! code calls [`checked`] instead (a rewrite in `codegen/`), which also
+//! refuses a segment that would address another endpoint.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -23,4 +24,35 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// ```
 pub fn encode_path_segment(segment: &str) -> String {
     utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// `segment` of path parameter `name`, encoded, or the reason it cannot be
+/// sent: an empty segment or `.`/`..` addresses another endpoint (URL parsing
+/// resolves the dots away, even percent-encoded), so the request is refused
+/// before it is built.
+pub fn checked(segment: &str, name: &str) -> Result<String, progenitor_client::Error<()>> {
+    match segment {
+        "" => Err(progenitor_client::Error::InvalidRequest(format!(
+            "path parameter `{name}` is empty, which would address another endpoint"
+        ))),
+        "." | ".." => Err(progenitor_client::Error::InvalidRequest(format!(
+            "path parameter `{name}` is `{segment}`, which the URL would resolve to another endpoint"
+        ))),
+        _ => Ok(encode_path_segment(segment)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_that_address_another_endpoint_are_refused() {
+        for bad in ["", ".", ".."] {
+            let error = checked(bad, "id").unwrap_err().to_string();
+            assert!(error.contains("path parameter `id`"), "{error}");
+        }
+        assert_eq!(checked("a/b", "id").unwrap(), "a%2Fb");
+        assert_eq!(checked("...", "id").unwrap(), "...");
+    }
 }

@@ -12,8 +12,8 @@
 use std::marker::PhantomData;
 
 use serde::de::{
-    self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, IntoDeserializer, MapAccess,
-    VariantAccess, Visitor,
+    self, Deserialize, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, IntoDeserializer,
+    MapAccess, VariantAccess, Visitor,
 };
 use serde::forward_to_deserialize_any;
 use serde_json::{Map, Value};
@@ -42,6 +42,41 @@ where
         known,
         marker: PhantomData,
     })
+}
+
+/// Reads an object whose `tag` field names its variant and whose `content`
+/// field holds the variant's value (serde's adjacent tagging). `K` is the
+/// externally tagged twin of the known variants. The object is read into a
+/// map first: such unions are small, and the variant's value may come
+/// before the tag. (The OpenCX documents have no such union today.)
+#[allow(dead_code)]
+pub(crate) fn deserialize_adjacent<'de, D, K>(
+    deserializer: D,
+    tag: &'static str,
+    content: &'static str,
+    known: &'static [&'static str],
+) -> Result<Tagged<K>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: de::DeserializeOwned,
+{
+    let object = Map::<String, Value>::deserialize(deserializer)?;
+    let name = match object.get(tag) {
+        Some(Value::String(name)) => name.clone(),
+        _ => return Err(de::Error::missing_field(tag)),
+    };
+    if !known.contains(&name.as_str()) {
+        return Ok(Tagged::Unknown(object));
+    }
+    // The externally tagged form: `{"name": content}`, or `"name"` for a
+    // variant without content.
+    let external = match object.get(content) {
+        Some(value) => Value::Object(Map::from_iter([(name, value.clone())])),
+        None => Value::String(name),
+    };
+    K::deserialize(external)
+        .map(Tagged::Known)
+        .map_err(de::Error::custom)
 }
 
 struct TaggedVisitor<K> {
@@ -228,6 +263,36 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Rest<A> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    /// An adjacently tagged union's known variants, as the rewrites derive
+    /// their twin (externally tagged).
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    enum ActionKnown {
+        #[serde(rename = "send_emails")]
+        SendEmails { email_body: String },
+        #[serde(rename = "noop")]
+        Noop,
+    }
+
+    fn action(value: serde_json::Value) -> super::Tagged<ActionKnown> {
+        super::deserialize_adjacent(value, "type", "data", &["send_emails", "noop"]).unwrap()
+    }
+
+    #[test]
+    fn an_adjacently_tagged_variant_reads_its_content_field() {
+        let read = action(json!({"data": {"email_body": "hi"}, "type": "send_emails"}));
+        assert!(
+            matches!(read, super::Tagged::Known(ActionKnown::SendEmails { email_body }) if email_body == "hi")
+        );
+        assert!(matches!(
+            action(json!({"type": "noop"})),
+            super::Tagged::Known(ActionKnown::Noop)
+        ));
+        let unknown = json!({"type": "fax", "data": {"to": 1}});
+        assert!(
+            matches!(action(unknown.clone()), super::Tagged::Unknown(ref o) if serde_json::Value::Object(o.clone()) == unknown)
+        );
+    }
 
     use crate::types::{ChatEvent, ChatMessageSender};
 

@@ -81,6 +81,25 @@ pub struct Contract {
     unions: Mutex<Vec<(Union, BTreeSet<String>)>>,
 }
 
+/// The Prism executable for contract tests of `what`, installing the pinned
+/// one when it is missing. With [`SKIP_ENV`] set to `1` this prints a loud
+/// note and returns `None`; without Prism it fails saying how to install it.
+pub fn prism_or_skip(what: &str) -> Option<std::path::PathBuf> {
+    if std::env::var(SKIP_ENV).as_deref() == Ok("1") {
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n!!! contract tests of {what} SKIPPED ({SKIP_ENV}=1): NOT checked against Prism !!!\n"
+        );
+        return None;
+    }
+    match find(&crate::workspace_root()) {
+        Some(prism) => Some(prism),
+        None => panic!(
+            "the contract tests need the Prism mock server, which is not installed: {INSTALL_HINT}"
+        ),
+    }
+}
+
 impl Contract {
     /// Starts Prism for `operation_id`. Without Prism the test fails saying how
     /// to install it. With [`SKIP_ENV`] set to `1` this prints a loud note and
@@ -242,7 +261,22 @@ impl Contract {
             let required = param.get("required") == Some(&Value::Bool(true));
             if required || draw.chance(50) {
                 let at = format!("{}/parameters/{name}", self.method_path);
-                params.insert(name.to_string(), draw.value(&param["schema"], &at));
+                let mut value = draw.value(&param["schema"], &at);
+                // A path segment that is empty, `.` or `..` addresses another
+                // endpoint; the client refuses to send one, so none is drawn.
+                if param["in"] == "path" {
+                    for _ in 0..100 {
+                        let text = match &value {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        if !matches!(text.as_str(), "" | "." | "..") {
+                            break;
+                        }
+                        value = draw.value(&param["schema"], &at);
+                    }
+                }
+                params.insert(name.to_string(), value);
             }
         }
         // The one content type the client sends (regen keeps one).
@@ -385,16 +419,35 @@ fn find_operation(doc: &Value, operation_id: &str) -> (String, Value) {
         for (method, op) in item.as_object().into_iter().flatten() {
             if op.get("operationId").and_then(Value::as_str) == Some(operation_id) {
                 let mut op = op.clone();
-                // Path-level parameters apply to every method.
-                if let Some(shared) = item.get("parameters").and_then(Value::as_array) {
-                    let own = op["parameters"].as_array().cloned().unwrap_or_default();
-                    op["parameters"] = Value::Array(shared.iter().cloned().chain(own).collect());
-                }
+                // Path-level parameters apply to every method; `$ref`'d ones
+                // are read where they point.
+                let shared = item.get("parameters").and_then(Value::as_array);
+                let own = op.get("parameters").and_then(Value::as_array);
+                let all: Vec<Value> = shared
+                    .into_iter()
+                    .chain(own)
+                    .flatten()
+                    .map(|p| resolve(doc, p).clone())
+                    .collect();
+                op["parameters"] = Value::Array(all);
                 return (format!("{} {path}", method.to_uppercase()), op);
             }
         }
     }
     panic!("opencx-api/openapi.json has no operation {operation_id}; run `cargo xtask regen`")
+}
+
+/// A local `$ref`'s target (following chains), else the value itself.
+fn resolve<'v>(doc: &'v Value, value: &'v Value) -> &'v Value {
+    match value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|pointer| doc.pointer(pointer))
+    {
+        Some(target) if target != value => resolve(doc, target),
+        _ => value,
+    }
 }
 
 /// The values at a `/`-separated path of property names and `*` (every item).

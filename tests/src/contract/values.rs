@@ -104,7 +104,7 @@ impl<'d> Draw<'d> {
         match kind {
             Some("string") => self.string(schema, at),
             Some("integer") => self.integer(schema),
-            Some("number") => json!(self.rng.between(-1_000_000, 1_000_000) as f64 / 8.0),
+            Some("number") => self.number(schema),
             Some("boolean") => json!(self.rng.chance(50)),
             Some("array") => {
                 let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0) as i128;
@@ -170,15 +170,13 @@ impl<'d> Draw<'d> {
             Some("uint64") => (0, MAX_SAFE),
             _ => (-MAX_SAFE, MAX_SAFE),
         };
-        let bound = |key: &str| {
-            schema
-                .get(key)
-                .and_then(|v| v.as_i64().map(i128::from).or(v.as_u64().map(i128::from)))
-        };
-        lo = lo.max(bound("minimum").unwrap_or(lo));
-        hi = hi.min(bound("maximum").unwrap_or(hi));
-        lo = lo.max(bound("exclusiveMinimum").map_or(lo, |m| m + 1));
-        hi = hi.min(bound("exclusiveMaximum").map_or(hi, |m| m - 1));
+        let (lower, upper) = bounds(schema);
+        if let Some((bound, exclusive)) = lower {
+            lo = lo.max(bound.ceil() as i128 + i128::from(exclusive && bound.fract() == 0.0));
+        }
+        if let Some((bound, exclusive)) = upper {
+            hi = hi.min(bound.floor() as i128 - i128::from(exclusive && bound.fract() == 0.0));
+        }
         let n = match self.rng.between(0, 9) {
             // The extremes, where encodings and type widths break.
             0 => lo,
@@ -193,6 +191,28 @@ impl<'d> Draw<'d> {
         } else {
             json!(n as u64)
         }
+    }
+
+    /// A number within the schema's bounds, in eighths (exact in binary, so
+    /// the client sends what was drawn).
+    fn number(&mut self, schema: &Value) -> Value {
+        let (lower, upper) = bounds(schema);
+        let lo = lower.map_or(-125_000.0, |(b, exclusive)| {
+            b + if exclusive { 0.125 } else { 0.0 }
+        });
+        let hi = upper.map_or(125_000.0, |(b, exclusive)| {
+            b - if exclusive { 0.125 } else { 0.0 }
+        });
+        let (lo8, hi8) = ((lo * 8.0).ceil() as i128, (hi * 8.0).floor() as i128);
+        let eighths = match self.rng.between(0, 9) {
+            0 => lo8,
+            1 => hi8.max(lo8),
+            _ => self.rng.between(
+                lo8.max(-1_000_000),
+                hi8.min(1_000_000).max(lo8.max(-1_000_000)),
+            ),
+        };
+        json!(eighths as f64 / 8.0)
     }
 
     fn string(&mut self, schema: &Value, at: &str) -> Value {
@@ -287,6 +307,30 @@ impl<'d> Draw<'d> {
             })
             .collect()
     }
+}
+
+/// A schema's lower and upper bounds, each with whether it is exclusive:
+/// OpenAPI 3.0's `minimum` with a boolean `exclusiveMinimum`, or 3.1's
+/// numeric `exclusiveMinimum`; the tighter wins where both are given.
+fn bounds(schema: &Value) -> (Option<(f64, bool)>, Option<(f64, bool)>) {
+    let side = |inclusive: &str, exclusive: &str, tighter: fn(f64, f64) -> bool| {
+        let plain = schema.get(inclusive).and_then(Value::as_f64);
+        match schema.get(exclusive) {
+            Some(Value::Bool(true)) => plain.map(|b| (b, true)),
+            Some(Value::Number(n)) => {
+                let e = n.as_f64().unwrap_or_default();
+                match plain {
+                    Some(p) if tighter(p, e) => Some((p, false)),
+                    _ => Some((e, true)),
+                }
+            }
+            _ => plain.map(|b| (b, false)),
+        }
+    };
+    (
+        side("minimum", "exclusiveMinimum", |p, e| p > e),
+        side("maximum", "exclusiveMaximum", |p, e| p < e),
+    )
 }
 
 /// Days since 1970-01-01 → (year, month, day), after Howard Hinnant's algorithm.

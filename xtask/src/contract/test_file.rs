@@ -12,6 +12,7 @@ use super::client_api::ClientApi;
 use super::unions::{tagged_unions, Union};
 use crate::codegen::names::{progenitor_name, Case};
 use crate::codegen::responses::{self, Payload, Plan, Shape};
+use crate::pointer::follow_ref;
 
 /// One operation as the test calls it.
 struct Operation {
@@ -109,6 +110,7 @@ fn operations(doc: &Value, api: &ClientApi) -> Result<Vec<Operation>> {
                 .into_iter()
                 .chain(op.get("parameters"));
             for param in params.filter_map(Value::as_array).flatten() {
+                let param = follow_ref(doc, param);
                 let name = param["name"].as_str().unwrap_or_default();
                 let setter = progenitor_name(name, Case::Snake);
                 let ty = setters

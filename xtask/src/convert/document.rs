@@ -29,9 +29,10 @@ pub fn convert_document(
     dialect_of: &dyn Fn(&str) -> Dialect,
 ) -> Result<(Value, Report)> {
     let mut doc = doc.clone();
-    let moved = references::resolve(&mut doc)?;
+    let (moved, unresolved) = references::resolve(&mut doc)?;
     let converter = Converter::new(dialect_of);
     converter.report.borrow_mut().moved.extend(moved);
+    converter.report.borrow_mut().unresolved.extend(unresolved);
     let out = converter.document(&doc)?;
     Ok((out, converter.into_report()))
 }

@@ -11,16 +11,44 @@ use serde_json::{Map, Value};
 
 use super::{fail, Result};
 use crate::pointer::{join, tokens};
-use crate::report::Moved;
+use crate::report::{Moved, Unresolved};
 
 const SCHEMAS: &str = "/components/schemas";
 
-/// Resolves every construct above in `doc`, returning the schemas it moved.
-pub(super) fn resolve(doc: &mut Value) -> Result<Vec<Moved>> {
+/// Resolves every construct above in `doc`, returning the schemas it moved
+/// and the local `$ref`s that name nothing (see [`unresolved`]).
+pub(super) fn resolve(doc: &mut Value) -> Result<(Vec<Moved>, Vec<Unresolved>)> {
     inline_path_items(doc)?;
     let mut moved = resolve_identifiers(doc)?;
     moved.extend(hoist_defs(doc)?);
-    Ok(moved)
+    let unresolved = unresolved(doc);
+    Ok((moved, unresolved))
+}
+
+/// Every local schema `$ref` whose target is not in the document (a docs
+/// page that left a component out) becomes the empty schema: any JSON, a
+/// `serde_json::Value`, which reads and sends whatever the server means by
+/// it. Followed as it is, progenitor panics on it for the whole client.
+fn unresolved(doc: &mut Value) -> Vec<Unresolved> {
+    let mut found = Found::default();
+    walk(doc, "", "", &mut found);
+    let mut unresolved = Vec::new();
+    for (at, _, reference) in found.refs {
+        let Some(pointer) = reference.strip_prefix('#') else {
+            continue;
+        };
+        if !pointer.starts_with("/components/schemas/") || doc.pointer(pointer).is_some() {
+            continue;
+        }
+        if let Some(Value::Object(schema)) = doc.pointer_mut(&at) {
+            schema.shift_remove("$ref");
+        }
+        unresolved.push(Unresolved {
+            pointer: join(&at, "$ref"),
+            reference,
+        });
+    }
+    unresolved
 }
 
 fn inline_path_items(doc: &mut Value) -> Result<()> {

@@ -60,6 +60,8 @@ const CONTENT_MEDIA_TYPE: &str =
     "`contentMediaType` describes what a string holds; the string is sent and read as it is";
 const CONTENT_ENCODING: &str =
     "`contentEncoding` other than base64 has no 3.0 format; the value is the same string";
+const SELF_REFERENCE: &str =
+    "a `$ref` to the schema itself beside other keywords adds nothing to them (S = S and the rest); followed, it recurses without end";
 const FALSE_PROPERTY: &str =
     "a property whose schema is `false` may never be present; the generated type has no field for it";
 
@@ -207,6 +209,14 @@ impl Converter<'_> {
         }
         if nullable {
             out.insert("nullable".into(), json!(true));
+        }
+        // A schema that refers to itself (how a docs platform renders one that
+        // had an `$id`): `S = S ∧ siblings` constrains nothing beyond the
+        // siblings, and followed literally it sends typify's `allOf` merge
+        // into endless recursion, a stack overflow.
+        if out.get("$ref").and_then(Value::as_str) == Some(&format!("#{at}")) {
+            out.shift_remove("$ref");
+            self.dropped(&join(at, "$ref"), SELF_REFERENCE);
         }
         // 3.0 ignores everything beside a `$ref`, so a `$ref` with siblings moves
         // into `allOf` where the siblings keep their meaning.
