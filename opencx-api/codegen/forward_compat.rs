@@ -12,8 +12,19 @@
 use syn::punctuated::Punctuated;
 use syn::{parse_quote, Attribute, Fields, Item, ItemEnum, Meta, Token};
 
-/// The variant added to every open enum.
-const UNKNOWN: &str = "Unknown";
+use super::names::catch_all;
+
+/// Whether `variant` is one these rewrites added: a value of a type this
+/// version knows nothing of (a string, or a JSON object), kept whole.
+pub fn is_catch_all(variant: &syn::Variant) -> bool {
+    let Fields::Unnamed(fields) = &variant.fields else {
+        return false;
+    };
+    let ty = &fields.unnamed[0].ty;
+    let ty = quote::quote!(#ty).to_string();
+    variant.ident.to_string().starts_with("Unknown")
+        && (ty.ends_with("std :: string :: String") || ty.contains("serde_json :: Map"))
+}
 
 /// Applies every rewrite to the items of the generated `types` module.
 pub fn apply(file: &mut syn::File) -> Result<(), String> {
@@ -26,20 +37,19 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
         let Item::Enum(e) = &items[index] else {
             continue;
         };
-        if e.variants.iter().any(|v| v.ident == UNKNOWN) {
-            return Err(format!(
-                "enum {} already has a variant named {UNKNOWN}",
-                e.ident
-            ));
+        // Opened already (a discriminated union, codegen/discriminator.rs).
+        if e.variants.iter().any(is_catch_all) {
+            continue;
         }
+        let unknown = catch_all(e.variants.iter().map(|v| &v.ident));
         if let Some(tag) = serde_tag(&e.attrs) {
             let name = e.ident.clone();
-            added.extend(open_tagged_enum(&mut items[index], &tag)?);
-            patch_tagged_enum_impls(items, &name, &tag);
+            added.extend(open_tagged_enum(&mut items[index], &tag, &unknown)?);
+            patch_tagged_enum_impls(items, &name, &tag, &unknown);
         } else if is_string_enum(e) {
             let name = e.ident.clone();
-            open_string_enum(items, index);
-            patch_string_enum_impls(items, &name)?;
+            open_string_enum(items, index, &unknown);
+            patch_string_enum_impls(items, &name, &unknown)?;
         }
     }
     items.extend(added);
@@ -154,7 +164,7 @@ fn retain_derives(attrs: &mut [Attribute], keep: impl Fn(&str) -> bool) {
     }
 }
 
-fn open_string_enum(items: &mut [Item], index: usize) {
+fn open_string_enum(items: &mut [Item], index: usize, unknown: &syn::Ident) {
     let Item::Enum(e) = &mut items[index] else {
         unreachable!("checked by the caller")
     };
@@ -164,12 +174,16 @@ fn open_string_enum(items: &mut [Item], index: usize) {
         /// A value this version of the crate does not know; it holds the raw
         /// string, which serializes and displays unchanged.
         #[serde(untagged)]
-        Unknown(::std::string::String)
+        #unknown(::std::string::String)
     });
 }
 
 /// `Display` shows an unknown value as it came; `FromStr` accepts any string.
-fn patch_string_enum_impls(items: &mut [Item], name: &syn::Ident) -> Result<(), String> {
+fn patch_string_enum_impls(
+    items: &mut [Item],
+    name: &syn::Ident,
+    unknown: &syn::Ident,
+) -> Result<(), String> {
     let mut display = false;
     let mut from_str = false;
     for item in items.iter_mut() {
@@ -194,7 +208,7 @@ fn patch_string_enum_impls(items: &mut [Item], name: &syn::Ident) -> Result<(), 
             if trait_name == "Display" {
                 // typify matches on `*self`, so the string is bound by reference.
                 m.arms
-                    .push(parse_quote!(Self::Unknown(ref value) => f.write_str(value),));
+                    .push(parse_quote!(Self::#unknown(ref value) => f.write_str(value),));
                 display = true;
             } else {
                 let wildcard = m
@@ -204,7 +218,7 @@ fn patch_string_enum_impls(items: &mut [Item], name: &syn::Ident) -> Result<(), 
                 let Some(arm) = wildcard else {
                     return Err(format!("{name}: FromStr has no `_` arm"));
                 };
-                *arm = parse_quote!(_ => Ok(Self::Unknown(value.to_string())),);
+                *arm = parse_quote!(_ => Ok(Self::#unknown(value.to_string())),);
                 from_str = true;
             }
         }
@@ -221,7 +235,7 @@ fn patch_string_enum_impls(items: &mut [Item], name: &syn::Ident) -> Result<(), 
 /// The `Display` and `FromStr` impls typify writes for a tagged enum whose
 /// variants carry only their tag: an unknown object displays as its tag (or
 /// as JSON without one), and any other string parses into one.
-fn patch_tagged_enum_impls(items: &mut [Item], name: &syn::Ident, tag: &str) {
+fn patch_tagged_enum_impls(items: &mut [Item], name: &syn::Ident, tag: &str, unknown: &syn::Ident) {
     for item in items.iter_mut() {
         let Item::Impl(imp) = item else { continue };
         let for_this = matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident(name));
@@ -245,7 +259,7 @@ fn patch_tagged_enum_impls(items: &mut [Item], name: &syn::Ident, tag: &str) {
             };
             if trait_name == "Display" {
                 m.arms.push(parse_quote!(
-                    Self::Unknown(ref object) => match object.get(#tag).and_then(|t| t.as_str()) {
+                    Self::#unknown(ref object) => match object.get(#tag).and_then(|t| t.as_str()) {
                         Some(tag) => f.write_str(tag),
                         None => ::std::fmt::Display::fmt(&::serde_json::Value::Object(object.clone()), f),
                     },
@@ -258,7 +272,7 @@ fn patch_tagged_enum_impls(items: &mut [Item], name: &syn::Ident, tag: &str) {
                 *arm = parse_quote!(_ => {
                     let mut object = ::serde_json::Map::new();
                     object.insert(#tag.to_string(), ::serde_json::Value::String(value.to_string()));
-                    Ok(Self::Unknown(object))
+                    Ok(Self::#unknown(object))
                 });
             }
         }
@@ -268,7 +282,7 @@ fn patch_tagged_enum_impls(items: &mut [Item], name: &syn::Ident, tag: &str) {
 /// Opens an internally tagged enum. Returns the items to add beside it: a
 /// private twin that derives `Deserialize` for the known variants, the
 /// conversion from it, and the `Deserialize` impl that chooses between them.
-fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
+fn open_tagged_enum(item: &mut Item, tag: &str, unknown: &syn::Ident) -> Result<Vec<Item>, String> {
     let Item::Enum(e) = item else {
         unreachable!("checked by the caller")
     };
@@ -339,7 +353,7 @@ fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
         /// An event type this version of the crate does not know: the whole
         /// object as received (including its tag), which serializes unchanged.
         #[serde(untagged)]
-        Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+        #unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>)
     });
 
     let conversion: Item = parse_quote! {
@@ -374,7 +388,7 @@ fn open_tagged_enum(item: &mut Item, tag: &str) -> Result<Vec<Item>, String> {
             {
                 match #read {
                     crate::runtime::tagged_union::Tagged::Known(known) => Ok(Self::from(known)),
-                    crate::runtime::tagged_union::Tagged::Unknown(object) => Ok(Self::Unknown(object)),
+                    crate::runtime::tagged_union::Tagged::Unknown(object) => Ok(Self::#unknown(object)),
                 }
             }
         }

@@ -43,15 +43,70 @@ pub fn catch<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     })
 }
 
+/// The part of a document that progenitor or typify cannot generate alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Culprit {
+    /// An operation: its path, method (lowercase) and operationId.
+    Operation {
+        path: String,
+        method: String,
+        operation_id: String,
+    },
+    /// A component schema, by name.
+    Schema(String),
+}
+
+impl Culprit {
+    /// The JSON pointer of the culprit in the document.
+    pub fn pointer(&self) -> String {
+        let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
+        match self {
+            Culprit::Operation { path, method, .. } => format!("/paths/{}/{method}", escape(path)),
+            Culprit::Schema(name) => format!("/components/schemas/{}", escape(name)),
+        }
+    }
+}
+
+impl std::fmt::Display for Culprit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Culprit::Operation {
+                path,
+                method,
+                operation_id,
+            } => write!(
+                f,
+                "operation {operation_id} ({} {path})",
+                method.to_uppercase()
+            ),
+            Culprit::Schema(name) => write!(f, "schema {name} (#/components/schemas/{name})"),
+        }
+    }
+}
+
 /// Finds the part of `doc` that makes `generate` fail on its own: the first
-/// operation, else the first component schema (with the schemas it refers
-/// to). Returns `what failed: how`, or `None` when no part fails alone.
-pub fn culprit(doc: &Value, generate: &dyn Fn(&Value) -> Result<(), String>) -> Option<String> {
+/// component schema (with the schemas it refers to) when the components fail
+/// without any operation, else the first operation, else the first schema.
+/// Returns it with the failure, or `None` when no part fails alone.
+pub fn culprit(
+    doc: &Value,
+    generate: &dyn Fn(&Value) -> Result<(), String>,
+) -> Option<(Culprit, String)> {
     let paths = doc
         .get("paths")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
+    // The components alone fail: a schema is at fault, whatever operation
+    // is tried with it.
+    let mut components_only = doc.clone();
+    components_only["paths"] = json!({});
+    let schemas_first = generate(&components_only).is_err();
+    if schemas_first {
+        if let Some(found) = schema_culprit(doc, generate) {
+            return Some(found);
+        }
+    }
     for (path, item) in &paths {
         let Some(item) = item.as_object() else {
             continue;
@@ -69,13 +124,27 @@ pub fn culprit(doc: &Value, generate: &dyn Fn(&Value) -> Result<(), String>) -> 
                     .get("operationId")
                     .and_then(Value::as_str)
                     .unwrap_or("?");
-                return Some(format!(
-                    "operation {id} ({} {path}): {e}",
-                    method.to_uppercase()
-                ));
+                let culprit = Culprit::Operation {
+                    path: path.clone(),
+                    method: method.clone(),
+                    operation_id: id.to_string(),
+                };
+                return Some((culprit, e));
             }
         }
     }
+    if schemas_first {
+        return None;
+    }
+    schema_culprit(doc, generate)
+}
+
+/// The first component schema that fails alone (with the schemas it refers
+/// to), and how.
+fn schema_culprit(
+    doc: &Value,
+    generate: &dyn Fn(&Value) -> Result<(), String>,
+) -> Option<(Culprit, String)> {
     let schemas = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -86,7 +155,7 @@ pub fn culprit(doc: &Value, generate: &dyn Fn(&Value) -> Result<(), String>) -> 
         alone["paths"] = json!({});
         alone["components"]["schemas"] = Value::Object(closure(&schemas, name));
         if let Err(e) = generate(&alone) {
-            return Some(format!("schema {name} (#/components/schemas/{name}): {e}"));
+            return Some((Culprit::Schema(name.clone()), e));
         }
     }
     None

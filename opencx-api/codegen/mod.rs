@@ -6,6 +6,8 @@
 //! Both compile this one file, so the committed snapshots under `generated/`
 //! are byte-for-byte what the build script writes into `OUT_DIR`.
 
+mod collisions;
+mod discriminator;
 mod forward_compat;
 mod isolate;
 pub mod names;
@@ -49,20 +51,88 @@ fn settings() -> GenerationSettings {
     settings
 }
 
+pub use forward_compat::is_catch_all;
+pub use isolate::Culprit;
+
+/// Why the client could not be generated.
+#[derive(Debug)]
+pub enum Error {
+    /// progenitor or typify failed (a panic included) on one part of the
+    /// document, which fails alone too.
+    Part { culprit: Culprit, message: String },
+    /// The generated `types` module defines these names more than once
+    /// (E0428): typify named an inline schema like a component
+    /// (oxidecomputer/typify PR #601, reverted). regen moves the inline schema
+    /// to a component of its own name and generates again.
+    DuplicateTypes(Vec<String>),
+    /// Anything else: the whole document fails, and no one part alone.
+    Other(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Part { culprit, message } => {
+                write!(f, "progenitor cannot generate {culprit}: {message}")
+            }
+            Error::DuplicateTypes(names) => write!(
+                f,
+                "the generated types define {} more than once; run `cargo xtask regen`, which names them apart",
+                names.join(", ")
+            ),
+            Error::Other(message) => f.write_str(message),
+        }
+    }
+}
+
 /// Generates the client and the mocks from the merged OpenAPI 3.0 document.
 ///
 /// A progenitor or typify failure, a panic included, is an error naming the
-/// operation or schema that causes it.
-pub fn generate(spec_json: &str) -> Result<Generated, String> {
-    let doc: serde_json::Value =
-        serde_json::from_str(spec_json).map_err(|e| format!("openapi.json is not JSON: {e}"))?;
-    isolate::catch(|| generate_doc(&doc)).map_err(|error| {
+/// operation or schema that causes it; names the generated types would
+/// define twice are an error listing them.
+pub fn generate(spec_json: &str) -> Result<Generated, Error> {
+    let doc: serde_json::Value = serde_json::from_str(spec_json)
+        .map_err(|e| Error::Other(format!("openapi.json is not JSON: {e}")))?;
+    let generated = isolate::catch(|| generate_doc(&doc)).map_err(|error| {
         let alone = |part: &serde_json::Value| isolate::catch(|| generate_doc(part).map(|_| ()));
         match isolate::culprit(&doc, &alone) {
-            Some(culprit) => format!("progenitor cannot generate {culprit}"),
-            None => error,
+            Some((culprit, message)) => Error::Part { culprit, message },
+            None => Error::Other(error),
         }
-    })
+    })?;
+    let duplicates = duplicate_types(&generated.client);
+    if duplicates.is_empty() {
+        Ok(generated)
+    } else {
+        Err(Error::DuplicateTypes(duplicates))
+    }
+}
+
+/// Names defined more than once in the `types` module of `client`.
+fn duplicate_types(client: &str) -> Vec<String> {
+    let Ok(file) = syn::parse_file(client) else {
+        return Vec::new();
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut twice = std::collections::BTreeSet::new();
+    for item in &file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        for item in m.content.iter().flat_map(|(_, items)| items) {
+            let name = match item {
+                syn::Item::Struct(s) => s.ident.to_string(),
+                syn::Item::Enum(e) => e.ident.to_string(),
+                syn::Item::Type(t) => t.ident.to_string(),
+                _ => continue,
+            };
+            if !seen.insert(name.clone()) {
+                twice.insert(name);
+            }
+        }
+    }
+    twice.into_iter().collect()
 }
 
 fn spec(doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, String> {
@@ -79,12 +149,32 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
         .httpmock(&spec(&prepared.mock)?, "crate")
         .map_err(|e| format!("progenitor could not generate the mocks: {e}"))?;
     let mut client = parse(client)?;
+    for item in client.items.iter_mut() {
+        if let syn::Item::Mod(m) = item {
+            if m.ident == "builder" {
+                if let Some((_, items)) = m.content.as_mut() {
+                    collisions::setters(items);
+                    collisions::header_map_locals(items);
+                }
+            }
+        }
+    }
+    collisions::fields(forward_compat::types_module(&mut client)?);
+    let (unions, _) = discriminator::apply(forward_compat::types_module(&mut client)?, doc);
     let enums = send::apply(&mut client, &prepared.plans)?;
     forward_compat::types_module(&mut client)?.extend(enums);
+    forward_compat::types_module(&mut client)?.extend(unions);
     forward_compat::apply(&mut client)?;
     non_exhaustive::apply(forward_compat::types_module(&mut client)?);
     path_encoding::apply(&mut client);
     let mut mock = parse(mock)?;
+    for item in mock.items.iter_mut() {
+        if let syn::Item::Mod(m) = item {
+            if let Some((_, items)) = m.content.as_mut() {
+                collisions::setters(items);
+            }
+        }
+    }
     typed_mocks::apply(&mut mock)?;
     Ok(Generated {
         client: format!("{}{}", header("client"), prettyplease::unparse(&client)),

@@ -93,6 +93,19 @@ pub fn unique(wanted: &str, taken: &mut BTreeSet<String>) -> String {
     name
 }
 
+/// The name of the variant that keeps values this version does not know:
+/// `Unknown`, unless the enum has a variant of that name already (an API
+/// whose values include "unknown"), then `UnknownValue`, `UnknownValue2`...
+pub fn catch_all<'a>(variants: impl Iterator<Item = &'a syn::Ident>) -> syn::Ident {
+    let mut taken: BTreeSet<String> = variants.map(|v| v.to_string()).collect();
+    let name = if taken.contains("Unknown") {
+        unique("UnknownValue", &mut taken)
+    } else {
+        "Unknown".to_string()
+    };
+    syn::Ident::new(&name, proc_macro2::Span::call_site())
+}
+
 /// An HTTP success status as a variant name: its reason phrase (`201` →
 /// `Created`), `Status299` for a code without one, `Success` for `2XX`.
 pub fn status_variant(status: &str) -> String {

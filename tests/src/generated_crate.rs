@@ -40,8 +40,20 @@ fn workspace_manifest(members: &[String]) -> String {
     doc.to_string()
 }
 
-/// A manifest for crate `name`: `opencx-api`'s dependencies and features.
-fn crate_manifest(name: &str, extra: &[(&str, &str)]) -> String {
+/// What a crate's own tests need beyond its dependencies.
+const DEV_DEPENDENCIES: &[(&str, &str)] = &[
+    (
+        "tokio",
+        r#"{ workspace = true, features = ["rt-multi-thread", "macros", "time"] }"#,
+    ),
+    ("httpmock", "{ workspace = true }"),
+    ("serde_json", "{ workspace = true }"),
+    ("futures", "{ workspace = true }"),
+];
+
+/// A manifest for crate `name`: `opencx-api`'s dependencies and features,
+/// and `dev` as its dev-dependencies.
+fn crate_manifest(name: &str, dev: &[(&str, &str)]) -> String {
     let real: DocumentMut = std::fs::read_to_string(workspace_root().join("opencx-api/Cargo.toml"))
         .expect("opencx-api's manifest")
         .parse()
@@ -53,16 +65,14 @@ fn crate_manifest(name: &str, extra: &[(&str, &str)]) -> String {
     package["edition"] = value("2021");
     package["publish"] = value(false);
     doc["package"] = Item::Table(package);
-    let mut dependencies = real["dependencies"]
-        .as_table()
-        .expect("[dependencies]")
-        .clone();
-    for (key, spec) in extra {
-        let spec: DocumentMut = format!("x = {spec}").parse().expect("a dependency spec");
-        dependencies[*key] = spec["x"].clone();
-    }
-    doc["dependencies"] = Item::Table(dependencies);
+    doc["dependencies"] = real["dependencies"].clone();
     doc["features"] = real["features"].clone();
+    let mut dev_dependencies = Table::new();
+    for (key, spec) in dev {
+        let spec: DocumentMut = format!("x = {spec}").parse().expect("a dependency spec");
+        dev_dependencies[*key] = spec["x"].clone();
+    }
+    doc["dev-dependencies"] = Item::Table(dev_dependencies);
     doc.to_string()
 }
 
@@ -151,6 +161,47 @@ pub fn check(dir: &Path, crates: &[ApiCrate]) -> Result<(), String> {
         &[],
     )
     .map(|_| ())
+}
+
+/// Writes a workspace in `dir` with crate `name` around the client in
+/// `generated` (with the mocks), and the test files `tests` in its `tests/`,
+/// and runs them: they use the generated types as `name`'s own, so they
+/// compile only where the client has what they name, and show at run time
+/// what it decodes and sends. Returns cargo's output.
+pub fn test(dir: &Path, name: &str, generated: &Path, tests: &[PathBuf]) -> Result<String, String> {
+    write(
+        &dir.join("Cargo.toml"),
+        &workspace_manifest(&[name.to_string()]),
+    );
+    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(|e| format!("copying Cargo.lock: {e}"))?;
+    let root = dir.join(name);
+    write(
+        &root.join("Cargo.toml"),
+        &crate_manifest(name, DEV_DEPENDENCIES),
+    );
+    write(&root.join("src/lib.rs"), &api_lib(generated));
+    for test in tests {
+        let file = test.file_name().expect("a test file");
+        std::fs::create_dir_all(root.join("tests")).map_err(|e| e.to_string())?;
+        std::fs::copy(test, root.join("tests").join(file))
+            .map_err(|e| format!("copying {}: {e}", test.display()))?;
+    }
+    // Only the tests in `tests/`: the runtime's own unit tests name the
+    // OpenCX types.
+    cargo(
+        dir,
+        &[
+            "test",
+            "--offline",
+            "--all-features",
+            "-p",
+            name,
+            "--test",
+            "*",
+        ],
+        &[],
+    )
 }
 
 /// Runs the contract tests regen wrote into the scratch workspace `ws` (its

@@ -1,5 +1,8 @@
 //! Operations without an `operationId` get one derived from their method and
 //! path ([`crate::operation_id::derive`]), so progenitor can name their method.
+//! An operationId whose method name the client has already (`new`, or
+//! `get_thing` for both `getThing` and `get_thing`: progenitor compares the
+//! ids as written, not the methods it makes of them) gets a free one.
 //!
 //! The overlay runs first, so a patch that sets `operationId` overrides the
 //! derived name; each derived id is listed in the conversion report.
@@ -9,6 +12,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
+use crate::codegen::names::{progenitor_name, Case};
 use crate::operation_id::derive;
 use crate::operations::operations;
 use crate::pointer::join;
@@ -43,14 +47,143 @@ pub fn name_operations(doc: &mut Value) -> Result<Vec<DerivedId>> {
         derived.push(DerivedId {
             operation: name,
             operation_id: id,
+            why: "upstream gives none".into(),
         });
     }
+    derived.extend(unique_methods(doc));
     Ok(derived)
+}
+
+/// Methods of `Client` that are not operations: progenitor's (`new`,
+/// `new_with_client`, `api_version`; `baseurl`, `client` and `inner` of its
+/// `ClientInfo`, which an inherent method of the same name would shadow) and
+/// the runtime's (`opencx-api/src/runtime/config.rs`). A test checks the
+/// list against both.
+pub const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "new_with_client",
+    "api_version",
+    "baseurl",
+    "client",
+    "inner",
+    "builder",
+    "with_bearer_token",
+    "from_env",
+    "rate_limit",
+    "requests_sent",
+];
+
+/// Gives each operation whose method name is taken (by `Client` itself, or
+/// by an earlier operation) an operationId whose method is free:
+/// `new_operation`, `get_thing_2`.
+fn unique_methods(doc: &mut Value) -> Vec<DerivedId> {
+    let mut methods: BTreeMap<String, String> = BTreeMap::new();
+    let mut derived = Vec::new();
+    for (path, method, operation) in operations(doc) {
+        let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let name = format!("{} {path}", method.to_uppercase());
+        let wanted = progenitor_name(id, Case::Snake);
+        let why = if CLIENT_METHODS.contains(&wanted.as_str()) {
+            format!("`{wanted}` is a method of `Client` itself")
+        } else if let Some(other) = methods.get(&wanted) {
+            format!("`{wanted}` is already the method of {other}")
+        } else {
+            methods.insert(wanted, name);
+            continue;
+        };
+        let stem = if CLIENT_METHODS.contains(&wanted.as_str()) {
+            format!("{id}_operation")
+        } else {
+            id.to_string()
+        };
+        let free = |candidate: &str| {
+            let method = progenitor_name(candidate, Case::Snake);
+            !CLIENT_METHODS.contains(&method.as_str()) && !methods.contains_key(&method)
+        };
+        let new = std::iter::once(stem.clone())
+            .chain((2..).map(|n| format!("{stem}_{n}")))
+            .find(|c| free(c))
+            .expect("some number is free");
+        methods.insert(progenitor_name(&new, Case::Snake), name.clone());
+        doc["paths"][&path][&method]["operationId"] = json!(new);
+        derived.push(DerivedId {
+            operation: name,
+            operation_id: new,
+            why,
+        });
+    }
+    derived
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_operation_named_like_a_client_method_or_another_operation_gets_a_free_id() {
+        let mut doc = json!({"paths": {
+            "/n": {"get": {"operationId": "new", "responses": {}}},
+            "/a": {"get": {"operationId": "getThing", "responses": {}}},
+            "/b": {"get": {"operationId": "get_thing", "responses": {}}}
+        }});
+        let derived = name_operations(&mut doc).unwrap();
+        assert_eq!(doc["paths"]["/n"]["get"]["operationId"], "new_operation");
+        assert_eq!(doc["paths"]["/a"]["get"]["operationId"], "getThing");
+        assert_eq!(doc["paths"]["/b"]["get"]["operationId"], "get_thing_2");
+        let whys: Vec<&str> = derived.iter().map(|d| d.why.as_str()).collect();
+        assert_eq!(
+            whys,
+            [
+                "`new` is a method of `Client` itself",
+                "`get_thing` is already the method of GET /a"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_client_methods_are_the_generated_and_the_runtime_ones() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let runtime =
+            std::fs::read_to_string(root.join("opencx-api/src/runtime/config.rs")).unwrap();
+        let client = std::fs::read_to_string(root.join("opencx-api/generated/client.rs")).unwrap();
+        let mut found = Vec::new();
+        for source in [runtime, client] {
+            let file = syn::parse_file(&source).unwrap();
+            for item in file.items {
+                let syn::Item::Impl(imp) = item else { continue };
+                let ty = &imp.self_ty;
+                let is_client = quote::quote!(#ty).to_string() == "Client";
+                // Inherent methods, and `ClientInfo`'s, which they would shadow.
+                let trait_name = imp
+                    .trait_
+                    .as_ref()
+                    .map(|(_, p, _)| quote::quote!(#p).to_string());
+                if !is_client || trait_name.is_some_and(|t| !t.contains("ClientInfo")) {
+                    continue;
+                }
+                for f in imp.items {
+                    if let syn::ImplItem::Fn(f) = f {
+                        let name = f.sig.ident.to_string();
+                        // Operations are methods too; they return builders.
+                        let ret = &f.sig.output;
+                        if !quote::quote!(#ret).to_string().contains("builder ::") {
+                            found.push(name);
+                        }
+                    }
+                }
+            }
+        }
+        for name in &found {
+            assert!(
+                CLIENT_METHODS.contains(&name.as_str()),
+                "`{name}` is missing from CLIENT_METHODS"
+            );
+        }
+    }
 
     #[test]
     fn fills_in_missing_ids_and_keeps_given_ones() {
@@ -68,7 +201,8 @@ mod tests {
             derived,
             [DerivedId {
                 operation: "GET /chat/sessions/search".into(),
-                operation_id: "get_chat_sessions_search".into()
+                operation_id: "get_chat_sessions_search".into(),
+                why: "upstream gives none".into(),
             }]
         );
     }

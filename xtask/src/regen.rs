@@ -8,10 +8,10 @@ use serde_json::Value;
 use similar::TextDiff;
 
 use crate::changelog;
-use crate::codegen;
 use crate::convert::{convert_document, Dialect};
 use crate::diff::{explain, Explanation};
 use crate::hand_written;
+use crate::isolate::{self, exclude, Exclusion};
 use crate::merge::{merge, Source};
 use crate::naming::name_operations;
 use crate::overlay::Overlay;
@@ -19,6 +19,7 @@ use crate::relax::relax_responses;
 use crate::report::Report;
 use crate::screen::screen;
 use crate::vendor::{extract, is_document_file, parse_vendored, sha256_hex, ProvenanceFile};
+use crate::visibility;
 use crate::workspace::{write_atomically, Workspace};
 
 /// One committed output and the content it should have.
@@ -76,26 +77,40 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
     overlay.apply(&mut doc, &mut origins)?;
     let mut report = Report::default();
     report.derived_ids.extend(name_operations(&mut doc)?);
-    relax_responses(&mut doc).map_err(|shared| {
-        anyhow!(
-            "{}: a string check in a schema that both requests and responses use; \
-             give requests and responses their own schemas in specs/overlay.yaml",
-            origins.describe(&shared.pointer)
-        )
-    })?;
+    report
+        .shared_checks
+        .extend(relax_responses(&mut doc).into_iter().map(|c| c.pointer));
     let dialect_of = |pointer: &str| {
         merged
             .version_at(pointer)
             .and_then(Dialect::from_version)
             .unwrap_or(Dialect::OpenApi31)
     };
-    let (mut converted, conversion) = convert_document(&doc, &dialect_of)
-        .map_err(|e| anyhow!("{}: {}", origins.describe(&e.pointer), e.message))?;
-    report.extend(conversion);
     let hand_written = hand_written::scan(&ws.root().join("opencx-api").join("src"))?;
-    screen(&mut converted, &hand_written, &mut report);
-    let merged_json = format!("{}\n", serde_json::to_string_pretty(&converted)?);
-    let generated = codegen::generate(&merged_json)
+    // A construct the converter refuses leaves out the operation or the
+    // component it is in (with what depends on it); the rest converts.
+    let (mut converted, conversion) = loop {
+        match convert_document(&doc, &dialect_of) {
+            Ok(done) => break done,
+            Err(refusal) => {
+                let exclusion = Exclusion {
+                    pointer: refusal.pointer.clone(),
+                    reason: refusal.message.clone(),
+                };
+                exclude(&mut doc, &exclusion, &hand_written, &mut report).map_err(|_| {
+                    anyhow!(
+                        "{}: {}",
+                        origins.describe(&refusal.pointer),
+                        refusal.message
+                    )
+                })?;
+            }
+        }
+    };
+    report.extend(conversion);
+    visibility::apply(&mut converted, &mut report);
+    screen(&mut converted, &hand_written, &mut report)?;
+    let (merged_json, generated) = isolate::generate(&mut converted, &hand_written, &mut report)
         .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
     // The contract tests' server document and generated tests.
     let contract = crate::contract::outputs(
@@ -178,10 +193,8 @@ fn load_sources(ws: &Workspace, provenance: &mut ProvenanceFile) -> Result<Vec<S
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {file}"))?;
         record.sha256 = sha256_hex(text.as_bytes());
         let doc: Value = parse_vendored(&text, &file)?;
-        // Convert each document on its own first, so that an unsupported
-        // construct is reported in the vendored file where it stands.
-        let dialect = Dialect::of(&doc).map_err(|e| anyhow!("{file}{e}"))?;
-        convert_document(&doc, &|_| dialect).map_err(|e| anyhow!("{file}{e}"))?;
+        // Not an OpenAPI version the converter reads: the file as a whole.
+        Dialect::of(&doc).map_err(|e| anyhow!("{file}{e}"))?;
         sources.push(Source { file, doc });
     }
     Ok(sources)

@@ -5,7 +5,8 @@
 //! non-matching values on deserialization, so one odd value (a contact email
 //! the vendor's own regex rejects) would fail a whole page. In schemas that only
 //! responses use, those checks are dropped; schemas requests use keep them, and
-//! a check in a schema shared by both is an error for the overlay to settle.
+//! a check in a schema shared by both is kept, with a warning, for the
+//! overlay to settle.
 
 use std::collections::BTreeSet;
 
@@ -66,17 +67,21 @@ pub fn roots(doc: &Value) -> Roots {
 }
 
 /// Drops [`READ_CHECKS`] from every schema reachable only from responses.
-pub fn relax_responses(doc: &mut Value) -> Result<(), SharedCheck> {
+/// Returns the checks it kept because requests use the schema too (the
+/// request must still be checked; the overlay can give the two sides their
+/// own schemas).
+pub fn relax_responses(doc: &mut Value) -> Vec<SharedCheck> {
     let Roots {
         requests: request_roots,
         responses: response_roots,
     } = roots(doc);
     let responses = reachable(doc, &response_roots);
     let requests = reachable(doc, &request_roots);
+    let mut kept = Vec::new();
     for name in responses.intersection(&requests) {
         let at = join("/components/schemas", name);
         if let Some(found) = doc.pointer(&at).and_then(|schema| find_check(schema, &at)) {
-            return Err(SharedCheck { pointer: found });
+            kept.push(SharedCheck { pointer: found });
         }
     }
     for name in responses.difference(&requests) {
@@ -89,7 +94,7 @@ pub fn relax_responses(doc: &mut Value) -> Result<(), SharedCheck> {
             strip(inline);
         }
     }
-    Ok(())
+    kept
 }
 
 /// Component names reachable through `$ref` from the values at `roots`.
@@ -185,7 +190,7 @@ mod tests {
             json!({"$ref": "#/components/schemas/Out"}),
             json!({"$ref": "#/components/schemas/In"}),
         );
-        relax_responses(&mut d).unwrap();
+        assert_eq!(relax_responses(&mut d), []);
         assert_eq!(
             d["components"]["schemas"]["Out"]["properties"]["email"],
             json!({"type": "string"})
@@ -199,7 +204,7 @@ mod tests {
     #[test]
     fn inline_response_schemas_lose_them_too() {
         let mut d = doc(json!({"type": "string", "pattern": "x"}), json!({}));
-        relax_responses(&mut d).unwrap();
+        assert_eq!(relax_responses(&mut d), []);
         assert_eq!(
             d["paths"]["/x"]["post"]["responses"]["200"]["content"]["application/json"]["schema"],
             json!({"type": "string"})
@@ -207,16 +212,17 @@ mod tests {
     }
 
     #[test]
-    fn a_check_in_a_schema_shared_with_requests_is_an_error() {
+    fn a_check_in_a_schema_shared_with_requests_is_kept_and_named() {
         let mut d = doc(
             json!({"$ref": "#/components/schemas/Both"}),
             json!({"$ref": "#/components/schemas/Both"}),
         );
         assert_eq!(
             relax_responses(&mut d),
-            Err(SharedCheck {
+            [SharedCheck {
                 pointer: "/components/schemas/Both/minLength".into()
-            })
+            }]
         );
+        assert!(d["components"]["schemas"]["Both"]["minLength"].is_number());
     }
 }

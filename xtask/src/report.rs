@@ -26,6 +26,23 @@ pub struct Moved {
     pub name: String,
 }
 
+/// A schema used by requests and responses whose `readOnly`/`writeOnly`
+/// properties make the two differ: `request` is the requests' copy.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Split {
+    pub name: String,
+    pub request: String,
+}
+
+/// A component schema the generated client does not have, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LeftOutSchema {
+    pub name: String,
+    /// JSON pointer, in the merged document, of what decided it.
+    pub pointer: String,
+    pub reason: String,
+}
+
 /// A local `$ref` that names nothing in the vendored documents, read as any
 /// JSON until the overlay supplies the schema.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,12 +53,15 @@ pub struct Unresolved {
     pub reference: String,
 }
 
-/// An operationId the pipeline made up because upstream gave none.
+/// An operationId the pipeline made up: upstream gave none, or the one it
+/// gave would name a method the client has already.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DerivedId {
     /// `METHOD /path`.
     pub operation: String,
     pub operation_id: String,
+    /// Why: `upstream gives none`, or the collision.
+    pub why: String,
 }
 
 /// An operation the generated client does not have, and why.
@@ -65,7 +85,11 @@ pub struct Report {
     pub moved: BTreeSet<Moved>,
     pub derived_ids: BTreeSet<DerivedId>,
     pub left_out: BTreeSet<LeftOut>,
+    pub left_out_schemas: BTreeSet<LeftOutSchema>,
     pub unresolved: BTreeSet<Unresolved>,
+    pub split: BTreeSet<Split>,
+    /// String checks kept on schemas both requests and responses use.
+    pub shared_checks: BTreeSet<String>,
 }
 
 impl Report {
@@ -83,7 +107,10 @@ impl Report {
         self.moved.extend(other.moved);
         self.derived_ids.extend(other.derived_ids);
         self.left_out.extend(other.left_out);
+        self.left_out_schemas.extend(other.left_out_schemas);
         self.unresolved.extend(other.unresolved);
+        self.split.extend(other.split);
+        self.shared_checks.extend(other.shared_checks);
     }
 
     /// The regen warnings: one line per operation left out of the client,
@@ -111,7 +138,27 @@ impl Report {
                 op.reason
             )
         });
-        unresolved.chain(left_out).collect()
+        let schemas = self.left_out_schemas.iter().map(|schema| {
+            format!(
+                "{}: schema {} is left out of the generated client: {}",
+                describe(&schema.pointer),
+                schema.name,
+                schema.reason
+            )
+        });
+        let checks = self.shared_checks.iter().map(|pointer| {
+            format!(
+                "{}: a string check in a schema both requests and responses use is kept, so an \
+                 answer that breaks it fails to decode; give requests and responses their own \
+                 schemas in specs/overlay.yaml to read such answers",
+                describe(pointer)
+            )
+        });
+        unresolved
+            .chain(schemas)
+            .chain(left_out)
+            .chain(checks)
+            .collect()
     }
 
     /// The committed Markdown. `describe` turns a merged-document pointer into
@@ -157,6 +204,19 @@ impl Report {
         );
         section(
             &mut out,
+            "Schemas left out of the generated client",
+            "| schema | where | reason |\n| --- | --- | --- |",
+            self.left_out_schemas.iter().map(|schema| {
+                format!(
+                    "| `{}` | `{}` | {} |",
+                    schema.name,
+                    describe(&schema.pointer),
+                    cell(&schema.reason)
+                )
+            }),
+        );
+        section(
+            &mut out,
             "Unresolved references (read as any JSON)",
             "| where | reference |\n| --- | --- |",
             self.unresolved
@@ -165,11 +225,32 @@ impl Report {
         );
         section(
             &mut out,
-            "Derived operationIds",
-            "| operation | operationId |\n| --- | --- |",
-            self.derived_ids
+            "Request and response types of one schema (readOnly, writeOnly)",
+            "| schema (responses) | request type |\n| --- | --- |",
+            self.split
                 .iter()
-                .map(|d| format!("| `{}` | `{}` |", d.operation, d.operation_id)),
+                .map(|s| format!("| `{}` | `{}` |", s.name, s.request)),
+        );
+        section(
+            &mut out,
+            "String checks kept on schemas requests and responses share",
+            "| where |\n| --- |",
+            self.shared_checks
+                .iter()
+                .map(|p| format!("| `{}` |", describe(p))),
+        );
+        section(
+            &mut out,
+            "Derived operationIds",
+            "| operation | operationId | why |\n| --- | --- | --- |",
+            self.derived_ids.iter().map(|d| {
+                format!(
+                    "| `{}` | `{}` | {} |",
+                    d.operation,
+                    d.operation_id,
+                    cell(&d.why)
+                )
+            }),
         );
         section(
             &mut out,

@@ -79,6 +79,37 @@ where
         .map_err(de::Error::custom)
 }
 
+/// Reads an object of a union with an OpenAPI `discriminator`: the value of
+/// its `property` (which must be a string) and the whole object, which the
+/// variant named by it decodes with [`variant`], tag included.
+#[allow(dead_code)]
+pub(crate) fn discriminated<'de, D>(
+    deserializer: D,
+    property: &'static str,
+) -> Result<(String, Map<String, Value>), D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let object = Map::<String, Value>::deserialize(deserializer)?;
+    match object.get(property) {
+        Some(Value::String(tag)) => Ok((tag.clone(), object)),
+        Some(other) => Err(de::Error::custom(format!(
+            "the discriminator `{property}` is {other}, not a string"
+        ))),
+        None => Err(de::Error::missing_field(property)),
+    }
+}
+
+/// One variant of a discriminated union, from the whole object.
+#[allow(dead_code)]
+pub(crate) fn variant<T, E>(object: Map<String, Value>) -> Result<T, E>
+where
+    T: de::DeserializeOwned,
+    E: de::Error,
+{
+    T::deserialize(Value::Object(object)).map_err(E::custom)
+}
+
 struct TaggedVisitor<K> {
     tag: &'static str,
     known: &'static [&'static str],

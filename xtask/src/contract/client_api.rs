@@ -19,8 +19,9 @@ pub struct ClientApi {
     pub setters: BTreeMap<String, BTreeMap<String, String>>,
     /// Builders that have `.stream()` from `opencx_api::pagination`.
     pub paginated: BTreeSet<String>,
-    /// Enums in `types` with an `Unknown` variant.
-    pub open_enums: BTreeSet<String>,
+    /// Enums in `types` that keep unknown values, with the variant that does
+    /// (`Unknown`, or `UnknownValue` where the API has a value "unknown").
+    pub open_enums: BTreeMap<String, String>,
 }
 
 impl ClientApi {
@@ -84,8 +85,9 @@ impl ClientApi {
     fn read_types(&mut self, module: &syn::ItemMod) {
         for item in module.content.iter().flat_map(|(_, items)| items) {
             if let Item::Enum(e) = item {
-                if e.variants.iter().any(|v| v.ident == "Unknown") {
-                    self.open_enums.insert(e.ident.to_string());
+                if let Some(v) = e.variants.iter().find(|v| crate::codegen::is_catch_all(v)) {
+                    self.open_enums
+                        .insert(e.ident.to_string(), v.ident.to_string());
                 }
             }
         }

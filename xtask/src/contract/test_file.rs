@@ -112,9 +112,12 @@ fn operations(doc: &Value, api: &ClientApi) -> Result<Vec<Operation>> {
             for param in params.filter_map(Value::as_array).flatten() {
                 let param = follow_ref(doc, param);
                 let name = param["name"].as_str().unwrap_or_default();
-                let setter = progenitor_name(name, Case::Snake);
-                let ty = setters
-                    .get(&setter)
+                // `send_` where the name is one of the builder's own methods
+                // (codegen/collisions.rs).
+                let base = progenitor_name(name, Case::Snake);
+                let (setter, ty) = (0..4)
+                    .map(|n| format!("{base}{}", "_".repeat(n)))
+                    .find_map(|s| setters.get(&s).map(|ty| (s, ty)))
                     .ok_or_else(|| anyhow!("{at}: parameter `{name}` has no builder method"))?;
                 inputs.push((name.to_string(), setter.clone(), ty.clone()));
             }
@@ -150,8 +153,14 @@ fn operations(doc: &Value, api: &ClientApi) -> Result<Vec<Operation>> {
                     }
                 }
             }
-            if let Some(closed) = unions.iter().find(|u| !api.open_enums.contains(&u.name)) {
+            if let Some(closed) = unions
+                .iter()
+                .find(|u| !api.open_enums.contains_key(&u.name))
+            {
                 bail!("{at}: the union `{}` has no `Unknown` variant", closed.name);
+            }
+            for union in &mut unions {
+                union.unknown = api.open_enums[&union.name].clone();
             }
             let stream_items =
                 match api.paginated.contains(builder) {
@@ -243,6 +252,7 @@ fn test(op: &Operation) -> TokenStream {
     });
     let unions = op.unions.iter().map(|u| {
         let ty = format_ident!("{}", u.name);
+        let unknown = format_ident!("{}", u.unknown);
         let (name, tag, paths, tags) = (&u.name, &u.tag, &u.paths, &u.tags);
         quote! {
             contract.expect(Union {
@@ -252,7 +262,7 @@ fn test(op: &Operation) -> TokenStream {
                 tags: &[#(#tags),*],
                 is_unknown: |value| {
                     serde_json::from_value::<types::#ty>(value)
-                        .map(|v| matches!(v, types::#ty::Unknown(_)))
+                        .map(|v| matches!(v, types::#ty::#unknown(_)))
                 },
             });
         }

@@ -20,6 +20,8 @@ pub struct Union {
     pub paths: Vec<String>,
     /// Every tag, in document order.
     pub tags: Vec<String>,
+    /// The Rust variant that keeps unknown tags (filled in from the client).
+    pub unknown: String,
 }
 
 /// Follows a `$ref` (and a lone `allOf` around one) to the schema it names.
@@ -74,6 +76,7 @@ fn walk(
                 tag,
                 paths: Vec::new(),
                 tags,
+                unknown: "Unknown".into(),
             });
             union.paths.push(path.to_string());
         }

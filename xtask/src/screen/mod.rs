@@ -28,9 +28,40 @@ const REQUEST_TYPES: [&str; 5] = [
     "text/x-markdown",
 ];
 
-/// Screens every operation of the converted 3.0 `doc`. `hand_written` maps an
-/// operationId to the hand-written method that covers it.
-pub fn screen(doc: &mut Value, hand_written: &BTreeMap<String, String>, report: &mut Report) {
+mod schemas;
+
+/// Screens every operation and schema of the converted 3.0 `doc`: what has no
+/// sound type ([`schemas`]) is left out with what depends on it, then each
+/// operation is settled for progenitor. `hand_written` maps an operationId to
+/// the hand-written method that covers it.
+pub fn screen(
+    doc: &mut Value,
+    hand_written: &BTreeMap<String, String>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    for unsound in schemas::unsound(doc) {
+        // An earlier exclusion may have taken it out already.
+        if doc
+            .pointer(&crate::isolate::owner(&unsound.pointer))
+            .is_none()
+        {
+            continue;
+        }
+        let exclusion = crate::isolate::Exclusion {
+            pointer: unsound.pointer,
+            reason: unsound.reason,
+        };
+        crate::isolate::exclude(doc, &exclusion, hand_written, report)?;
+    }
+    screen_operations(doc, hand_written, report);
+    Ok(())
+}
+
+fn screen_operations(
+    doc: &mut Value,
+    hand_written: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
     // References are followed in the document as it was: the loop rewrites it.
     let original = doc.clone();
     for (path, method, mut operation) in operations(doc) {

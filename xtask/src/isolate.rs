@@ -1,0 +1,285 @@
+//! Isolation: what cannot be generated soundly is left out, and regen goes on.
+//!
+//! A refusal of the converter, a contradiction the screen finds, or a
+//! progenitor or typify failure (a panic included) names a JSON pointer: an
+//! operation, or a component. [`exclude`] takes that part out of the document
+//! with everything that depends on it (the components that refer to it, then
+//! the operations that use any of those), and records each in the report with
+//! the pointer and the reason. The rest of the API is generated.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{bail, Result};
+use serde_json::Value;
+
+use crate::codegen;
+use crate::operations::operations;
+use crate::pointer::{escape, join, tokens};
+use crate::report::{LeftOutSchema, Report};
+use crate::screen::leave_out;
+
+/// What is taken out, and why.
+#[derive(Debug, Clone)]
+pub struct Exclusion {
+    /// JSON pointer of the part that cannot be generated: inside an
+    /// operation (`/paths/~1a/get/...`) or a component
+    /// (`/components/schemas/A/...`).
+    pub pointer: String,
+    pub reason: String,
+}
+
+/// Takes the operation or component that `exclusion.pointer` is in out of
+/// `doc`, with everything depending on it. A pointer in neither (the
+/// document's top level) cannot be isolated: that is an error.
+pub fn exclude(
+    doc: &mut Value,
+    exclusion: &Exclusion,
+    hand_written: &BTreeMap<String, String>,
+    report: &mut Report,
+) -> Result<()> {
+    let parts = tokens(&exclusion.pointer);
+    match parts.as_slice() {
+        [paths, path, method, ..]
+            if paths == "paths" && doc["paths"][path].get(method).is_some() =>
+        {
+            leave_out(
+                doc,
+                path,
+                method,
+                &exclusion.pointer,
+                exclusion.reason.clone(),
+                hand_written,
+                report,
+            );
+            Ok(())
+        }
+        // A path-level parameter: every operation of the path.
+        [paths, path, ..] if paths == "paths" && doc["paths"].get(path).is_some() => {
+            for (p, method, _) in operations(doc) {
+                if &p == path {
+                    leave_out(
+                        doc,
+                        path,
+                        &method,
+                        &exclusion.pointer,
+                        exclusion.reason.clone(),
+                        hand_written,
+                        report,
+                    );
+                }
+            }
+            Ok(())
+        }
+        [components, kind, name, ..]
+            if components == "components" && doc["components"][kind].get(name).is_some() =>
+        {
+            exclude_component(doc, kind, name, exclusion, hand_written, report);
+            Ok(())
+        }
+        _ => bail!(
+            "{}: {} (this part of the document cannot be left out on its own)",
+            exclusion.pointer,
+            exclusion.reason
+        ),
+    }
+}
+
+/// Removes component `kind/name`, every component that refers to it, and
+/// every operation that uses any of them.
+fn exclude_component(
+    doc: &mut Value,
+    kind: &str,
+    name: &str,
+    exclusion: &Exclusion,
+    hand_written: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    let root = format!("#/components/{kind}/{}", escape(name));
+    let mut removed: BTreeSet<String> = BTreeSet::from([root.clone()]);
+    // Components referring to a removed one, until none is left.
+    loop {
+        let mut more = Vec::new();
+        for (section, entries) in doc["components"].as_object().into_iter().flatten() {
+            for (entry, value) in entries.as_object().into_iter().flatten() {
+                let target = format!("#/components/{section}/{}", escape(entry));
+                if !removed.contains(&target) && refers_to_any(value, &removed) {
+                    more.push(target);
+                }
+            }
+        }
+        if more.is_empty() {
+            break;
+        }
+        removed.extend(more);
+    }
+    for target in &removed {
+        let parts = tokens(target.trim_start_matches('#'));
+        let (section, entry) = (&parts[1], &parts[2]);
+        if let Some(entries) = doc["components"]
+            .get_mut(section)
+            .and_then(Value::as_object_mut)
+        {
+            entries.shift_remove(entry);
+        }
+        let why = if target == &root {
+            exclusion.reason.clone()
+        } else {
+            format!(
+                "it refers to `{root}`, which is left out: {}",
+                exclusion.reason
+            )
+        };
+        if section == "schemas" {
+            report.left_out_schemas.insert(LeftOutSchema {
+                name: entry.clone(),
+                pointer: if target == &root {
+                    exclusion.pointer.clone()
+                } else {
+                    target.trim_start_matches('#').to_string()
+                },
+                reason: why,
+            });
+        }
+    }
+    for (path, method, operation) in operations(doc) {
+        let item = &doc["paths"][&path];
+        let shared = item.get("parameters").cloned().unwrap_or(Value::Null);
+        if refers_to_any(&operation, &removed) || refers_to_any(&shared, &removed) {
+            leave_out(
+                doc,
+                &path,
+                &method,
+                &exclusion.pointer,
+                format!("it uses `{root}`, which is left out: {}", exclusion.reason),
+                hand_written,
+                report,
+            );
+        }
+    }
+}
+
+/// Whether `value` holds a `$ref` to one of `targets` or into one.
+fn refers_to_any(value: &Value, targets: &BTreeSet<String>) -> bool {
+    match value {
+        Value::Object(map) => {
+            let hit = map.get("$ref").and_then(Value::as_str).is_some_and(|r| {
+                targets
+                    .iter()
+                    .any(|t| r == t || r.starts_with(&format!("{t}/")))
+            });
+            hit || map.values().any(|v| refers_to_any(v, targets))
+        }
+        Value::Array(items) => items.iter().any(|v| refers_to_any(v, targets)),
+        _ => false,
+    }
+}
+
+/// Generates the client from `doc`, leaving out what progenitor or typify
+/// cannot generate (found by generating each operation and schema alone) and
+/// naming apart what typify would name twice, until the rest generates.
+/// Returns the document as generated, as JSON, and the generated code.
+pub fn generate(
+    doc: &mut Value,
+    hand_written: &BTreeMap<String, String>,
+    report: &mut Report,
+) -> Result<(String, codegen::Generated)> {
+    // Each round removes or renames something, so this ends.
+    loop {
+        let json = format!("{}\n", serde_json::to_string_pretty(doc)?);
+        match codegen::generate(&json) {
+            Ok(generated) => return Ok((json, generated)),
+            Err(codegen::Error::DuplicateTypes(names)) => {
+                if crate::type_names::separate(doc, &names, report) == 0 {
+                    bail!(
+                        "the generated types define {} more than once, and no schema behind them could be renamed",
+                        names.join(", ")
+                    );
+                }
+            }
+            Err(codegen::Error::Part { culprit, message }) => {
+                let exclusion = Exclusion {
+                    pointer: culprit.pointer(),
+                    reason: format!("progenitor cannot generate it: {message}"),
+                };
+                exclude(doc, &exclusion, hand_written, report)?;
+            }
+            Err(codegen::Error::Other(message)) => bail!("{message}"),
+        }
+    }
+}
+
+/// The pointer of the component or operation a pointer is in, for messages.
+pub fn owner(pointer: &str) -> String {
+    let parts = tokens(pointer);
+    let keep = match parts.first().map(String::as_str) {
+        Some("paths") => 3,
+        Some("components") => 3,
+        _ => parts.len(),
+    };
+    parts
+        .iter()
+        .take(keep)
+        .fold(String::new(), |at, part| join(&at, part))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn doc() -> Value {
+        json!({"paths": {
+            "/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Outer"}}}}}}},
+            "/b": {"get": {"operationId": "getB", "responses": {"204": {"description": ""}}}}
+        }, "components": {"schemas": {
+            "Bad": {"allOf": []},
+            "Outer": {"type": "object", "properties": {"bad": {"$ref": "#/components/schemas/Bad"}}},
+            "Fine": {"type": "string"}
+        }}})
+    }
+
+    #[test]
+    fn a_component_goes_with_what_refers_to_it_and_the_operations_that_use_them() {
+        let mut doc = doc();
+        let mut report = Report::default();
+        let exclusion = Exclusion {
+            pointer: "/components/schemas/Bad/allOf".into(),
+            reason: "contradiction".into(),
+        };
+        exclude(&mut doc, &exclusion, &BTreeMap::new(), &mut report).unwrap();
+        let schemas: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(schemas, ["Fine"]);
+        assert!(doc["paths"].get("/a").is_none());
+        assert!(doc["paths"]["/b"].get("get").is_some());
+        let left: Vec<(&str, &str)> = report
+            .left_out
+            .iter()
+            .map(|l| (l.operation.as_str(), l.pointer.as_str()))
+            .collect();
+        assert_eq!(left, [("GET /a", "/components/schemas/Bad/allOf")]);
+        assert_eq!(report.left_out_schemas.len(), 2);
+    }
+
+    #[test]
+    fn a_pointer_at_the_top_level_cannot_be_isolated() {
+        let mut doc = doc();
+        let exclusion = Exclusion {
+            pointer: "/webhooks".into(),
+            reason: "no".into(),
+        };
+        assert!(exclude(
+            &mut doc,
+            &exclusion,
+            &BTreeMap::new(),
+            &mut Report::default()
+        )
+        .is_err());
+        assert_eq!(owner("/paths/~1a/get/responses/200"), "/paths/~1a/get");
+    }
+}
