@@ -1,7 +1,7 @@
 //! Generates the client from `openapi.json` (see `codegen/`) into `OUT_DIR`.
 
 // xtask compiles the same module and uses more of it (plans, names).
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "codegen/mod.rs"]
 mod codegen;
 

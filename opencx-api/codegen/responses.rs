@@ -303,19 +303,10 @@ pub fn prepare(doc: &Value) -> Prepared {
         .flatten()
         .map(|(p, item)| (p.clone(), item.clone()))
         .collect();
-    // progenitor names an operation's inline body types after it; those
-    // names are taken too, before any enum or moved schema is named.
-    for (_, item) in &paths {
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            if let (true, Some(id)) = (
-                METHODS.contains(&method.as_str()),
-                operation.get("operationId").and_then(Value::as_str),
-            ) {
-                taken.insert(type_name(&format!("{id}-response")));
-                taken.insert(type_name(&format!("{id}-body")));
-            }
-        }
-    }
+    // Every operation's shape first: progenitor names an operation's inline
+    // body type after it (`{id}-response`, `{id}-body`), so those names are
+    // taken before any enum or moved schema is named.
+    let mut planned = Vec::new();
     for (path, item) in &paths {
         for (method, operation) in item.as_object().into_iter().flatten() {
             if !METHODS.contains(&method.as_str()) {
@@ -325,52 +316,57 @@ pub fn prepare(doc: &Value) -> Prepared {
                 continue;
             };
             let successes = successes(doc, operation);
-            let mut shape = shape(&successes);
-            if let Shape::ByStatus { name, variants } = &mut shape {
-                let pascal = progenitor_name(id, Case::Pascal);
-                *name = unique(&format!("{pascal}Response"), &mut taken);
-                let distinct: BTreeSet<String> = variants
-                    .iter()
-                    .filter_map(|v| match &v.success.payload {
-                        Payload::Json(schema) => Some(schema.to_string()),
-                        _ => None,
-                    })
-                    .collect();
-                // With one JSON schema progenitor generates its type; with
-                // more, each becomes a component the enum can name.
-                if distinct.len() > 1 {
-                    for variant in variants.iter_mut() {
-                        let Payload::Json(schema) = &variant.success.payload else {
-                            continue;
-                        };
-                        let component = match component_name(schema) {
-                            Some(existing) => existing.to_string(),
-                            None => {
-                                let new = unique(&format!("{pascal}{}", variant.name), &mut taken);
-                                hoisted.push((new.clone(), schema.clone()));
-                                let reference =
-                                    json!({"$ref": format!("#/components/schemas/{new}")});
-                                variant.success.payload = Payload::Json(reference);
-                                new
-                            }
-                        };
-                        variant.type_name = Some(type_name(&component));
-                    }
+            let shape = shape(&successes);
+            taken.insert(type_name(&format!("{id}-body")));
+            if progenitor_keeps_inline(&shape) {
+                taken.insert(type_name(&format!("{id}-response")));
+            }
+            planned.push((
+                path.clone(),
+                method.clone(),
+                id.to_string(),
+                successes,
+                shape,
+            ));
+        }
+    }
+    for (path, method, id, successes, mut shape) in planned {
+        if let Shape::ByStatus { name, variants } = &mut shape {
+            let pascal = progenitor_name(&id, Case::Pascal);
+            *name = unique(&format!("{pascal}Response"), &mut taken);
+            // With one JSON schema progenitor generates its type; with more,
+            // each becomes a component the enum can name.
+            if distinct_json(variants) > 1 {
+                for variant in variants.iter_mut() {
+                    let Payload::Json(schema) = &variant.success.payload else {
+                        continue;
+                    };
+                    let component = match component_name(schema) {
+                        Some(existing) => existing.to_string(),
+                        None => {
+                            let new = unique(&format!("{pascal}{}", variant.name), &mut taken);
+                            hoisted.push((new.clone(), schema.clone()));
+                            let reference = json!({"$ref": format!("#/components/schemas/{new}")});
+                            variant.success.payload = Payload::Json(reference);
+                            new
+                        }
+                    };
+                    variant.type_name = Some(type_name(&component));
                 }
             }
-            let method_name = progenitor_name(id, Case::Snake);
-            plans.insert(
-                method_name.clone(),
-                Plan {
-                    operation_id: id.to_string(),
-                    method: method.to_uppercase(),
-                    path: path.clone(),
-                    method_name,
-                    successes,
-                    shape,
-                },
-            );
         }
+        let method_name = progenitor_name(&id, Case::Snake);
+        plans.insert(
+            method_name.clone(),
+            Plan {
+                operation_id: id,
+                method: method.to_uppercase(),
+                path,
+                method_name,
+                successes,
+                shape,
+            },
+        );
     }
     if !hoisted.is_empty() {
         let root = shared.as_object_mut().expect("a document is a mapping");
@@ -407,6 +403,31 @@ pub fn prepare(doc: &Value) -> Prepared {
         client,
         mock,
         plans,
+    }
+}
+
+/// How many different JSON schemas the variants' bodies have.
+fn distinct_json(variants: &[Variant]) -> usize {
+    variants
+        .iter()
+        .filter_map(|v| match &v.success.payload {
+            Payload::Json(schema) => Some(schema.to_string()),
+            _ => None,
+        })
+        .collect::<BTreeSet<_>>()
+        .len()
+}
+
+/// Whether progenitor generates a type of its own naming for the shape: one
+/// inline JSON schema, which it calls `{operationId}Response`.
+fn progenitor_keeps_inline(shape: &Shape) -> bool {
+    let inline =
+        |payload: &Payload| matches!(payload, Payload::Json(s) if component_name(s).is_none());
+    match shape {
+        Shape::One(payload) | Shape::Optional { payload, .. } => inline(payload),
+        Shape::ByStatus { variants, .. } => {
+            distinct_json(variants) == 1 && variants.iter().any(|v| inline(&v.success.payload))
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 fn generate(doc: Value) -> String {
     match xtask::codegen::generate(&doc.to_string()) {
         Ok(_) => panic!("progenitor accepted {doc}"),
-        Err(e) => e,
+        Err(e) => e.to_string(),
     }
 }
 

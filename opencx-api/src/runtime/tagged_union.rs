@@ -9,6 +9,10 @@
 //! externally tagged twin the generator derives. Only an unknown tag gathers
 //! the object into a map, which it keeps whole.
 
+// Which of these a client calls depends on the unions its document has: a
+// client of another API may use none.
+#![allow(dead_code)]
+
 use std::marker::PhantomData;
 
 use serde::de::{
@@ -48,8 +52,7 @@ where
 /// field holds the variant's value (serde's adjacent tagging). `K` is the
 /// externally tagged twin of the known variants. The object is read into a
 /// map first: such unions are small, and the variant's value may come
-/// before the tag. (The OpenCX documents have no such union today.)
-#[allow(dead_code)]
+/// before the tag.
 pub(crate) fn deserialize_adjacent<'de, D, K>(
     deserializer: D,
     tag: &'static str,
@@ -82,7 +85,6 @@ where
 /// Reads an object of a union with an OpenAPI `discriminator`: the value of
 /// its `property` (which must be a string) and the whole object, which the
 /// variant named by it decodes with [`variant`], tag included.
-#[allow(dead_code)]
 pub(crate) fn discriminated<'de, D>(
     deserializer: D,
     property: &'static str,
@@ -101,7 +103,6 @@ where
 }
 
 /// One variant of a discriminated union, from the whole object.
-#[allow(dead_code)]
 pub(crate) fn variant<T, E>(object: Map<String, Value>) -> Result<T, E>
 where
     T: de::DeserializeOwned,
