@@ -6,6 +6,7 @@
 //! Both compile this one file, so the committed snapshots under `generated/`
 //! are byte-for-byte what the build script writes into `OUT_DIR`.
 
+mod builder_messages;
 mod collisions;
 mod discriminator;
 mod forward_compat;
@@ -155,6 +156,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
                 if let Some((_, items)) = m.content.as_mut() {
                     collisions::setters(items);
                     collisions::header_map_locals(items);
+                    builder_messages::apply(items);
                 }
             }
         }

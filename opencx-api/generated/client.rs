@@ -4070,99 +4070,128 @@ pub mod builder {
         pub fn channel_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SessionChannel>,
+            <V as std::convert::TryInto<
+                types::SessionChannel,
+            >>::Error: ::std::fmt::Display,
         {
             self.channel_type = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `SessionChannel` for channel_type failed".to_string()
+                .map_err(|e| {
+                    format!("`channel_type` is not a valid `SessionChannel`: {}", e)
                 });
             self
         }
         pub fn created_after<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.created_after = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for created_after failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "`created_after` is not a valid `:: chrono :: DateTime < :: chrono :: offset :: Utc >`: {}",
+                        e
+                    )
                 });
             self
         }
         pub fn created_before<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.created_before = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for created_before failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "`created_before` is not a valid `:: chrono :: DateTime < :: chrono :: offset :: Utc >`: {}",
+                        e
+                    )
                 });
             self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cursor failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "`cursor` is not a valid `:: std :: string :: String`: {}", e
+                    )
                 });
             self
         }
         pub fn handed_off<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.handed_off = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `bool` for handed_off failed".to_string());
+                .map_err(|e| format!("`handed_off` is not a valid `bool`: {}", e));
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SessionStatus>,
+            <V as std::convert::TryInto<
+                types::SessionStatus,
+            >>::Error: ::std::fmt::Display,
         {
             self.status = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `SessionStatus` for status failed".to_string()
-                });
+                .map_err(|e| format!("`status` is not a valid `SessionStatus`: {}", e));
             self
         }
         pub fn updated_after<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.updated_after = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for updated_after failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "`updated_after` is not a valid `:: chrono :: DateTime < :: chrono :: offset :: Utc >`: {}",
+                        e
+                    )
                 });
             self
         }
         pub fn updated_before<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.updated_before = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for updated_before failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "`updated_before` is not a valid `:: chrono :: DateTime < :: chrono :: offset :: Utc >`: {}",
+                        e
+                    )
                 });
             self
         }
@@ -4371,18 +4400,19 @@ Errors: an error status, a transport failure or an answer that does not decode i
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                session_id: Err("session_id was not initialized".to_string()),
+                session_id: Err(
+                    "the required parameter `session_id` was not set".to_string(),
+                ),
             }
         }
         pub fn session_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SessionId>,
+            <V as std::convert::TryInto<types::SessionId>>::Error: ::std::fmt::Display,
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `SessionId` for session_id failed".to_string()
-                });
+                .map_err(|e| format!("`session_id` is not a valid `SessionId`: {}", e));
             self
         }
         ///Sends a `GET` request to `/chat/sessions/{session_id}`
@@ -4453,31 +4483,36 @@ Errors: an error status, a transport failure or an answer that does not decode i
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                session_id: Err("session_id was not initialized".to_string()),
+                session_id: Err(
+                    "the required parameter `session_id` was not set".to_string(),
+                ),
                 cursor: Ok(None),
             }
         }
         pub fn session_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SessionId>,
+            <V as std::convert::TryInto<types::SessionId>>::Error: ::std::fmt::Display,
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `SessionId` for session_id failed".to_string()
-                });
+                .map_err(|e| format!("`session_id` is not a valid `SessionId`: {}", e));
             self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cursor failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "`cursor` is not a valid `:: std :: string :: String`: {}", e
+                    )
                 });
             self
         }

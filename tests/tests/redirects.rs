@@ -89,10 +89,9 @@ fn redirects_are_followed_up_to_the_cap() {
 fn one_redirect_more_than_the_cap_is_an_error() {
     let server = MockServer::start();
     redirect_chain(&server, opencx_api::MAX_REDIRECTS + 1);
-    let error =
-        Error::from(run(client(&server).get_chat_session().session_id("s1").send()).unwrap_err());
+    let error: Error = run(client(&server).get_chat_session().session_id("s1").send()).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "OpenCX get_chat_session failed after 1 try: redirect failed: too many redirects"
+        "OpenCX get_chat_session failed: redirect failed: too many redirects"
     );
 }

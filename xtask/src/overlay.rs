@@ -265,11 +265,9 @@ impl Overlay {
                 let schema = schemas
                     .shift_remove(old)
                     .ok_or_else(|| anyhow!("{entry}: rename: no component {old:?} upstream"))?;
-                let source = origins
-                    .locate(&join("/components/schemas", old))
-                    .unwrap_or(file)
-                    .to_string();
-                origins.record(join("/components/schemas", &t.name), &source);
+                let old_at = join("/components/schemas", old);
+                let source = origins.locate(&old_at).unwrap_or(file).to_string();
+                origins.record_moved(join("/components/schemas", &t.name), &source, &old_at);
                 schema
             } else {
                 let mut copies = moved.remove(t.name.as_str()).unwrap_or_default();
@@ -288,7 +286,11 @@ impl Overlay {
                     }
                 }
                 let file_of_first = origins.locate(&first_at).unwrap_or(file).to_string();
-                origins.record(join("/components/schemas", &t.name), &file_of_first);
+                origins.record_moved(
+                    join("/components/schemas", &t.name),
+                    &file_of_first,
+                    &first_at,
+                );
                 first
             };
             if schemas.contains_key(&t.name) {
