@@ -390,4 +390,9 @@ impl ChangingOpenCx {
     pub fn requests(&self) -> usize {
         self.server.stats().requests.len()
     }
+
+    /// Requests its limit refused with a 429.
+    pub fn rate_limited(&self) -> usize {
+        self.server.stats().rate_limited
+    }
 }
