@@ -29,7 +29,7 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 ///
 /// Build it from a [`Client`] and a filter ([`filter`](Self::filter)) or the
 /// list endpoint's parameters ([`list`](Self::list)); [`stream`](Self::stream)
-/// yields one [`Record`] per session, in listing order. Histories of up to
+/// yields one [`Record`](super::Record) per session, in listing order. Histories of up to
 /// [`concurrency`](Self::concurrency) sessions are read at once, all through
 /// the client's shared rate limiter, so a long export runs at the limit and
 /// not above it. The filter listing is read in creation order (unless the

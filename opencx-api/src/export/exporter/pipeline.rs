@@ -60,6 +60,9 @@ pub(super) struct Resume {
 }
 
 /// One listed item, before its history is read.
+// Nearly every item is a session: boxing it would allocate once a session for
+// the sake of the rare other variants.
+#[allow(clippy::large_enum_variant)]
 enum Listed {
     Began(DateTime<Utc>),
     /// A session, and whether it is to be exported.

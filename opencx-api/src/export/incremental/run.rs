@@ -59,7 +59,7 @@ impl ChangeRun {
     /// Whether a listed session is a version not exported yet.
     pub(crate) fn is_new(&self, id: &Uuid, updated_at: DateTime<Utc>) -> bool {
         !self.since.exported(id, updated_at)
-            && !self.exported.get(id).is_some_and(|&at| at >= updated_at)
+            && self.exported.get(id).is_none_or(|&at| at < updated_at)
     }
 
     /// The listing's first answer came at `server_time`. Only the first such
