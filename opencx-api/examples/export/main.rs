@@ -265,7 +265,7 @@ fn show(bar: &ProgressBar, export: &Export<'_>, events: usize) {
             let per_minute = f64::from(l.requests()) * 60.0 / l.period().as_secs_f64();
             let burst = l.burst_size().min(l.requests());
             if throughput.within_burst() {
-                format!("within the burst of {burst} the limit of {per_minute:.0}/min allows")
+                format!("within the burst of {burst} that the limit of {per_minute:.0}/min lets go at once")
             } else {
                 let share = 100.0 * throughput.fraction_of_limit().unwrap_or(0.0);
                 format!(

@@ -321,7 +321,10 @@ impl NdjsonFile {
 /// A watermark as a person reads it.
 fn describe(watermark: &Watermark) -> String {
     match watermark.after() {
-        Some(after) => format!("the watermark {}", after.to_rfc3339()),
+        Some(after) => format!(
+            "the watermark {}",
+            after.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        ),
         None => "no watermark (a full export)".to_string(),
     }
 }

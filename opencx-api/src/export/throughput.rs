@@ -101,7 +101,7 @@ impl fmt::Display for Throughput {
         if self.within_burst() {
             return write!(
                 f,
-                ", all within what the limit of {steady:.0}/min lets go at once ({})",
+                ", within the burst of {} that the limit of {steady:.0}/min lets go at once",
                 limit.burst_size().min(limit.requests())
             );
         }
