@@ -5,184 +5,19 @@
 //! for one `updated_at`; a killed run resumes without losing or repeating
 //! anything; a damaged state file is an error that names it.
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+mod checks;
+mod sync;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use futures::TryStreamExt;
 use opencx_api::export::incremental::OVERLAP;
 use opencx_api::export::ndjson::NdjsonFile;
-use opencx_api::export::{Checkpoint, Exporter, Watermark};
-use opencx_api::Client;
-use opencx_tests::changing_server::{Behaviour, ChangingOpenCx, Made, Order};
+use opencx_api::export::{Exporter, Watermark};
+use opencx_tests::changing_server::{Behaviour, ChangingOpenCx, Order};
 use opencx_tests::{fixtures, quick_retries, run};
 
-/// What the exports are of: every session.
-const QUERY: &str = "every session";
-
-/// A clock `hours` away from this machine's.
-fn server_clock(hours: i64) -> DateTime<Utc> {
-    Utc::now() + TimeDelta::hours(hours)
-}
-
-/// One line of the output: session, its `updated_at`, its history's length.
-type Line = (u32, DateTime<Utc>, usize);
-
-/// An incremental export to one file, run after run, and what each run wrote.
-struct Sync {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-    client: Client,
-    /// The lines each run appended, by run (a killed run and its resumption
-    /// are one run).
-    runs: Vec<Vec<Line>>,
-    lines: usize,
-}
-
-impl Sync {
-    fn new(server: &ChangingOpenCx) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        Self {
-            path: dir.path().join("sessions.ndjson"),
-            _dir: dir,
-            client: opencx_tests::client_with_retries(&server.url(), quick_retries()),
-            runs: Vec::new(),
-            lines: 0,
-        }
-    }
-
-    /// A whole run; the checkpoint it finished with.
-    fn run(&mut self, server: &ChangingOpenCx) -> Checkpoint {
-        server.store().begin_run();
-        let checkpoint = self.go(None);
-        self.collect();
-        checkpoint
-    }
-
-    /// A run killed after `records` records: the checkpoint it had saved.
-    fn killed_run(&mut self, server: &ChangingOpenCx, records: usize) -> Checkpoint {
-        server.store().begin_run();
-        self.go(Some(records))
-    }
-
-    /// The rest of a killed run.
-    fn resume(&mut self) -> Checkpoint {
-        let checkpoint = self.go(None);
-        self.collect();
-        checkpoint
-    }
-
-    fn go(&self, stop_after: Option<usize>) -> Checkpoint {
-        let mut file = NdjsonFile::open_incremental(&self.path, &QUERY).unwrap();
-        run(async {
-            let mut export = Exporter::list(&self.client, |sessions| sessions)
-                .resume_from(file.checkpoint().clone())
-                .stream();
-            let mut written = 0;
-            while let Some(record) = export.try_next().await.expect("the listing works") {
-                file.write(&record, export.checkpoint()).unwrap();
-                written += 1;
-                if stop_after == Some(written) {
-                    // Killed: nothing after the last record's checkpoint is saved.
-                    return export.checkpoint().clone();
-                }
-            }
-            file.save(export.checkpoint()).unwrap();
-            export.checkpoint().clone()
-        })
-    }
-
-    /// Files the lines appended since the last run as this run's.
-    fn collect(&mut self) {
-        let all = lines(&self.path);
-        self.runs.push(all[self.lines..].to_vec());
-        self.lines = all.len();
-    }
-
-    /// The watermark the next run starts from, as saved.
-    fn state(&self) -> Watermark {
-        let text = std::fs::read_to_string(NdjsonFile::state_path(&self.path)).unwrap();
-        let state: serde_json::Value = serde_json::from_str(&text).unwrap();
-        serde_json::from_value(state["watermark"].clone()).unwrap()
-    }
-}
-
-/// Every line of an output, checked to be whole and its history complete.
-fn lines(path: &Path) -> Vec<Line> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|line| {
-            let value: serde_json::Value = serde_json::from_str(line).expect("whole lines");
-            let n = value["session"]["ticket_number"].as_u64().unwrap() as u32;
-            let at = value["session"]["updated_at"]
-                .as_str()
-                .unwrap()
-                .parse()
-                .unwrap();
-            let history: Vec<String> = value["history"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|entry| entry["id"].as_str().unwrap().to_string())
-                .collect();
-            let expected: Vec<String> = (0..history.len() as u32)
-                .map(|i| fixtures::uuid(n * 1000 + i))
-                .collect();
-            assert_eq!(history, expected, "history of session {n}");
-            (n, at, history.len())
-        })
-        .collect()
-}
-
-/// No session is written twice for one `updated_at`; every version the
-/// server made is exported, or superseded by a later one that is, by the run
-/// that could first see it or the next (a version made during run `r` or
-/// before it began: run `r` or `r + 1`), with its whole history.
-fn assert_nothing_lost_or_repeated(made: &[Made], runs: &[Vec<Line>]) {
-    assert_none_repeated(made, runs);
-    for version in made {
-        let first = version.runs_begun.max(1);
-        let last = (version.runs_begun + 1).min(runs.len());
-        let covered = runs[first - 1..last]
-            .iter()
-            .flatten()
-            .find(|&&(n, at, _)| n == version.session && at >= version.updated_at);
-        let Some(&(_, at, messages)) = covered else {
-            panic!(
-                "session {} at {} (made with {} runs begun) was exported by none of runs {first} to {last}: {:?}",
-                version.session, version.updated_at, version.runs_begun, runs
-            );
-        };
-        if at == version.updated_at {
-            assert!(
-                messages >= version.messages as usize,
-                "session {} at {at}: {messages} of {} messages",
-                version.session,
-                version.messages
-            );
-        }
-    }
-}
-
-/// No session is written twice for one `updated_at`, and each line is a
-/// version the server had.
-fn assert_none_repeated(made: &[Made], runs: &[Vec<Line>]) {
-    let mut seen = HashSet::new();
-    for (run, lines) in runs.iter().enumerate() {
-        for &(n, at, _) in lines {
-            assert!(
-                seen.insert((n, at)),
-                "session {n} at {at} written twice (again by run {})",
-                run + 1
-            );
-            assert!(
-                made.iter().any(|m| m.session == n && m.updated_at == at),
-                "session {n} at {at} was never on the server"
-            );
-        }
-    }
-}
+use checks::{assert_none_repeated, assert_nothing_lost_or_repeated};
+use sync::{server_clock, Sync, QUERY};
 
 /// Five runs with sessions created and updated between them and during the
 /// listing: after it passed them, before it reached them, at one timestamp,
