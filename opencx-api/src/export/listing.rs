@@ -58,12 +58,9 @@ impl<'a> Listing<'a> {
             (Listing::Filter(request), Position::Start | Position::Page { .. }) => {
                 Ok(filter_pages(client, (**request).clone(), from))
             }
-            (Listing::List(params), Position::Start | Position::Cursor(_)) => Ok(list_pages(
-                client,
-                params.clone(),
-                from.clone(),
-                since.and_then(Watermark::after),
-            )),
+            (Listing::List(params), Position::Start | Position::Cursor(_)) => {
+                Ok(list_pages(client, params.clone(), from.clone(), since))
+            }
             (_, other) => Err(Error::InvalidRequest(format!(
                 "a checkpoint at {other:?} belongs to an export over the other session listing"
             ))),
@@ -120,18 +117,19 @@ fn filter_pages<'a>(
         .boxed()
 }
 
-/// The list endpoint's pages from `from`, updated after `updated_after` when
-/// set. The first page is fetched on its own, for its answer's `Date`; the
-/// rest through `.pages()`, from the cursor it names.
+/// The list endpoint's pages from `from`, updated after `since` when set.
+/// The first page is fetched on its own, for its answer's `Date`; the rest
+/// through `.pages()`, from the cursor it names.
 fn list_pages<'a>(
     client: &'a Client,
     params: ListParams<'a>,
     from: Position,
-    updated_after: Option<DateTime<Utc>>,
+    since: Option<&Watermark>,
 ) -> BoxStream<'a, Result<ListedPage>> {
+    let incremental = since.is_some();
     let builder = params(client.list_chat_sessions());
     // Ours, after the caller's: the watermark decides what a run lists.
-    let builder = match updated_after {
+    let builder = match since.and_then(Watermark::after) {
         Some(after) => builder.updated_after(after),
         None => builder,
     };
@@ -156,7 +154,7 @@ fn list_pages<'a>(
                 Err(error) => return stream::once(async { Err(error) }).boxed(),
             };
             let newest = page.items.iter().map(|session| session.updated_at).max();
-            if date.is_none() && newest.is_some() {
+            if incremental && date.is_none() && newest.is_some() {
                 tracing::warn!(
                     "the session listing's answer has no Date header: an incremental export's \
                      watermark advances only to the newest updated_at of its first page"

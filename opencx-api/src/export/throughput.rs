@@ -74,7 +74,16 @@ impl Throughput {
     }
 
     /// Whether the limit never held the job back: every request could go at
-    /// once, within the burst (and one window).
+    /// once, within the burst (and one window). `false` without a limit.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use opencx_api::{export::Throughput, RateLimit};
+    ///
+    /// let limit = Some(RateLimit::per_minute(100));
+    /// assert!(Throughput { requests: 40, elapsed: Duration::from_secs(2), limit }.within_burst());
+    /// assert!(!Throughput { requests: 140, elapsed: Duration::from_secs(61), limit }.within_burst());
+    /// ```
     pub fn within_burst(&self) -> bool {
         self.limit
             .is_some_and(|limit| limit.shortest_time_for(self.requests).is_zero())

@@ -83,4 +83,8 @@ pub use watermark::Watermark;
 
 /// How far below the newest server time a run saw the next watermark is
 /// set. See the [module](self) for what it absorbs.
+///
+/// ```
+/// assert_eq!(opencx_api::export::incremental::OVERLAP.num_seconds(), 300);
+/// ```
 pub const OVERLAP: chrono::TimeDelta = chrono::TimeDelta::minutes(5);

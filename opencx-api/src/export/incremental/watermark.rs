@@ -56,12 +56,23 @@ impl Watermark {
     }
 
     /// The `updated_after` the run lists with; `None` for a full export.
+    ///
+    /// ```
+    /// assert_eq!(opencx_api::export::Watermark::default().after(), None);
+    /// ```
     pub fn after(&self) -> Option<DateTime<Utc>> {
         self.after
     }
 
     /// Whether session `id` was exported at `updated_at` or later by the
     /// runs that led here, so that exporting it again would repeat a record.
+    /// Only sessions at or after [`after`](Self::after) are remembered.
+    ///
+    /// ```
+    /// use opencx_api::export::Watermark;
+    /// let id = "3c90c3cc-0d44-4b50-8888-000000000001".parse().unwrap();
+    /// assert!(!Watermark::default().exported(&id, "2024-06-01T10:00:00Z".parse().unwrap()));
+    /// ```
     pub fn exported(&self, id: &Uuid, updated_at: DateTime<Utc>) -> bool {
         self.exported.get(id).is_some_and(|&at| at >= updated_at)
     }
