@@ -57,6 +57,11 @@
 //! by the next run. Without a `Date` header, the newest `updated_at` on the
 //! first page stands in: it cannot be later than the listing's start.
 //!
+//! Like every export, this takes the listing's cursor to be a stable one (a
+//! keyset, as cursors usually are): a session that did not change is neither
+//! skipped nor repeated while others change. An offset cursor over a set that
+//! changes under it could skip one, and no watermark can bring that back.
+//!
 //! [`OVERLAP`] (5 minutes) absorbs what separates the `Date` header from the
 //! `updated_at` a change is stamped with: the header's whole seconds, the
 //! first page's time on the server, a transaction that commits after it was
