@@ -10,6 +10,7 @@ pub mod build_cost;
 pub mod bulk_export;
 pub mod decode;
 pub mod export;
+pub mod incremental;
 pub mod memory;
 pub mod overhead;
 pub mod pages;
@@ -41,6 +42,8 @@ pub struct Sizes {
     /// Pages of the export through faults, and the faulted share in percent.
     pub fault_pages: u64,
     pub fault_percent: u64,
+    /// Sessions of the incremental export figure (1 % of them changed).
+    pub incremental_sessions: u32,
     /// Whether to time clean builds and `regen --check` (minutes) or only
     /// count crates.
     pub timed_builds: bool,
@@ -63,6 +66,7 @@ impl Sizes {
             paced_windows: 10,
             fault_pages: 1000,
             fault_percent: 10,
+            incremental_sessions: 50_000,
             timed_builds: true,
         }
     }
@@ -83,6 +87,7 @@ impl Sizes {
             paced_windows: 2,
             fault_pages: 40,
             fault_percent: 10,
+            incremental_sessions: 2_000,
             timed_builds: false,
         }
     }
@@ -160,8 +165,15 @@ pub fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// The scenarios, by the key of the section each writes, in report order.
-pub const SCENARIOS: [&str; 7] = [
-    "overhead", "memory", "decode", "paced", "faults", "build", "regen",
+pub const SCENARIOS: [&str; 8] = [
+    "overhead",
+    "memory",
+    "decode",
+    "paced",
+    "faults",
+    "build",
+    "regen",
+    "incremental",
 ];
 
 /// Runs every scenario, or only the one whose key is `only` (one of
@@ -196,5 +208,8 @@ pub fn run_all(
     });
     step("build", "build cost", &mut || build_cost::build_cost(sizes));
     step("regen", "regen", &mut || build_cost::regen(sizes));
+    step("incremental", "incremental export", &mut || {
+        incremental::run(sizes)
+    });
     sections
 }

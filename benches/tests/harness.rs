@@ -23,6 +23,7 @@ fn a_quick_run_writes_every_figure() {
         "## 5. Export through faults",
         "## 6. Build cost",
         "## 7. Regen",
+        "## 8. Incremental export",
         "bulk export (`opencx_api::export`)",
         "CPU: ",
         "cargo run --release -p opencx-bench",
@@ -43,6 +44,10 @@ fn a_quick_run_writes_every_figure() {
         "8 concurrent streams: extra requests",
         "crates pulled in: shipped / snapshot",
         "`cargo xtask regen --check`, warm",
+        "20 of 2000 sessions changed: requests, incremental / full",
+        "20 of 2000 sessions changed: time at OpenCX's 100/min, incremental / full",
+        "incremental run: achieved ÷ what the limit allows",
+        "incremental run: changed sessions lost / duplicated",
     ] {
         let row = report
             .lines()

@@ -55,6 +55,11 @@ pub struct Request<'a> {
 /// Answers a request that is not faulted, from all of it.
 pub type Handler = Arc<dyn Fn(&Request) -> (u16, String) + Send + Sync>;
 
+/// Extra header lines for the answer to a request, each `name: value\r\n`,
+/// made as the request arrives, before its answer (a `Date` from a simulated
+/// clock, say).
+pub type Headers = Arc<dyn Fn(&Request) -> String + Send + Sync>;
+
 /// A server-side rate limit: a token bucket of `requests` per `period` with
 /// a burst of `burst`, the model the client's `RateLimit` paces against. A
 /// request beyond it gets a 429 with the wait in `retry-after-ms`.
@@ -140,6 +145,16 @@ impl FaultServer {
     /// Starts a server that answers from whole requests and, with `limit`,
     /// refuses requests beyond it before the plan is asked.
     pub fn start_with(plan: Plan, handler: Handler, limit: Option<ServerLimit>) -> Self {
+        Self::start_with_headers(plan, handler, limit, Arc::new(|_| String::new()))
+    }
+
+    /// [`start_with`](Self::start_with), adding `headers` to every answer.
+    pub fn start_with_headers(
+        plan: Plan,
+        handler: Handler,
+        limit: Option<ServerLimit>,
+        headers: Headers,
+    ) -> Self {
         let started = Instant::now();
         let bucket = limit.map(|limit| {
             Arc::new(Mutex::new(Bucket {
@@ -167,6 +182,7 @@ impl FaultServer {
                     let server = Serve {
                         plan: plan.clone(),
                         handler: handler.clone(),
+                        headers: headers.clone(),
                         stats: shared.clone(),
                         bucket: bucket.clone(),
                         started,
@@ -217,6 +233,7 @@ pub fn always(status: u16, body: String) -> Content {
 struct Serve {
     plan: Plan,
     handler: Handler,
+    headers: Headers,
     stats: Arc<Mutex<Stats>>,
     bucket: Option<Arc<Mutex<Bucket>>>,
     started: Instant,
@@ -282,7 +299,7 @@ impl Serve {
             target: &target,
             body: &body,
         };
-        let result = answer(&mut stream, fault, &request, &self.handler).await;
+        let result = answer(&mut stream, fault, &request, &self.handler, &self.headers).await;
         // Counted as finished before the client can notice the connection end.
         *self.stats.lock().unwrap().in_flight.get_mut(&path).unwrap() -= 1;
         if fault == Fault::Reset {
@@ -302,7 +319,9 @@ async fn answer(
     fault: Fault,
     request: &Request<'_>,
     handler: &Handler,
+    headers: &Headers,
 ) -> std::io::Result<()> {
+    let headers = headers(request);
     let (status, body, extra) = match fault {
         Fault::CloseBeforeAnswer | Fault::Reset => return Ok(()),
         Fault::Unavailable => (
@@ -326,9 +345,10 @@ async fn answer(
         }
     };
     let head = format!(
-        "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
+        "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}{}connection: close\r\n\r\n",
         reason(status),
-        body.len()
+        body.len(),
+        headers
     );
     stream.write_all(head.as_bytes()).await?;
     let sent = if fault == Fault::CutBody {

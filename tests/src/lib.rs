@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use xtask::workspace::Workspace;
 
+pub mod changing_server;
 pub mod contract;
 pub mod export_server;
 pub mod fault_server;

@@ -1,9 +1,12 @@
 //! Bulk export: every session matching a filter, with its full history, as
-//! NDJSON; resumable, at the rate limit.
+//! NDJSON; resumable, at the rate limit; or, with `--incremental`, only what
+//! changed since the last run.
 //!
 //! ```sh
 //! cargo run -p opencx-api --example export -- --out sessions.ndjson          # embedded mock OpenCX
 //! OPENCX_API_KEY=sk-... cargo run -p opencx-api --example export -- --channel whatsapp --out sessions.ndjson
+//! cargo run -p opencx-api --example export -- --incremental --out changes.ndjson   # every hour, say
+//! cargo run -p opencx-api --example export -- --incremental --mock-change 5 --out changes.ndjson
 //! ```
 //!
 //! Filters: `--channel C`, `--sentiment S`, `--tag T`, `--language L` (each
@@ -11,6 +14,13 @@
 //! (requests per minute; 100, the API's limit, unless the mock is used).
 //! Run it again to resume: the checkpoint is `FILE.checkpoint.json`, failed
 //! sessions go to `FILE.failed.ndjson`. Ctrl-C stops with the checkpoint saved.
+//!
+//! `--incremental` lists with `updated_after` (only the session listing has
+//! it, so the only filter is one `--channel`): the first run exports
+//! everything, each later one appends what changed since the watermark in
+//! `FILE.state.json`, which it replaces when it completes. An interrupted run
+//! resumes first. `--mock-change N` makes the embedded mock change N sessions
+//! before it answers, to see a later run pick them up.
 
 mod mock_opencx;
 
@@ -21,9 +31,10 @@ use std::time::Duration;
 use futures::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use opencx_api::export::ndjson::NdjsonFile;
-use opencx_api::export::{Export, Exporter, Record};
+use opencx_api::export::{Export, Exporter, Record, Watermark};
 use opencx_api::prelude::*;
 use opencx_api::RateLimit;
+use serde_json::json;
 
 /// The mock allows far more than the API's 100 requests per minute, so that
 /// its few hundred sessions export in seconds.
@@ -36,6 +47,9 @@ struct Args {
     out: PathBuf,
     concurrency: usize,
     rate: Option<u32>,
+    /// `--incremental`: the session listing's channel filter, if any.
+    incremental: Option<Option<SessionChannel>>,
+    mock_change: usize,
 }
 
 fn main() -> std::process::ExitCode {
@@ -53,6 +67,11 @@ fn run() -> Result<(), Failure> {
     // The mock is set up before the runtime starts: httpmock's blocking set-up
     // calls run a runtime of their own.
     let (base_url, key, _mock) = match std::env::var(opencx_api::API_KEY_ENV) {
+        Ok(_) if args.mock_change > 0 => {
+            return Err(
+                "--mock-change changes the embedded mock's sessions: unset OPENCX_API_KEY".into(),
+            )
+        }
         Ok(key) => {
             let url = std::env::var(opencx_api::BASE_URL_ENV)
                 .unwrap_or_else(|_| opencx_api::DEFAULT_BASE_URL.to_string());
@@ -64,7 +83,7 @@ fn run() -> Result<(), Failure> {
                 opencx_api::API_KEY_ENV,
                 mock_opencx::SESSIONS
             );
-            let mock = mock_opencx::start();
+            let mock = mock_opencx::start(args.mock_change);
             (
                 mock.base_url(),
                 mock_opencx::DEMO_KEY.to_string(),
@@ -86,7 +105,12 @@ fn run() -> Result<(), Failure> {
 }
 
 async fn export(client: &Client, args: Args) -> Result<(), Failure> {
-    let mut file = NdjsonFile::open(&args.out, &args.request)?;
+    let mut file = match &args.incremental {
+        Some(channel) => {
+            NdjsonFile::open_incremental(&args.out, &json!({ "channel_type": channel }))?
+        }
+        None => NdjsonFile::open(&args.out, &args.request)?,
+    };
     if file.checkpoint().is_finished() {
         eprintln!(
             "{} is complete; delete {} to export again",
@@ -95,10 +119,24 @@ async fn export(client: &Client, args: Args) -> Result<(), Failure> {
         );
         return Ok(());
     }
+    // The watermark this run exports the changes since, for an incremental one.
+    let since = file.checkpoint().watermark().map(Watermark::after);
     if file.checkpoint().records() > 0 {
         eprintln!("resuming after {} sessions", file.checkpoint().records());
     }
-    let mut export = Exporter::filter(client, args.request)
+    match since {
+        Some(Some(after)) => eprintln!("exporting the sessions changed since {}", rfc3339(after)),
+        Some(None) => eprintln!("first incremental run: exporting every session"),
+        None => {}
+    }
+    let exporter = match args.incremental {
+        Some(channel) => Exporter::list(client, move |sessions| match &channel {
+            Some(channel) => sessions.channel_type(channel.clone()),
+            None => sessions,
+        }),
+        None => Exporter::filter(client, args.request),
+    };
+    let mut export = exporter
         .concurrency(args.concurrency)
         .resume_from(file.checkpoint().clone())
         .stream();
@@ -137,21 +175,45 @@ async fn export(client: &Client, args: Args) -> Result<(), Failure> {
     };
     file.save(export.checkpoint())?;
     bar.finish_and_clear();
-    let throughput = export.throughput();
     let checkpoint = export.checkpoint();
-    eprintln!(
-        "{} sessions written to {} ({failed} failed), {events} events this run",
-        checkpoint.records(),
-        args.out.display()
-    );
-    eprintln!(
-        "{} requests in {:.1} s: {:.0} requests/min, {:.1} % of what the limit of {}/min allows",
-        throughput.requests,
-        throughput.elapsed.as_secs_f64(),
-        throughput.per_minute(),
-        100.0 * throughput.fraction_of_limit().unwrap_or(0.0),
-        throughput.limit.map_or(0, |l| l.requests())
-    );
+    match (since, checkpoint.next_watermark()) {
+        (Some(since), Some(next)) => {
+            let changed = checkpoint.records();
+            match since {
+                Some(after) => eprintln!("{changed} sessions changed since {}", rfc3339(after)),
+                None => eprintln!("{changed} sessions in the first run"),
+            }
+            if changed == 0 {
+                eprintln!("nothing written to {}", args.out.display());
+            } else {
+                eprintln!("appended to {}, {events} events", args.out.display());
+            }
+            if failed > 0 {
+                eprintln!(
+                    "{failed} failed (in {}): the next run exports them again",
+                    NdjsonFile::failed_path(&args.out).display()
+                );
+            }
+            if checkpoint.unchanged() > 0 {
+                eprintln!(
+                    "{} sessions listed again through the overlap were exported already: skipped",
+                    checkpoint.unchanged()
+                );
+            }
+            match next.after() {
+                Some(after) => {
+                    eprintln!("the next run exports what changed since {}", rfc3339(after))
+                }
+                None => eprintln!("nothing listed: the next run exports everything"),
+            }
+        }
+        _ => eprintln!(
+            "{} sessions written to {} ({failed} failed), {events} events this run",
+            checkpoint.records(),
+            args.out.display()
+        ),
+    }
+    eprintln!("{}", export.throughput());
     match outcome {
         Ok(true) => Ok(()),
         Ok(false) => {
@@ -163,6 +225,11 @@ async fn export(client: &Client, args: Args) -> Result<(), Failure> {
             Err(error.into())
         }
     }
+}
+
+/// A server timestamp as the API writes them.
+fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// A bar on stderr when it is a terminal; nothing otherwise.
@@ -189,15 +256,27 @@ fn show(bar: &ProgressBar, export: &Export<'_>, events: usize) {
             "{bar:30} {pos}/{len} sessions  {msg}  [{elapsed_precise}, ETA {eta}]",
         ));
     }
+    // The share of what the limit allows, not requests per minute: early on,
+    // the limit's burst makes the average rate look above the limit.
     let throughput = export.throughput();
-    let limit = throughput.limit.map_or(String::from("no limit"), |l| {
-        let per_minute = f64::from(l.requests()) * 60.0 / l.period().as_secs_f64();
-        let share = 100.0 * throughput.fraction_of_limit().unwrap_or(0.0);
-        format!("{share:.0} % of the limit of {per_minute:.0}/min")
-    });
+    let limit = match throughput.limit {
+        None => format!("{:.0}/min, no limit", throughput.per_minute()),
+        Some(l) => {
+            let per_minute = f64::from(l.requests()) * 60.0 / l.period().as_secs_f64();
+            let burst = l.burst_size().min(l.requests());
+            if throughput.within_burst() {
+                format!("within the burst of {burst} that the limit of {per_minute:.0}/min lets go at once")
+            } else {
+                let share = 100.0 * throughput.fraction_of_limit().unwrap_or(0.0);
+                format!(
+                    "{share:.0} % of what the limit of {per_minute:.0}/min (burst {burst}) allows"
+                )
+            }
+        }
+    };
     bar.set_message(format!(
-        "{events} events  {:.0} requests/min, {limit}",
-        throughput.per_minute()
+        "{events} events  {} requests, {limit}",
+        throughput.requests
     ));
 }
 
@@ -205,6 +284,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     let mut filters = SessionFilters::default();
     let (mut out, mut concurrency, mut rate) =
         (None, opencx_api::export::DEFAULT_CONCURRENCY, None);
+    let (mut incremental, mut mock_change) = (false, 0);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -215,6 +295,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
             "--language" => filters.language.push(value()?),
             "--concurrency" => concurrency = value()?.parse()?,
             "--rate" => rate = Some(value()?.parse()?),
+            "--incremental" => incremental = true,
+            "--mock-change" => mock_change = value()?.parse()?,
             other => {
                 return Err(
                     format!("unknown argument {other:?}; see the example's doc comment").into(),
@@ -222,6 +304,22 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
             }
         }
     }
+    let incremental = if incremental {
+        // The session listing, the only one with `updated_after`, takes one
+        // channel and none of the filter endpoint's other criteria.
+        if !(filters.sentiment.is_empty() && filters.tags.is_empty() && filters.language.is_empty())
+            || filters.channels.len() > 1
+        {
+            return Err(
+                "--incremental lists with updated_after, which only the session listing \
+                        has: it filters by one --channel, not by sentiment, tag or language"
+                    .into(),
+            );
+        }
+        Some(filters.channels.first().cloned())
+    } else {
+        None
+    };
     let mut request = SessionFilterRequest::default();
     request.filters = Some(filters);
     Ok(Args {
@@ -229,5 +327,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
         out: out.ok_or("--out FILE is required")?,
         concurrency,
         rate,
+        incremental,
+        mock_change,
     })
 }

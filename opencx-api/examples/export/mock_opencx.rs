@@ -1,9 +1,25 @@
 //! An in-process mock OpenCX with a few hundred sessions and multi-page
 //! histories, built from the crate's typed httpmock helpers, so the export
-//! example runs offline. It answers every filter with all its sessions.
+//! example runs offline. It answers every filter with all its sessions; the
+//! session listing honours `updated_after` (strictly after, in creation
+//! order) and dates its answers, as a server's `Date` header does.
+//!
+//! Its sessions were last updated in 2024, so an incremental run after the
+//! first finds nothing new, unless the mock is told to change some
+//! (`--mock-change N`): those get one more message and an `updated_at` of
+//! the moment the mock started. The mock forgets them when the example
+//! exits; the next run's mock holds the 2024 versions again, which are
+//! older than the watermark and so are not listed.
 
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use httpmock::{HttpMockRequest, HttpMockResponse, Method};
 use opencx_api::mock::MockServerExt;
-use opencx_api::types::{ChatHistoryEntry, ChatHistoryList, Session, SessionFilterPage, SessionId};
+use opencx_api::types::{
+    ChatHistoryEntry, ChatHistoryList, Session, SessionFilterPage, SessionId, SessionList,
+};
 use serde_json::json;
 
 #[path = "../shared/mock.rs"]
@@ -13,15 +29,41 @@ pub use shared::{MockOpenCx, DEMO_KEY};
 
 /// Sessions the mock holds.
 pub const SESSIONS: u32 = 300;
-/// Sessions per filter page: the exporter asks for the API's largest, 100.
+/// Sessions per page: the exporter asks the filter for the API's largest,
+/// 100, and the session listing answers with as many.
 const PAGE: u32 = 100;
 /// History entries per page: most sessions take two or three requests.
 const HISTORY_PAGE: usize = 5;
 
-/// Starts a mock and registers the listing and every history page.
-pub fn start() -> MockOpenCx {
+/// Starts a mock with `changes` sessions (picked at random) changed just
+/// now; says which on stderr.
+pub fn start(changes: usize) -> MockOpenCx {
+    let mut sessions: Vec<Session> = (1..=SESSIONS).map(session).collect();
+    let mut histories: Vec<Vec<ChatHistoryEntry>> = (1..=SESSIONS).map(history).collect();
+    // The mock's clock is the machine's: it is the server here.
+    let now = Utc::now().trunc_subsecs(3);
+    let mut changed: Vec<usize> = fastrand::choose_multiple(0..sessions.len(), changes);
+    changed.sort_unstable();
+    for &i in &changed {
+        sessions[i].updated_at = now;
+        let n = i as u32 + 1;
+        let next = entry(n, histories[i].len() as u32, "Any news on my order?");
+        histories[i].push(next);
+    }
+    if !changed.is_empty() {
+        let tickets: Vec<String> = changed
+            .iter()
+            .map(|&i| sessions[i].ticket_number.to_string())
+            .collect();
+        eprintln!(
+            "the mock changed {} sessions at {} (tickets {})",
+            changed.len(),
+            now.to_rfc3339(),
+            tickets.join(", ")
+        );
+    }
+    let sessions = Arc::new(sessions);
     MockOpenCx::start_with(|server, auth| {
-        let sessions: Vec<Session> = (1..=SESSIONS).map(session).collect();
         for (i, data) in sessions.chunks(PAGE as usize).enumerate() {
             let number = i as u64 + 1;
             let has_next = (number as u32) * PAGE < SESSIONS;
@@ -39,13 +81,19 @@ pub fn start() -> MockOpenCx {
                 ));
             });
         }
-        for (n, session) in (1..).zip(&sessions) {
+        let listed = sessions.clone();
+        server.mock(|when, then| {
+            when.method(Method::GET)
+                .path("/chat/sessions")
+                .header("authorization", auth);
+            then.respond_with(move |request| list(&listed, request));
+        });
+        for (session, history) in sessions.iter().zip(&histories) {
             let id: SessionId = session
                 .id
                 .to_string()
                 .parse()
                 .expect("a UUID is a session id");
-            let history = history(n);
             let pages: Vec<&[ChatHistoryEntry]> = history.chunks(HISTORY_PAGE).collect();
             for (i, items) in pages.iter().enumerate() {
                 let cursor = (i > 0).then(|| format!("h{i}"));
@@ -62,6 +110,33 @@ pub fn start() -> MockOpenCx {
             }
         }
     })
+}
+
+/// A page of `GET /chat/sessions`: the sessions updated strictly after
+/// `updated_after`, in creation (ticket) order, from after the ticket number
+/// the cursor names.
+fn list(sessions: &[Session], request: &HttpMockRequest) -> HttpMockResponse {
+    let query = request.query_params_map();
+    let after: Option<DateTime<Utc>> = query.get("updated_after").and_then(|t| t.parse().ok());
+    let from: i64 = query
+        .get("cursor")
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let mut matching = sessions
+        .iter()
+        .filter(|s| s.ticket_number > from && after.is_none_or(|after| s.updated_at > after));
+    let items: Vec<Session> = matching.by_ref().take(PAGE as usize).cloned().collect();
+    let next = match (matching.next(), items.last()) {
+        (Some(_), Some(last)) => Some(last.ticket_number.to_string()),
+        _ => None,
+    };
+    let body: SessionList = page(SessionList::builder().items(items).next(next));
+    HttpMockResponse::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .header("date", httpdate::fmt_http_date(SystemTime::now()))
+        .body(serde_json::to_string(&body).expect("a page serializes"))
+        .build()
 }
 
 fn session(n: u32) -> Session {
@@ -86,20 +161,38 @@ fn session(n: u32) -> Session {
 fn history(n: u32) -> Vec<ChatHistoryEntry> {
     let len = 3 + (n * 7) % 12;
     (0..len)
-        .map(|i| {
-            let event = match i % 4 {
-                0 => json!({"type": "message", "sender": {"type": "contact", "name": format!("Customer {n}")},
-                            "content": {"type": "text", "text": format!("Question {i} about order A-{n}")}, "attachments": []}),
-                1 | 2 => json!({"type": "message", "sender": {"type": "ai"},
-                                "content": {"type": "text", "text": format!("Answer {i}")}, "attachments": []}),
-                _ => json!({"type": "human_agent_joined", "human_agent_id": 17}),
-            };
-            serde_json::from_value(json!({
-                "id": format!("5a4b3c2d-1e0f-4a9b-8c7d-{:012}", n * 100 + i),
-                "created_at": format!("2024-05-01T09:{:02}:00Z", i),
-                "event": event
-            }))
-            .expect("seed event matches the schema")
+        .map(|i| match i % 4 {
+            0 => entry(n, i, &format!("Question {i} about order A-{n}")),
+            1 | 2 => from_json(
+                n,
+                i,
+                json!({"type": "message", "sender": {"type": "ai"},
+                        "content": {"type": "text", "text": format!("Answer {i}")}, "attachments": []}),
+            ),
+            _ => from_json(
+                n,
+                i,
+                json!({"type": "human_agent_joined", "human_agent_id": 17}),
+            ),
         })
         .collect()
+}
+
+/// Entry `i` of session `n`: a message from the contact.
+fn entry(n: u32, i: u32, text: &str) -> ChatHistoryEntry {
+    from_json(
+        n,
+        i,
+        json!({"type": "message", "sender": {"type": "contact", "name": format!("Customer {n}")},
+               "content": {"type": "text", "text": text}, "attachments": []}),
+    )
+}
+
+fn from_json(n: u32, i: u32, event: serde_json::Value) -> ChatHistoryEntry {
+    serde_json::from_value(json!({
+        "id": format!("5a4b3c2d-1e0f-4a9b-8c7d-{:012}", n * 100 + i),
+        "created_at": format!("2024-05-01T09:{:02}:00Z", i % 60),
+        "event": event
+    }))
+    .expect("seed event matches the schema")
 }

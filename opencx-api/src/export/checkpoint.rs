@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::incremental::ChangeRun;
+use super::Watermark;
+
 /// A position in the session listing: the page an export is working on.
 ///
 /// Serialized as `"start"`, `{"page":{"number":3,"size":100}}`,
@@ -29,14 +32,17 @@ pub enum Position {
 }
 
 /// How far an export got: the listing page it is working on, the sessions of
-/// that page already yielded, and how many records came before.
+/// that page already yielded, and how many records came before; for an
+/// [incremental](super::incremental) run, also the watermark it started from
+/// and what it has seen towards the next one.
 ///
 /// [`Export`](super::Export) updates it after every record, so everything it
 /// yielded before is covered and nothing after; an
 /// [`Exporter`](super::Exporter) given it with
 /// [`resume_from`](super::Exporter::resume_from) continues with the first
 /// session not yet yielded. It serializes with serde (a few hundred bytes to a
-/// few KB: at most one page of ids).
+/// few KB: at most one page of ids, and for an incremental run the sessions
+/// exported within the overlap).
 ///
 /// ```
 /// use opencx_api::export::{Checkpoint, Position};
@@ -55,9 +61,66 @@ pub struct Checkpoint {
     /// Records yielded so far, over every run.
     #[serde(default)]
     records: u64,
+    /// An incremental run: its watermark and what it has seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    changes: Option<ChangeRun>,
 }
 
 impl Checkpoint {
+    /// The start of an incremental run: the sessions created or updated after
+    /// `watermark` (all of them for the default one), each exported once per
+    /// `updated_at`. Give it to an exporter over `list_chat_sessions` with
+    /// [`resume_from`](super::Exporter::resume_from).
+    ///
+    /// ```
+    /// use opencx_api::export::{Checkpoint, Watermark};
+    ///
+    /// let first = Checkpoint::changes_since(Watermark::default());
+    /// assert_eq!(first.watermark(), Some(&Watermark::default()));
+    /// assert_eq!(first.next_watermark(), None); // not finished
+    /// ```
+    pub fn changes_since(watermark: Watermark) -> Self {
+        Self {
+            changes: Some(ChangeRun::new(watermark)),
+            ..Self::default()
+        }
+    }
+
+    /// The watermark an incremental run started from; `None` for an export
+    /// of everything the listing returns.
+    pub fn watermark(&self) -> Option<&Watermark> {
+        self.changes.as_ref().map(ChangeRun::since)
+    }
+
+    /// Where the next incremental run starts, once this one has finished
+    /// (see [`incremental`](super::incremental) for how it is set); `None`
+    /// before, and for an export that is not incremental.
+    pub fn next_watermark(&self) -> Option<Watermark> {
+        self.changes
+            .as_ref()
+            .filter(|_| self.is_finished())
+            .map(ChangeRun::next_watermark)
+    }
+
+    /// Sessions an incremental run listed that had already been exported at
+    /// the same `updated_at` (by an earlier run, through the overlap), and
+    /// so skipped without reading their history.
+    ///
+    /// ```
+    /// assert_eq!(opencx_api::export::Checkpoint::default().unchanged(), 0);
+    /// ```
+    pub fn unchanged(&self) -> u64 {
+        self.changes.as_ref().map_or(0, ChangeRun::unchanged)
+    }
+
+    pub(crate) fn changes(&self) -> Option<&ChangeRun> {
+        self.changes.as_ref()
+    }
+
+    pub(crate) fn changes_mut(&mut self) -> Option<&mut ChangeRun> {
+        self.changes.as_mut()
+    }
+
     /// The listing page being worked on.
     pub fn position(&self) -> &Position {
         &self.position
@@ -98,12 +161,24 @@ impl Checkpoint {
         id: Uuid,
         next: Option<&Position>,
     ) {
+        self.pass(at, same_page, id, next);
+        self.records += 1;
+    }
+
+    /// Records `id` as passed over without a record (an incremental run had
+    /// exported it already), as [`advance`](Self::advance) otherwise.
+    pub(crate) fn pass(
+        &mut self,
+        at: &Position,
+        same_page: bool,
+        id: Uuid,
+        next: Option<&Position>,
+    ) {
         if !same_page {
             self.done.clear();
         }
         self.position = at.clone();
         self.done.push(id);
-        self.records += 1;
         if let Some(next) = next {
             self.position = next.clone();
             self.done.clear();

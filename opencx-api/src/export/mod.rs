@@ -18,6 +18,10 @@
 //! session. [`ndjson::NdjsonFile`] writes records and checkpoints so that a
 //! killed export resumes exactly where its file ends.
 //!
+//! An export can also take only what changed since the last one: see
+//! [`incremental`] (a [`Watermark`] from the server's timestamps, kept in
+//! `FILE.state.json` between runs).
+//!
 //! ```no_run
 //! use futures::TryStreamExt;
 //! use opencx_api::export::{ndjson::NdjsonFile, Exporter};
@@ -39,8 +43,10 @@
 //! # Ok(()) }
 //! ```
 
+mod atomic;
 mod checkpoint;
 mod exporter;
+pub mod incremental;
 mod listing;
 pub mod ndjson;
 mod record;
@@ -48,5 +54,6 @@ mod throughput;
 
 pub use checkpoint::{Checkpoint, Position};
 pub use exporter::{Export, Exporter, DEFAULT_CONCURRENCY};
+pub use incremental::Watermark;
 pub use record::{ExportError, FailedSession, Record, SessionExport};
 pub use throughput::Throughput;

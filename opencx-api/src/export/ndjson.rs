@@ -9,8 +9,17 @@
 //! the files to those lengths, so a line cut short by a crash, or written
 //! after the last checkpoint, is dropped and exported again.
 //!
+//! An [incremental](super::incremental) export
+//! ([`NdjsonFile::open_incremental`]) appends each run's changes to the same
+//! files and keeps a fourth, `FILE.state.json`: the [`Watermark`] the next
+//! run starts from, replaced only when a run completes (after its finished
+//! checkpoint, so a crash between the two is completed on the next open).
+//! To hand the output to a loader between runs, move `FILE` away and delete
+//! `FILE.checkpoint.json`: the state carries on into a new `FILE`.
+//!
 //! [`SessionExport`]: super::SessionExport
 //! [`FailedSession`]: super::FailedSession
+//! [`Watermark`]: super::Watermark
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -18,7 +27,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Checkpoint, Record};
+use super::atomic::{self, beside};
+use super::incremental::state_file;
+use super::{Checkpoint, Record, Watermark};
 
 /// What is saved beside the output.
 #[derive(Serialize, Deserialize)]
@@ -56,6 +67,8 @@ pub struct NdjsonFile {
     checkpoint: Checkpoint,
     out_bytes: u64,
     failed_bytes: u64,
+    /// `FILE.state.json`, for an incremental export.
+    state_path: Option<PathBuf>,
 }
 
 impl NdjsonFile {
@@ -72,6 +85,96 @@ impl NdjsonFile {
     pub fn open(path: impl AsRef<Path>, query: &impl Serialize) -> io::Result<Self> {
         let path = path.as_ref();
         let query = serde_json::to_value(query).map_err(io::Error::other)?;
+        let (file, _) = Self::open_files(path, query)?;
+        if file.checkpoint.watermark().is_some() {
+            return Err(invalid(format!(
+                "{} holds an incremental export; open it with NdjsonFile::open_incremental",
+                path.display()
+            )));
+        }
+        Ok(file)
+    }
+
+    /// Opens `path` for an [incremental](super::incremental) export of the
+    /// sessions `query` selects: the first run exports everything; each later
+    /// one, what changed since the watermark in `FILE.state.json`, appended.
+    /// [`checkpoint`](Self::checkpoint) is the run to give the exporter: a new
+    /// one from the saved watermark, or the one a killed run left (which
+    /// keeps its watermark until it completes). [`save`](Self::save) with a
+    /// finished checkpoint replaces the state.
+    ///
+    /// ```no_run
+    /// use opencx_api::export::{ndjson::NdjsonFile, Exporter};
+    ///
+    /// # fn run(client: opencx_api::Client) -> std::io::Result<()> {
+    /// let file = NdjsonFile::open_incremental("sessions.ndjson", &"every session")?;
+    /// match file.checkpoint().watermark().and_then(|w| w.after()) {
+    ///     Some(after) => println!("exporting what changed since {after}"),
+    ///     None => println!("first run: exporting everything"),
+    /// }
+    /// let exporter = Exporter::list(&client, |s| s).resume_from(file.checkpoint().clone());
+    /// # let _ = exporter;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`open`](Self::open), and: `FILE.state.json` is corrupt, not a state
+    /// file, or for other criteria; it is missing, or holds another watermark,
+    /// while the checkpoint says a run started from one; the output holds an
+    /// export that is not incremental. Every message names the file.
+    pub fn open_incremental(path: impl AsRef<Path>, query: &impl Serialize) -> io::Result<Self> {
+        let path = path.as_ref();
+        // Not the same criteria as a one-off export of `query`: neither
+        // appends to the other.
+        let query = serde_json::json!({ "incremental": query });
+        let state_path = Self::state_path(path);
+        let state = state_file::read(&state_path, &query)?;
+        let (mut file, resumed) = Self::open_files(path, query)?;
+        file.state_path = Some(state_path.clone());
+        if !resumed {
+            // A new output: the watermark carries on from the state, if any.
+            file.checkpoint = Checkpoint::changes_since(state.unwrap_or_default());
+            return Ok(file);
+        }
+        let Some(since) = file.checkpoint.watermark().cloned() else {
+            return Err(invalid(format!(
+                "{} holds an export that is not incremental; choose another file",
+                path.display()
+            )));
+        };
+        let next = file.checkpoint.next_watermark();
+        let saved = state.clone().unwrap_or_default();
+        if next.as_ref() == Some(&saved) {
+            // The last run completed and its state was saved: a new run.
+            file.checkpoint = Checkpoint::changes_since(saved);
+        } else if saved == since {
+            // (A missing state is the default: only a run from no watermark
+            // may lack one.)
+            if let Some(next) = next {
+                // The last run completed but stopped before saving its state.
+                state_file::write(&state_path, &file.query, &next)?;
+                file.checkpoint = Checkpoint::changes_since(next);
+            }
+            // Otherwise a run was interrupted: it resumes from its checkpoint.
+        } else {
+            return Err(invalid(format!(
+                "{} does not match {}: the state {} but the checkpoint's run started from {}; \
+                 restore the state file or start a new output",
+                state_path.display(),
+                file.checkpoint_path.display(),
+                match &state {
+                    Some(state) => format!("holds {}", describe(state)),
+                    None => "is missing".to_string(),
+                },
+                describe(&since),
+            )));
+        }
+        Ok(file)
+    }
+
+    /// The files, cut back to what the checkpoint covers, and whether there
+    /// was a checkpoint to resume from.
+    fn open_files(path: &Path, query: serde_json::Value) -> io::Result<(Self, bool)> {
         let checkpoint_path = Self::checkpoint_path(path);
         let saved = match std::fs::read(&checkpoint_path) {
             Ok(bytes) => Some(serde_json::from_slice::<Saved>(&bytes).map_err(|e| {
@@ -85,6 +188,7 @@ impl NdjsonFile {
         };
         let out = append(path)?;
         let failed = append(&Self::failed_path(path))?;
+        let resumed = saved.is_some();
         let saved = match saved {
             Some(saved) if saved.query != query => {
                 return Err(invalid(format!(
@@ -124,7 +228,7 @@ impl NdjsonFile {
             // Drops a line cut short, or written after the checkpoint was saved.
             file.set_len(bytes)?;
         }
-        Ok(Self {
+        let file = Self {
             out,
             failed,
             checkpoint_path,
@@ -132,7 +236,9 @@ impl NdjsonFile {
             checkpoint: saved.checkpoint,
             out_bytes: saved.out_bytes,
             failed_bytes: saved.failed_bytes,
-        })
+            state_path: None,
+        };
+        Ok((file, resumed))
     }
 
     /// `FILE.checkpoint.json` beside `FILE`.
@@ -143,6 +249,16 @@ impl NdjsonFile {
     /// ```
     pub fn checkpoint_path(path: impl AsRef<Path>) -> PathBuf {
         beside(path.as_ref(), ".checkpoint.json")
+    }
+
+    /// `FILE.state.json` beside `FILE`: an incremental export's watermark.
+    ///
+    /// ```
+    /// use opencx_api::export::ndjson::NdjsonFile;
+    /// assert_eq!(NdjsonFile::state_path("s.ndjson"), std::path::Path::new("s.ndjson.state.json"));
+    /// ```
+    pub fn state_path(path: impl AsRef<Path>) -> PathBuf {
+        beside(path.as_ref(), ".state.json")
     }
 
     /// `FILE.failed.ndjson` beside `FILE`: the sessions that failed.
@@ -178,7 +294,9 @@ impl NdjsonFile {
     }
 
     /// Saves `checkpoint` with the files as they are: after the stream ends
-    /// (it is then finished), or stops with an error.
+    /// (it is then finished), or stops with an error. For an incremental
+    /// export, a finished checkpoint also replaces `FILE.state.json` with the
+    /// next watermark, after the checkpoint itself.
     pub fn save(&mut self, checkpoint: &Checkpoint) -> io::Result<()> {
         self.checkpoint = checkpoint.clone();
         let saved = Saved {
@@ -187,12 +305,27 @@ impl NdjsonFile {
             out_bytes: self.out_bytes,
             failed_bytes: self.failed_bytes,
         };
-        let aside = beside(&self.checkpoint_path, ".tmp");
-        let mut file = File::create(&aside)?;
-        file.write_all(&serde_json::to_vec(&saved).map_err(io::Error::other)?)?;
-        file.sync_data()?;
-        // A rename replaces the old checkpoint whole: never half of each.
-        std::fs::rename(&aside, &self.checkpoint_path)
+        // Replaced whole: never half of each.
+        atomic::replace(
+            &self.checkpoint_path,
+            &serde_json::to_vec(&saved).map_err(io::Error::other)?,
+        )?;
+        if let (Some(state_path), Some(next)) = (&self.state_path, self.checkpoint.next_watermark())
+        {
+            state_file::write(state_path, &self.query, &next)?;
+        }
+        Ok(())
+    }
+}
+
+/// A watermark as a person reads it.
+fn describe(watermark: &Watermark) -> String {
+    match watermark.after() {
+        Some(after) => format!(
+            "the watermark {}",
+            after.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        ),
+        None => "no watermark (a full export)".to_string(),
     }
 }
 
@@ -204,12 +337,6 @@ fn line(value: &impl Serialize) -> io::Result<Vec<u8>> {
 
 fn append(path: &Path) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
-}
-
-fn beside(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 fn invalid(message: String) -> io::Error {

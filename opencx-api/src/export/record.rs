@@ -10,6 +10,9 @@ use crate::Error;
 
 /// One session and its complete history, in the order the server keeps it.
 /// Serializes as `{"session": {...}, "history": [...]}`, one NDJSON line.
+/// `session.id` with `session.updated_at` names the version: the key a
+/// warehouse deduplicates on, and keeps the newest `updated_at` of (an
+/// [incremental](super::incremental) export writes each version once).
 ///
 /// ```
 /// let line = serde_json::json!({"session": {"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a"}, "history": []});

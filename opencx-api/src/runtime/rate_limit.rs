@@ -82,21 +82,35 @@ impl RateLimit {
         self.burst
     }
 
-    /// The shortest time in which this limit lets `requests` through: `R` at
-    /// once, then `R` more each time a period has passed, since no window of
-    /// one period ever holds more than `R`. The yardstick for "how close to
-    /// the limit did a job run" (see `export::Throughput::fraction_of_limit`).
+    /// The shortest time in which this limit lets `requests` through, from a
+    /// client that starts with a full burst. Two bounds, the longer wins: no
+    /// window of one period holds more than `R` (so `R` at once, then `R` more
+    /// each time a period has passed), and the token bucket lets the burst go
+    /// at once and then one request every `period / R`. With the default
+    /// burst of `R` the window decides; with a smaller burst, the bucket. The
+    /// yardstick for "how close to the limit did a job run" (see
+    /// `export::Throughput::fraction_of_limit`).
     ///
     /// ```
     /// use std::time::Duration;
     /// let limit = opencx_api::RateLimit::new(20, Duration::from_millis(200));
     /// assert_eq!(limit.shortest_time_for(20), Duration::ZERO);
     /// assert_eq!(limit.shortest_time_for(115), Duration::from_secs(1));
+    /// // 3000 a minute with a burst of 100: 100 at once, then 50 a second.
+    /// let paced = opencx_api::RateLimit::per_minute(3000).burst(100);
+    /// assert_eq!(paced.shortest_time_for(628), Duration::from_millis(10_560));
     /// ```
     pub fn shortest_time_for(&self, requests: u64) -> Duration {
         let per_window = u64::from(self.requests.max(1));
         let windows = requests.div_ceil(per_window).saturating_sub(1);
-        self.period * u32::try_from(windows).unwrap_or(u32::MAX)
+        let window = self.period * u32::try_from(windows).unwrap_or(u32::MAX);
+        let after_burst = requests.saturating_sub(u64::from(self.burst));
+        // Whole requests times the period, divided once: no rounding drift.
+        let bucket = self
+            .period
+            .checked_mul(u32::try_from(after_burst).unwrap_or(u32::MAX))
+            .map_or(Duration::MAX, |d| d / self.requests.max(1));
+        window.max(bucket)
     }
 
     fn per_second(&self) -> f64 {
