@@ -188,7 +188,7 @@ impl<'a> FilterChatSessionsExt<'a> for FilterChatSessions<'a> {
                 Some(page) => builder.clone().body_map(move |body| body.page(Some(page))),
                 None => builder.clone(),
             };
-            let response = request.send().await.map_err(Error::from)?.into_inner();
+            let response = request.send().await?.into_inner();
             if let Some(last) = state.last_page {
                 if response.page <= last {
                     return Err(Error::Pagination(format!(

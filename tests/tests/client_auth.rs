@@ -107,7 +107,7 @@ fn the_builder_sets_user_agent_and_timeout() {
             .await
             .unwrap_err()
     });
-    let error = Error::from(error);
+    let error = error;
     assert!(
         matches!(
             &error,
@@ -203,7 +203,7 @@ fn the_token_never_shows_in_errors() {
                 .unwrap_err(),
         )
     });
-    let api = Error::from(api);
+    let api = api;
     assert!(
         matches!(&api, Error::Api { status, .. } if status.as_u16() == 500),
         "{api:?}"

@@ -18,7 +18,7 @@ fn one_session() -> Content {
 
 /// The error of fetching session `s1` with `client`.
 fn failure(client: &Client) -> Error {
-    Error::from(run(client.get_chat_session().session_id("s1").send()).unwrap_err())
+    run(client.get_chat_session().session_id("s1").send()).unwrap_err()
 }
 
 #[test]

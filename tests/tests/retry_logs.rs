@@ -97,7 +97,7 @@ fn retries_are_logged_and_the_token_never_is() {
         .unwrap();
     let error =
         opencx_tests::run(unreachable.get_chat_session().session_id("s1").send()).unwrap_err();
-    assert!(matches!(Error::from(error), Error::Transport { .. }));
+    assert!(matches!(error, Error::Transport { .. }));
     let logs = buffer.take();
     assert_eq!(
         logs.matches("OpenCX request failed; retrying").count(),

@@ -112,12 +112,11 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         let on_requests = requests.contains(name) && !split.contains_key(name);
         let on_responses = responses.contains(name);
         let schema = doc.pointer_mut(&at).expect("a component");
+        // A split schema is the responses' now; its requests' copy is made.
         if on_requests && !on_responses {
             hide(schema, Side::Request, &at, report);
             point_at_inputs(schema, &split);
-        } else if on_responses && !on_requests {
-            hide(schema, Side::Response, &at, report);
-        } else if split.contains_key(name) {
+        } else if (on_responses && !on_requests) || split.contains_key(name) {
             hide(schema, Side::Response, &at, report);
         }
     }

@@ -49,7 +49,7 @@ impl<'a> Listing<'a> {
         since: Option<&Watermark>,
     ) -> Result<BoxStream<'a, Result<ListedPage>>> {
         match (self, from) {
-            (Listing::Filter(_), _) if since.is_some() => Err(Error::InvalidRequest(
+            (Listing::Filter(_), _) if since.is_some() => Err(Error::invalid_request(
                 "an incremental export lists with Exporter::list: filter_chat_sessions cannot \
                  select sessions by update time"
                     .to_string(),

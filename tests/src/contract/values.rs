@@ -309,10 +309,13 @@ impl<'d> Draw<'d> {
     }
 }
 
+/// A bound and whether it is exclusive.
+type Bound = (f64, bool);
+
 /// A schema's lower and upper bounds, each with whether it is exclusive:
 /// OpenAPI 3.0's `minimum` with a boolean `exclusiveMinimum`, or 3.1's
 /// numeric `exclusiveMinimum`; the tighter wins where both are given.
-fn bounds(schema: &Value) -> (Option<(f64, bool)>, Option<(f64, bool)>) {
+fn bounds(schema: &Value) -> (Option<Bound>, Option<Bound>) {
     let side = |inclusive: &str, exclusive: &str, tighter: fn(f64, f64) -> bool| {
         let plain = schema.get(inclusive).and_then(Value::as_f64);
         match schema.get(exclusive) {

@@ -14,7 +14,7 @@ fn run(mut doc: Value, hand_written: &[(&str, &str)]) -> (Value, Report) {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    screen(&mut doc, &hand_written, &mut report);
+    screen(&mut doc, &hand_written, &mut report).unwrap();
     (doc, report)
 }
 
