@@ -49,6 +49,7 @@ const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ("httpmock", "{ workspace = true }"),
     ("serde_json", "{ workspace = true }"),
     ("futures", "{ workspace = true }"),
+    ("anyhow", r#""1""#),
 ];
 
 /// A manifest for crate `name`: `opencx-api`'s dependencies and features,

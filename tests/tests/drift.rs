@@ -227,7 +227,7 @@ fn a_new_codegen_neutral_drop_shows_in_the_check_as_a_report_line() {
     assert!(
         report.lines().any(|l| l.starts_with('+')
             && l.contains(
-                "specs/filterChatSessions.yaml#/components/schemas/DateRange/dependentRequired"
+                "specs/filterChatSessions.yaml#/components/schemas/FilterSessionsPublicDto/properties/filters/properties/date/dependentRequired"
             )),
         "the diff names the drop and its file:\n{report}"
     );
