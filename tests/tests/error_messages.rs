@@ -199,7 +199,7 @@ async fn transport_failures_say_what_happened() {
         ),
     ] {
         let server = FaultServer::start(
-            std::sync::Arc::new(move |_: &str, _| fault.clone()),
+            std::sync::Arc::new(move |_: &str, _| fault),
             always(200, "{}".into()),
         );
         let faulty = client(
