@@ -21,7 +21,7 @@ fn scratch() -> PathBuf {
     target.join("bench-build")
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     // What `cargo run` told us about ourselves must not leak into the builds.
     for (key, _) in std::env::vars_os() {
@@ -81,7 +81,7 @@ pub fn snapshot_workspace(dir: &Path) -> std::io::Result<PathBuf> {
 
 /// Copies `from` (the crate's `src/`, modules in folders included) to `to`,
 /// pointing the includes of generated code at `generated/`.
-fn copy_sources(from: &Path, to: &Path) -> std::io::Result<()> {
+pub(crate) fn copy_sources(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;

@@ -187,7 +187,7 @@ pub fn run(sizes: &Sizes) -> Section {
     );
     Section {
         key: "incremental",
-        title: "8. Incremental export".into(),
+        title: "9. Incremental export".into(),
         figures,
         body,
     }

@@ -6,6 +6,7 @@
 //! Nothing here asserts a timing: figures are reported, targets are shown
 //! beside them.
 
+pub mod api_size;
 pub mod build_cost;
 pub mod bulk_export;
 pub mod decode;
@@ -165,7 +166,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// The scenarios, by the key of the section each writes, in report order.
-pub const SCENARIOS: [&str; 8] = [
+pub const SCENARIOS: [&str; 9] = [
     "overhead",
     "memory",
     "decode",
@@ -173,6 +174,7 @@ pub const SCENARIOS: [&str; 8] = [
     "faults",
     "build",
     "regen",
+    "api_size",
     "incremental",
 ];
 
@@ -208,6 +210,9 @@ pub fn run_all(
     });
     step("build", "build cost", &mut || build_cost::build_cost(sizes));
     step("regen", "regen", &mut || build_cost::regen(sizes));
+    step("api_size", "cost as the API grows", &mut || {
+        api_size::run(sizes)
+    });
     step("incremental", "incremental export", &mut || {
         incremental::run(sizes)
     });

@@ -19,6 +19,7 @@ pub mod merge;
 pub mod naming;
 pub mod operation_id;
 pub mod operations;
+pub mod origins;
 pub mod overlay;
 pub mod pointer;
 pub mod regen;

@@ -6,6 +6,7 @@ use anyhow::{bail, Result};
 use serde_json::{Map, Value};
 
 use crate::operations::METHODS;
+pub use crate::origins::Origins;
 use crate::pointer::{first_difference, join};
 
 /// One parsed input document and the file it came from (as shown in messages).
@@ -13,72 +14,6 @@ use crate::pointer::{first_difference, join};
 pub struct Source {
     pub file: String,
     pub doc: Value,
-}
-
-/// Which file each part of the merged document came from, so that a problem
-/// found later (by the overlay or the converter) can name the file, and, for
-/// a part the overlay moved (a named type), where it stands in that file.
-#[derive(Debug, Default, Clone)]
-pub struct Origins(BTreeMap<String, Origin>);
-
-#[derive(Debug, Clone)]
-struct Origin {
-    file: String,
-    /// The pointer in `file` of what now stands at the recorded pointer,
-    /// when that differs.
-    upstream: Option<String>,
-}
-
-impl Origins {
-    pub fn record(&mut self, pointer: String, file: &str) {
-        self.0.entry(pointer).or_insert_with(|| Origin {
-            file: file.to_string(),
-            upstream: None,
-        });
-    }
-
-    /// Records that what stands at `pointer` came from `upstream` in `file`
-    /// (the overlay gave a schema a name of ours).
-    pub fn record_moved(&mut self, pointer: String, file: &str, upstream: &str) {
-        self.0.insert(
-            pointer,
-            Origin {
-                file: file.to_string(),
-                upstream: Some(upstream.to_string()),
-            },
-        );
-    }
-
-    /// The longest recorded prefix of `pointer`, with its origin.
-    fn find(&self, pointer: &str) -> Option<(&String, &Origin)> {
-        self.0
-            .iter()
-            .filter(|(prefix, _)| {
-                pointer == prefix.as_str() || pointer.starts_with(&format!("{prefix}/"))
-            })
-            .max_by_key(|(prefix, _)| prefix.len())
-    }
-
-    /// The file behind the longest recorded prefix of `pointer`.
-    pub fn locate(&self, pointer: &str) -> Option<&str> {
-        self.find(pointer).map(|(_, origin)| origin.file.as_str())
-    }
-
-    /// `file#pointer` for messages, the pointer as it stands in that file; or
-    /// `merged document#pointer`.
-    pub fn describe(&self, pointer: &str) -> String {
-        match self.find(pointer) {
-            Some((
-                prefix,
-                Origin {
-                    file,
-                    upstream: Some(upstream),
-                },
-            )) => format!("{file}#{upstream}{}", &pointer[prefix.len()..]),
-            Some((_, origin)) => format!("{}#{pointer}", origin.file),
-            None => format!("merged document#{pointer}"),
-        }
-    }
 }
 
 /// The merged document and where its parts came from.
