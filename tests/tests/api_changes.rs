@@ -469,8 +469,12 @@ fn the_changelog_collects_changes_and_says_which_version_to_release() {
         )
     });
     let changelog = scratch.read("opencx-api/CHANGELOG.md");
+    // Under the type, once, though requests and responses both see it.
     assert!(
-        changelog.contains("- type SessionChannel: `response-property-enum-value-added` new enum value \"telegram\" (wire: compatible, Rust API: compatible)"),
+        changelog.contains(
+            "#### type `SessionChannel`\n\n- new enum value \"telegram\" (wire: compatible, \
+             Rust API: compatible) `request-property-enum-value-added`, `response-property-enum-value-added`\n"
+        ),
         "{changelog}"
     );
     assert!(changelog.contains("Semver: "), "{changelog}");
@@ -550,7 +554,11 @@ fn the_diff_command_compares_the_working_tree_with_a_revision() {
     );
     assert!(out.contains("Semver: **major** (breaking)"), "{out}");
     assert!(
-        out.contains("| type SessionChannel | `request-property-enum-value-removed` | enum value \"web_voice\" removed | **breaking** | **breaking** |"),
+        out.contains(
+            "**type `SessionChannel`**\n\n- enum value \"web_voice\" removed: **requests: wire breaking; \
+             responses: wire compatible; Rust API: breaking** (`request-property-enum-value-removed`, \
+             `response-property-enum-value-removed`)\n"
+        ),
         "{out}"
     );
     let (code, out) = diff_command(&root, &["--format", "json"]);

@@ -6,7 +6,7 @@
 //! Releasing is a hand edit: rename `[Unreleased]` to `[x.y.z] - date` with the
 //! version the hint asks for; the next regen starts a new, empty `Unreleased`.
 
-use crate::diff::{verdicts, Bump, Change, Explanation};
+use crate::diff::{changelog_heading, changelog_line, groups, Bump, Explanation};
 
 const HEADER: &str = "# Changelog\n\n\
 All notable changes to `opencx-api`. The format is [Keep a Changelog](https://keepachangelog.com/en/1.1.0/);\n\
@@ -21,7 +21,15 @@ const SECTIONS: [(&str, Bump); 3] = [
     ("Changed", Bump::Patch),
 ];
 
+/// The `Unreleased` entries: (section, subject heading, line), in order.
+type Entries = Vec<(String, String, String)>;
+
 /// The changelog after `explanation`, given the crate's current version.
+///
+/// Entries are grouped by section (breaking first), then by operation or
+/// type (a `####` heading), one line per change: a change seen from the
+/// request and the response side of a type is one line with both verdicts,
+/// and a line already there is not added again.
 pub fn update(
     existing: Option<&str>,
     explanation: &Explanation,
@@ -29,30 +37,35 @@ pub fn update(
 ) -> String {
     let existing = existing.unwrap_or("");
     let (mut entries, released) = parse(existing);
-    for change in &explanation.changes {
-        add(&mut entries, section_of(change.bump()), entry(change));
+    for group in groups(explanation) {
+        let heading = changelog_heading(&group.subject);
+        for entry in &group.entries {
+            add(
+                &mut entries,
+                section_of(entry.bump),
+                &heading,
+                changelog_line(entry),
+            );
+        }
     }
     for rc in &explanation.other_rust_changes {
-        let bump = if rc.breaking {
-            Bump::Major
+        let (bump, verdict) = if rc.breaking {
+            (Bump::Major, "breaking")
         } else {
-            Bump::Minor
-        };
-        let verdict = if rc.breaking {
-            "breaking"
-        } else {
-            "compatible"
+            (Bump::Minor, "compatible")
         };
         add(
             &mut entries,
             section_of(bump),
-            format!("- generated code: {} (Rust API: {verdict})", rc.description),
+            "generated code",
+            format!("- {} (Rust API: {verdict})", rc.description),
         );
     }
     if explanation.docs_only > 0 {
         add(
             &mut entries,
             "Changed",
+            "",
             format!(
                 "- docs only: {} descriptions, summaries or examples changed",
                 explanation.docs_only
@@ -67,14 +80,25 @@ pub fn update(
         crate_version,
     ));
     for (name, _) in SECTIONS {
-        let lines: Vec<&String> = entries
-            .iter()
-            .filter(|(s, _)| s == name)
-            .map(|(_, l)| l)
-            .collect();
-        if !lines.is_empty() {
-            out.push_str(&format!("\n### {name}\n\n"));
-            for line in lines {
+        let in_section: Vec<&(String, String, String)> =
+            entries.iter().filter(|(s, _, _)| s == name).collect();
+        if in_section.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n### {name}\n"));
+        let mut headings: Vec<&str> = Vec::new();
+        for (_, heading, _) in &in_section {
+            if !headings.contains(&heading.as_str()) {
+                headings.push(heading);
+            }
+        }
+        for heading in headings {
+            if heading.is_empty() {
+                out.push('\n');
+            } else {
+                out.push_str(&format!("\n#### {heading}\n\n"));
+            }
+            for (_, _, line) in in_section.iter().filter(|(_, h, _)| h == heading) {
                 out.push_str(line);
                 out.push('\n');
             }
@@ -94,28 +118,19 @@ fn section_of(bump: Bump) -> &'static str {
         .map_or("Changed", |(name, _)| name)
 }
 
-fn add(entries: &mut Vec<(String, String)>, section: &str, line: String) {
-    if !entries.iter().any(|(_, l)| *l == line) {
-        entries.push((section.to_string(), line));
+fn add(entries: &mut Entries, section: &str, heading: &str, line: String) {
+    if !entries.iter().any(|(_, h, l)| h == heading && *l == line) {
+        entries.push((section.to_string(), heading.to_string(), line));
     }
 }
 
-fn entry(change: &Change) -> String {
-    format!(
-        "- {}: `{}` {} ({})",
-        change.subject,
-        change.rule,
-        change.detail,
-        verdicts(change)
-    )
-}
-
-/// The `Unreleased` entries as (section, line), and everything from the first
-/// released version on.
-fn parse(text: &str) -> (Vec<(String, String)>, String) {
+/// The `Unreleased` entries, and everything from the first released
+/// version on.
+fn parse(text: &str) -> (Entries, String) {
     let mut entries = Vec::new();
     let mut in_unreleased = false;
     let mut section = String::new();
+    let mut heading = String::new();
     let mut released = String::new();
     for line in text.lines() {
         if !released.is_empty()
@@ -127,10 +142,13 @@ fn parse(text: &str) -> (Vec<(String, String)>, String) {
         }
         if line.starts_with("## [Unreleased]") {
             in_unreleased = true;
+        } else if let Some(name) = line.strip_prefix("#### ") {
+            heading = name.trim().to_string();
         } else if let Some(name) = line.strip_prefix("### ") {
             section = name.trim().to_string();
+            heading.clear();
         } else if in_unreleased && line.starts_with("- ") {
-            entries.push((section.clone(), line.to_string()));
+            entries.push((section.clone(), heading.clone(), line.to_string()));
         }
     }
     (entries, released)
@@ -145,10 +163,10 @@ fn last_release(released: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-fn hint(entries: &[(String, String)], last: Option<&str>, crate_version: Option<&str>) -> String {
+fn hint(entries: &Entries, last: Option<&str>, crate_version: Option<&str>) -> String {
     let bump = entries
         .iter()
-        .filter_map(|(section, _)| {
+        .filter_map(|(section, _, _)| {
             SECTIONS
                 .iter()
                 .find(|(name, _)| name == section)

@@ -88,6 +88,8 @@ pub struct Report {
     pub left_out_schemas: BTreeSet<LeftOutSchema>,
     pub unresolved: BTreeSet<Unresolved>,
     pub split: BTreeSet<Split>,
+    /// What the pipeline supplied that the document left out.
+    pub repaired: BTreeSet<Dropped>,
     /// String checks kept on schemas both requests and responses use.
     pub shared_checks: BTreeSet<String>,
 }
@@ -110,6 +112,7 @@ impl Report {
         self.left_out_schemas.extend(other.left_out_schemas);
         self.unresolved.extend(other.unresolved);
         self.split.extend(other.split);
+        self.repaired.extend(other.repaired);
         self.shared_checks.extend(other.shared_checks);
     }
 
@@ -125,6 +128,10 @@ impl Report {
                 u.reference
             )
         });
+        let repaired = self
+            .repaired
+            .iter()
+            .map(|d| format!("{}: {}", describe(&d.pointer), d.why));
         let left_out = self.left_out.iter().map(|op| {
             let covered = match &op.hand_written {
                 Some(method) => format!("; covered by the hand-written `{method}`"),
@@ -155,6 +162,7 @@ impl Report {
             )
         });
         unresolved
+            .chain(repaired)
             .chain(schemas)
             .chain(left_out)
             .chain(checks)
@@ -222,6 +230,14 @@ impl Report {
             self.unresolved
                 .iter()
                 .map(|u| format!("| `{}` | `{}` |", describe(&u.pointer), u.reference)),
+        );
+        section(
+            &mut out,
+            "Supplied where the document is incomplete",
+            "| where | what |\n| --- | --- |",
+            self.repaired
+                .iter()
+                .map(|d| format!("| `{}` | {} |", describe(&d.pointer), cell(&d.why))),
         );
         section(
             &mut out,

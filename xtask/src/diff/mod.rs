@@ -18,7 +18,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use render::{verdicts, Format};
+pub use render::{changelog_heading, changelog_line, groups, verdicts, Entry, Format, Group};
 
 /// What a change is about: an operation or a named type.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -28,12 +28,6 @@ pub enum Subject {
     Operation(String, String),
     /// A component schema's name.
     Type(String),
-}
-
-impl Subject {
-    fn is_type(&self) -> bool {
-        matches!(self, Subject::Type(_))
-    }
 }
 
 impl fmt::Display for Subject {
@@ -63,6 +57,13 @@ pub struct Change {
     pub subject: Subject,
     /// oasdiff's rule id where it has one (`response-property-enum-value-added`).
     pub rule: String,
+    /// Where: `body`, a response status (`200`), a parameter's location
+    /// (`query`), or a path inside them or a named type (`data[].items`, ``
+    /// for a type's root).
+    pub at: String,
+    /// What at `at`: the property, parameter, enum value or wrapper; empty for
+    /// the schema at `at` as a whole.
+    pub name: String,
     pub detail: String,
     /// Does it break an existing program at run time?
     pub wire_breaking: bool,
@@ -82,10 +83,14 @@ impl Change {
         detail: String,
         wire_breaking: bool,
         candidates: Vec<(String, String)>,
+        at: String,
+        name: String,
     ) -> Self {
         Self {
             subject,
             rule: rule.to_string(),
+            at,
+            name,
             detail,
             wire_breaking,
             rust: RustVerdict::Unchanged,

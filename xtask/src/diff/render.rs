@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use super::{Change, Explanation, RustVerdict, Subject};
+use super::{Bump, Change, Explanation, RustVerdict, Subject};
 
 /// How to render an explanation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,12 +57,120 @@ pub fn verdicts(change: &Change) -> String {
     format!("wire: {wire}, Rust API: {rust}")
 }
 
-fn grouped(explanation: &Explanation) -> BTreeMap<&Subject, Vec<&Change>> {
-    let mut groups: BTreeMap<&Subject, Vec<&Change>> = BTreeMap::new();
-    for change in &explanation.changes {
-        groups.entry(&change.subject).or_default().push(change);
+/// One change as people read it: a change seen from both sides of a named
+/// type (requests and responses) is one entry with both verdicts.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub detail: String,
+    /// The rule ids behind it, one per side.
+    pub rules: Vec<String>,
+    /// `wire: breaking, Rust API: unchanged`, or per side when they differ.
+    pub verdicts: String,
+    pub bump: Bump,
+}
+
+/// The changes of one subject, breaking first.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub subject: Subject,
+    pub entries: Vec<Entry>,
+}
+
+impl Group {
+    fn bump(&self) -> Bump {
+        self.entries
+            .iter()
+            .map(|e| e.bump)
+            .max()
+            .unwrap_or(Bump::None)
     }
+}
+
+/// The explanation's changes by subject, subjects with a breaking change
+/// first, one entry per change however many sides saw it.
+pub fn groups(explanation: &Explanation) -> Vec<Group> {
+    let mut by_subject: BTreeMap<&Subject, Vec<&Change>> = BTreeMap::new();
+    for change in &explanation.changes {
+        by_subject.entry(&change.subject).or_default().push(change);
+    }
+    let mut groups: Vec<Group> = by_subject
+        .into_iter()
+        .map(|(subject, changes)| {
+            let mut same: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+            let mut order = Vec::new();
+            for change in changes {
+                if !same.contains_key(change.detail.as_str()) {
+                    order.push(change.detail.as_str());
+                }
+                same.entry(&change.detail).or_default().push(change);
+            }
+            let mut entries: Vec<Entry> = order
+                .into_iter()
+                .map(|detail| entry(detail, &same[detail]))
+                .collect();
+            entries.sort_by_key(|e| std::cmp::Reverse(e.bump));
+            Group {
+                subject: subject.clone(),
+                entries,
+            }
+        })
+        .collect();
+    groups.sort_by(|a, b| b.bump().cmp(&a.bump()).then(a.subject.cmp(&b.subject)));
     groups
+}
+
+fn entry(detail: &str, sides: &[&Change]) -> Entry {
+    let rust = sides
+        .iter()
+        .map(|c| c.rust)
+        .max()
+        .unwrap_or(RustVerdict::Unchanged);
+    let rust = match rust {
+        RustVerdict::Unchanged => "unchanged",
+        RustVerdict::Compatible => "compatible",
+        RustVerdict::Breaking => "breaking",
+    };
+    let wire = |c: &Change| {
+        if c.wire_breaking {
+            "breaking"
+        } else {
+            "compatible"
+        }
+    };
+    let verdicts = match sides {
+        [one] => format!("wire: {}, Rust API: {rust}", wire(one)),
+        _ if sides
+            .iter()
+            .all(|c| c.wire_breaking == sides[0].wire_breaking) =>
+        {
+            format!("wire: {}, Rust API: {rust}", wire(sides[0]))
+        }
+        _ => {
+            let per_side: Vec<String> = sides
+                .iter()
+                .map(|c| {
+                    let side = c.rule.split('-').next().unwrap_or_default();
+                    format!("{side}s: wire {}", wire(c))
+                })
+                .collect();
+            format!("{}; Rust API: {rust}", per_side.join("; "))
+        }
+    };
+    Entry {
+        detail: detail.to_string(),
+        rules: sides.iter().map(|c| c.rule.clone()).collect(),
+        verdicts,
+        bump: sides.iter().map(|c| c.bump()).max().unwrap_or(Bump::None),
+    }
+}
+
+fn rules(entry: &Entry) -> String {
+    entry
+        .rules
+        .iter()
+        .map(|r| format!("`{r}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn text(explanation: &Explanation) -> String {
@@ -70,14 +178,14 @@ fn text(explanation: &Explanation) -> String {
         return "API changes: none\n".into();
     }
     let mut out = format!("API changes (semver: {}):\n", explanation.bump());
-    for (subject, changes) in grouped(explanation) {
-        out.push_str(&format!("  {subject}\n"));
-        for change in changes {
+    for group in groups(explanation) {
+        out.push_str(&format!("  {}\n", group.subject));
+        for entry in &group.entries {
             out.push_str(&format!(
                 "    {} {}  [{}]\n",
-                change.rule,
-                change.detail,
-                verdicts(change)
+                entry.rules.join(", "),
+                entry.detail,
+                entry.verdicts
             ));
         }
     }
@@ -101,32 +209,33 @@ fn text(explanation: &Explanation) -> String {
     out
 }
 
+/// For a pull request or a CI job summary: one list per subject, breaking
+/// subjects first, each change with its verdicts and rule ids.
 fn markdown(explanation: &Explanation) -> String {
     if explanation.is_empty() {
         return "### API changes\n\nNone.\n".into();
     }
     let mut out = format!(
-        "### API changes\n\nSemver: **{}**{}\n\n| subject | rule | change | wire | Rust API |\n| --- | --- | --- | --- | --- |\n",
+        "### API changes\n\nSemver: **{}**{}\n",
         explanation.bump(),
-        if explanation.is_breaking() { " (breaking)" } else { "" }
+        if explanation.is_breaking() {
+            " (breaking)"
+        } else {
+            ""
+        }
     );
-    for (subject, changes) in grouped(explanation) {
-        for change in changes {
-            let wire = if change.wire_breaking {
-                "**breaking**"
+    for group in groups(explanation) {
+        out.push_str(&format!("\n**{}**\n\n", markdown_subject(&group.subject)));
+        for entry in &group.entries {
+            let verdicts = if entry.bump == Bump::Major {
+                format!("**{}**", entry.verdicts)
             } else {
-                "compatible"
-            };
-            let rust = match change.rust {
-                RustVerdict::Breaking => "**breaking**",
-                RustVerdict::Compatible => "compatible",
-                RustVerdict::Unchanged => "unchanged",
+                entry.verdicts.clone()
             };
             out.push_str(&format!(
-                "| {} | `{}` | {} | {wire} | {rust} |\n",
-                subject.to_string().replace('|', "\\|"),
-                change.rule,
-                change.detail.replace('|', "\\|")
+                "- {}: {verdicts} ({})\n",
+                entry.detail.replace('|', "\\|"),
+                rules(entry)
             ));
         }
     }
@@ -148,4 +257,21 @@ fn markdown(explanation: &Explanation) -> String {
         }
     }
     out
+}
+
+fn markdown_subject(subject: &Subject) -> String {
+    match subject {
+        Subject::Operation(operation, id) => format!("`{operation}` (`{id}`)"),
+        Subject::Type(name) => format!("type `{name}`"),
+    }
+}
+
+/// A changelog line for `entry`.
+pub fn changelog_line(entry: &Entry) -> String {
+    format!("- {} ({}) {}", entry.detail, entry.verdicts, rules(entry))
+}
+
+/// A changelog heading for `subject`.
+pub fn changelog_heading(subject: &Subject) -> String {
+    markdown_subject(subject)
 }

@@ -218,8 +218,31 @@ fn self_name(ty: &syn::Type) -> Option<String> {
 }
 
 /// Tokens as one normalised string, so formatting never reads as a change.
+/// The tokens as a person writes them: `Result<ResponseValue<T>, Error>`,
+/// not `Result < ResponseValue < T > , Error >`.
 fn tokens(node: &impl ToTokens) -> String {
-    node.to_token_stream().to_string()
+    let mut text = node.to_token_stream().to_string();
+    for (from, to) in [
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" ::", "::"),
+        (" ,", ","),
+        ("( ", "("),
+        (" )", ")"),
+        ("< ", "<"),
+        (" <", "<"),
+        (" >", ">"),
+        ("& ", "&"),
+        (" : ", ": "),
+        (" ;", ";"),
+        (",)", ")"),
+        (",>", ">"),
+    ] {
+        while text.contains(from) {
+            text = text.replace(from, to);
+        }
+    }
+    text.replace("->", " -> ").replace("  ", " ")
 }
 
 #[cfg(test)]
@@ -243,7 +266,7 @@ mod tests {
         assert!(
             found[0]
                 .0
-                .contains("`types::S::a` changed from `i64` to `Option < i64 >`"),
+                .contains("`types::S::a` changed from `i64` to `Option<i64>`"),
             "{found:?}"
         );
         assert!(found[0].1);

@@ -162,20 +162,38 @@ fn screen_operation(
             _ => {}
         }
     }
-    let declared: Vec<&str> = params
+    let declared: Vec<String> = params
         .iter()
         .filter(|p| p["in"] == "path")
-        .filter_map(|p| p["name"].as_str())
+        .filter_map(|p| p["name"].as_str().map(String::from))
         .collect();
+    // A name the path has and no parameter declares (a real upstream forgot
+    // them for nine operations): the request cannot be made without it, and
+    // nothing says more of it than that it is a path segment, a string.
     for name in template_names(path) {
-        if !declared.contains(&name.as_str()) {
-            return Err(format!(
-                "the path names `{{{name}}}` but no path parameter declares it"
-            ));
+        if !declared.contains(&name) {
+            let list = operation
+                .as_object_mut()
+                .expect("an operation")
+                .entry("parameters")
+                .or_insert_with(|| json!([]));
+            if let Some(list) = list.as_array_mut() {
+                list.push(json!({
+                    "name": name, "in": "path", "required": true, "schema": {"type": "string"},
+                }));
+            }
+            report.repaired.insert(crate::report::Dropped {
+                pointer: at.to_string(),
+                why: format!(
+                    "the path names `{{{name}}}` but no parameter declares it: the client takes \
+                     it as a required string"
+                ),
+            });
         }
     }
+    let declared: Vec<&str> = declared.iter().map(String::as_str).collect();
     for name in &declared {
-        if !template_names(path).iter().any(|n| n == name) {
+        if !template_names(path).iter().any(|n| n == *name) {
             return Err(format!("path parameter `{name}` is not in the path"));
         }
     }

@@ -85,10 +85,30 @@ fn json_encodings_are_dropped_and_missing_json_schemas_mean_any_json() {
 }
 
 #[test]
-fn path_parameters_must_match_the_template() {
-    let (_, report) = run(doc(json!({"operationId": "a", "responses": {}})), &[]);
+fn a_path_name_no_parameter_declares_becomes_a_required_string() {
+    let (out, report) = run(doc(json!({"operationId": "a", "responses": {}})), &[]);
+    assert!(report.left_out.is_empty(), "{report:?}");
+    assert_eq!(
+        out["paths"]["/files/{id}"]["post"]["parameters"],
+        json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}])
+    );
+    let why = &report.repaired.iter().next().unwrap().why;
+    assert!(why.contains("`{id}` but no parameter declares it"), "{why}");
+}
+
+#[test]
+fn a_path_parameter_the_template_lacks_leaves_the_operation_out() {
+    let extra =
+        json!({"name": "other", "in": "path", "required": true, "schema": {"type": "string"}});
+    let (_, report) = run(
+        doc(json!({"operationId": "a", "parameters": [id_param(), extra], "responses": {}})),
+        &[],
+    );
     let reason = &report.left_out.iter().next().unwrap().reason;
-    assert!(reason.contains("`{id}` but no path parameter"), "{reason}");
+    assert!(
+        reason.contains("path parameter `other` is not in the path"),
+        "{reason}"
+    );
 }
 
 #[test]

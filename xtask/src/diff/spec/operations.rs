@@ -1,0 +1,425 @@
+//! Operations: matched by method and path template with parameter names
+//! ignored, so `/sessions/{id}` → `/sessions/{session_id}` is the same
+//! operation (its parameter renamed), and a new operationId on the same
+//! method and path is a rename of the Rust method, not a removal and an
+//! addition.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::super::names::{pascal, snake};
+use super::schemas::Slot;
+use super::{Differ, Found, Place, Side, Subject};
+use crate::operations::operations;
+use crate::pointer::follow_ref;
+
+/// One operation of a document.
+struct Operation {
+    /// `METHOD /path` as the document writes it.
+    name: String,
+    id: String,
+    value: Value,
+    /// The path-level parameters, which apply to it too.
+    shared: Vec<Value>,
+}
+
+/// `METHOD /path/{}` (parameter names erased) → the operation.
+fn operation_map(doc: &Value) -> BTreeMap<String, Operation> {
+    operations(doc)
+        .into_iter()
+        .map(|(path, method, op)| {
+            let key = format!("{} {}", method.to_uppercase(), template(&path));
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let shared = doc["paths"][&path]
+                .get("parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let operation = Operation {
+                name: format!("{} {path}", method.to_uppercase()),
+                id,
+                value: op,
+                shared,
+            };
+            (key, operation)
+        })
+        .collect()
+}
+
+/// A path with each `{name}` made `{}`.
+fn template(path: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                out.push('{');
+            }
+            '}' => {
+                inside = false;
+                out.push('}');
+            }
+            _ if inside => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn client_method(id: &str) -> Vec<(String, String)> {
+    vec![
+        ("Client".into(), snake(id)),
+        (format!("builder::{}", pascal(id)), String::new()),
+    ]
+}
+
+/// (in, name) → parameter, references resolved, path-level ones included.
+fn params(doc: &Value, op: &Operation) -> BTreeMap<(String, String), Value> {
+    op.shared
+        .iter()
+        .chain(
+            op.value
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        )
+        .map(|p| follow_ref(doc, p).clone())
+        .map(|p| {
+            let key = (
+                p["in"].as_str().unwrap_or_default().to_string(),
+                p["name"].as_str().unwrap_or_default().to_string(),
+            );
+            (key, p)
+        })
+        .collect()
+}
+
+/// The JSON schema of a request body or response, references resolved.
+fn json_schema<'a>(doc: &'a Value, holder: Option<&'a Value>) -> Option<&'a Value> {
+    let holder = follow_ref(doc, holder?);
+    holder
+        .get("content")?
+        .as_object()?
+        .iter()
+        .find(|(media, _)| {
+            let essence = media.split(';').next().unwrap_or_default().trim();
+            essence == "application/json" || essence.ends_with("+json")
+        })
+        .and_then(|(_, media)| media.get("schema"))
+}
+
+fn docs_differ(old: &Value, new: &Value, keys: &[&str]) -> bool {
+    keys.iter().any(|k| old.get(*k) != new.get(*k))
+}
+
+impl Differ<'_> {
+    pub(super) fn operations(&mut self) {
+        let old = operation_map(self.old);
+        let new = operation_map(self.new);
+        for (key, op) in &new {
+            let subject = Subject::Operation(op.name.clone(), op.id.clone());
+            let place = Place {
+                subject,
+                side: Side::Request,
+                at: String::new(),
+                rust_type: None,
+            };
+            let Some(before) = old.get(key) else {
+                self.push(Found {
+                    place: &place,
+                    rule: "endpoint-added".into(),
+                    name: String::new(),
+                    detail: format!("new operation `{}`", op.id),
+                    wire_breaking: false,
+                    rust: client_method(&op.id),
+                });
+                continue;
+            };
+            if before.id != op.id {
+                let mut rust = client_method(&before.id);
+                rust.extend(client_method(&op.id));
+                self.push(Found {
+                    place: &place,
+                    rule: "api-operation-id-removed".into(),
+                    name: before.id.clone(),
+                    detail: format!(
+                        "operationId renamed from `{}` to `{}`: the method `{}` is now `{}`",
+                        before.id,
+                        op.id,
+                        snake(&before.id),
+                        snake(&op.id)
+                    ),
+                    // The wire does not carry operationIds.
+                    wire_breaking: false,
+                    rust,
+                });
+            }
+            if before.name != op.name {
+                self.push(Found {
+                    place: &place,
+                    rule: "request-path-parameter-renamed".into(),
+                    name: String::new(),
+                    detail: format!(
+                        "path `{}` is now `{}`: the same operation, its path parameter renamed",
+                        before.name, op.name
+                    ),
+                    wire_breaking: false,
+                    rust: Vec::new(),
+                });
+            }
+            self.operation(&place, before, op);
+        }
+        for (key, op) in &old {
+            if new.contains_key(key) {
+                continue;
+            }
+            let place = Place {
+                subject: Subject::Operation(op.name.clone(), op.id.clone()),
+                side: Side::Request,
+                at: String::new(),
+                rust_type: None,
+            };
+            self.push(Found {
+                place: &place,
+                rule: "api-removed-without-deprecation".into(),
+                name: String::new(),
+                detail: format!("operation `{}` removed", op.id),
+                wire_breaking: true,
+                rust: client_method(&op.id),
+            });
+        }
+    }
+
+    fn operation(&mut self, request: &Place, old: &Operation, new: &Operation) {
+        let id = &new.id;
+        let builder = format!("builder::{}", pascal(id));
+        if docs_differ(&old.value, &new.value, &["summary", "description", "tags"]) {
+            self.docs += 1;
+        }
+        self.parameters(request, &builder, old, new);
+        let body = Place {
+            at: "body".into(),
+            rust_type: Some(format!("types::{}Body", pascal(id))),
+            ..request.clone()
+        };
+        let old_body = json_schema(self.old, old.value.get("requestBody"));
+        let new_body = json_schema(self.new, new.value.get("requestBody"));
+        match (old_body, new_body) {
+            (None, Some(_)) => self.push(Found {
+                place: request,
+                rule: "request-body-added".into(),
+                name: String::new(),
+                detail: "new request body".into(),
+                wire_breaking: true,
+                rust: vec![(builder.clone(), "body".into())],
+            }),
+            (Some(_), None) => self.push(Found {
+                place: request,
+                rule: "request-body-removed".into(),
+                name: String::new(),
+                detail: "request body removed".into(),
+                wire_breaking: true,
+                rust: vec![(builder.clone(), "body".into())],
+            }),
+            (Some(o), Some(n)) => self.body(&body, o, n),
+            (None, None) => {}
+        }
+        self.responses(request, old, new);
+    }
+
+    fn parameters(&mut self, request: &Place, builder: &str, old: &Operation, new: &Operation) {
+        let (old_params, new_params) = (params(self.old, old), params(self.new, new));
+        // A path parameter renamed with the template is the same parameter.
+        let renamed = |key: &(String, String), from: &BTreeMap<(String, String), Value>| {
+            key.0 == "path"
+                && !from.contains_key(key)
+                && path_position(&new.name, &key.1)
+                    .and_then(|i| path_name_at(&old.name, i))
+                    .is_some_and(|n| from.contains_key(&("path".to_string(), n)))
+        };
+        for (key, param) in &new_params {
+            let (location, name) = (&key.0, &key.1);
+            let required = param.get("required") == Some(&Value::Bool(true));
+            let rust = vec![(builder.to_string(), snake(name))];
+            let at = Place {
+                at: location.clone(),
+                rust_type: Some(builder.to_string()),
+                ..request.clone()
+            };
+            let old_key = if renamed(key, &old_params) {
+                let i = path_position(&new.name, name).expect("checked");
+                (
+                    "path".to_string(),
+                    path_name_at(&old.name, i).expect("checked"),
+                )
+            } else {
+                key.clone()
+            };
+            let Some(before) = old_params.get(&old_key) else {
+                let rule = if required {
+                    "new-required-request-parameter"
+                } else {
+                    "new-optional-request-parameter"
+                };
+                self.push(Found {
+                    place: &at,
+                    rule: rule.into(),
+                    name: name.clone(),
+                    detail: format!(
+                        "new {} {location} parameter `{name}`",
+                        if required { "required" } else { "optional" }
+                    ),
+                    wire_breaking: required,
+                    rust,
+                });
+                continue;
+            };
+            let was_required = before.get("required") == Some(&Value::Bool(true));
+            if required != was_required {
+                let became = if required { "required" } else { "optional" };
+                self.push(Found {
+                    place: &at,
+                    rule: format!("request-parameter-became-{became}"),
+                    name: name.clone(),
+                    detail: format!("{location} parameter `{name}` became {became}"),
+                    wire_breaking: required,
+                    rust: rust.clone(),
+                });
+            }
+            if docs_differ(before, param, &["description", "example", "examples"]) {
+                self.docs += 1;
+            }
+            if let (Some(o), Some(n)) = (before.get("schema"), param.get("schema")) {
+                let here = at.property(name, Some(builder.to_string()));
+                let slot = Slot::Property {
+                    holder: at.clone(),
+                    name: name.clone(),
+                };
+                self.schema(&here, &slot, true, o, n);
+            }
+        }
+        for key in old_params.keys() {
+            let gone = !new_params.contains_key(key)
+                && !new_params.keys().any(|k| {
+                    renamed(k, &old_params)
+                        && path_position(&new.name, &k.1)
+                            .and_then(|i| path_name_at(&old.name, i))
+                            .as_deref()
+                            == Some(key.1.as_str())
+                });
+            if gone {
+                let at = Place {
+                    at: key.0.clone(),
+                    ..request.clone()
+                };
+                self.push(Found {
+                    place: &at,
+                    rule: "request-parameter-removed".into(),
+                    name: key.1.clone(),
+                    detail: format!("{} parameter `{}` removed", key.0, key.1),
+                    wire_breaking: false,
+                    rust: vec![(builder.to_string(), snake(&key.1))],
+                });
+            }
+        }
+    }
+
+    fn responses(&mut self, request: &Place, old: &Operation, new: &Operation) {
+        let statuses = |op: &Operation| -> BTreeMap<String, Value> {
+            op.value
+                .get("responses")
+                .and_then(Value::as_object)
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default()
+        };
+        let (old_responses, new_responses) = (statuses(old), statuses(new));
+        let method = vec![("Client".into(), snake(&new.id))];
+        for (status, response) in &new_responses {
+            let place = Place {
+                side: Side::Response,
+                at: status.clone(),
+                rust_type: Some(format!("types::{}Response", pascal(&new.id))),
+                ..request.clone()
+            };
+            let Some(before) = old_responses.get(status) else {
+                let rule = if status.starts_with('2') {
+                    "response-success-status-added"
+                } else {
+                    "response-non-success-status-added"
+                };
+                self.push(Found {
+                    place: &place,
+                    rule: rule.into(),
+                    name: String::new(),
+                    detail: format!("new response status {status}"),
+                    wire_breaking: false,
+                    rust: method.clone(),
+                });
+                continue;
+            };
+            let schemas = (
+                json_schema(self.old, Some(before)),
+                json_schema(self.new, Some(response)),
+            );
+            if let (Some(o), Some(n)) = schemas {
+                self.body(&place, o, n);
+            }
+            if docs_differ(
+                follow_ref(self.old, before),
+                follow_ref(self.new, response),
+                &["description"],
+            ) {
+                self.docs += 1;
+            }
+        }
+        for status in old_responses.keys() {
+            if new_responses.contains_key(status) {
+                continue;
+            }
+            let place = Place {
+                side: Side::Response,
+                at: status.clone(),
+                ..request.clone()
+            };
+            let success = status.starts_with('2');
+            self.push(Found {
+                place: &place,
+                rule: if success {
+                    "response-success-status-removed"
+                } else {
+                    "response-non-success-status-removed"
+                }
+                .into(),
+                name: String::new(),
+                detail: format!("response status {status} removed"),
+                wire_breaking: success,
+                rust: method.clone(),
+            });
+        }
+    }
+}
+
+/// The index of `{name}` among the path's parameters in `METHOD /path`.
+fn path_position(operation: &str, name: &str) -> Option<usize> {
+    path_names(operation).iter().position(|n| n == name)
+}
+
+/// The `i`-th path parameter name of `METHOD /path`.
+fn path_name_at(operation: &str, i: usize) -> Option<String> {
+    path_names(operation).into_iter().nth(i)
+}
+
+fn path_names(operation: &str) -> Vec<String> {
+    operation
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+        .collect()
+}

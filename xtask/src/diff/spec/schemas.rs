@@ -1,0 +1,369 @@
+//! One schema against its next version: its type, enum values, properties
+//! (added, removed, required or not), items, map values and alternatives,
+//! and a body whose properties moved into a wrapper.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::super::names::{pascal, snake};
+use super::view::{merged, merges, view, View};
+use super::{Differ, Found, Place, Side};
+
+/// What the schema being compared is to its holder, for where a type change
+/// is reported: a property of an object (`at` the object, `name` the
+/// property), or a whole (a body, a response, a component root, items).
+#[derive(Clone)]
+pub(super) enum Slot {
+    Property { holder: Place, name: String },
+    Whole,
+}
+
+/// The rule prefix: `request-property`, `response-property`, or
+/// `request-parameter` for a parameter's schema.
+pub(super) fn prefix(place: &Place, parameter: bool) -> String {
+    if parameter {
+        "request-parameter".into()
+    } else {
+        format!("{}-property", place.side.prefix())
+    }
+}
+
+impl Differ<'_> {
+    /// Compares the schema at `here` (`slot` says what it is to its holder);
+    /// `parameter` for a parameter's schema.
+    pub(super) fn schema(
+        &mut self,
+        here: &Place,
+        slot: &Slot,
+        parameter: bool,
+        old: &Value,
+        new: &Value,
+    ) {
+        let (mut old_view, mut new_view) = (view(self.old, old), view(self.new, new));
+        // A reference to `X` on one side and `allOf: [X, ...]` on the other
+        // (a `required` list added beside it) are one object, compared as
+        // merged.
+        let one_merges_the_other = match (old_view.reference, new_view.reference) {
+            (Some(name), None) => merges(new, name),
+            (None, Some(name)) => merges(old, name),
+            _ => false,
+        };
+        if one_merges_the_other {
+            old_view = merged(self.old, old);
+            new_view = merged(self.new, new);
+        }
+        let prefix = prefix(here, parameter);
+        if old_view.types != new_view.types {
+            let (place, name) = match slot {
+                Slot::Property { holder, name } => (holder, name.clone()),
+                Slot::Whole => (here, String::new()),
+            };
+            let member = self.member(place, &name);
+            self.push(Found {
+                place,
+                rule: format!("{prefix}-type-changed"),
+                name: name.clone(),
+                detail: format!(
+                    "{}type changed from {} to {}",
+                    if name.is_empty() {
+                        String::new()
+                    } else {
+                        format!("property `{name}`: ")
+                    },
+                    describe(&old_view),
+                    describe(&new_view)
+                ),
+                wire_breaking: true,
+                rust: member,
+            });
+            return;
+        }
+        if old_view.nullable != new_view.nullable {
+            let (place, name) = match slot {
+                Slot::Property { holder, name } => (holder, name.clone()),
+                Slot::Whole => (here, String::new()),
+            };
+            let became = if new_view.nullable {
+                "nullable"
+            } else {
+                "not-nullable"
+            };
+            // A value that may now be null fails a reader whose field is not
+            // an `Option`; a request that may no longer send null, a sender.
+            let breaks = match here.side {
+                Side::Response => new_view.nullable && !name.is_empty(),
+                Side::Request => !new_view.nullable,
+            };
+            let member = self.member(place, &name);
+            self.push(Found {
+                place,
+                rule: format!("{prefix}-became-{became}"),
+                name: name.clone(),
+                detail: format!(
+                    "{}became {}",
+                    if name.is_empty() {
+                        String::new()
+                    } else {
+                        format!("property `{name}`: ")
+                    },
+                    became.replace('-', " ")
+                ),
+                wire_breaking: breaks,
+                rust: member,
+            });
+        }
+        if old_view.reference.is_some() {
+            // The same named type: compared under its own name.
+            return;
+        }
+        self.enum_values(here, &prefix, &old_view, &new_view);
+        if !parameter {
+            self.properties(here, &old_view, &new_view);
+        }
+        if let (Some(o), Some(n)) = (old_view.items, new_view.items) {
+            self.schema(&here.inner("[]"), &Slot::Whole, parameter, o, n);
+        }
+        if let (Some(o), Some(n)) = (old_view.additional, new_view.additional) {
+            self.schema(&here.inner("{}"), &Slot::Whole, parameter, o, n);
+        }
+        for (key, o) in &old_view.alternatives {
+            match new_view.alternatives.get(key) {
+                Some(n) => self.schema(here, &Slot::Whole, parameter, o, n),
+                None => {
+                    let breaks = here.side == Side::Request;
+                    let rust = self.member(here, "");
+                    self.push(Found {
+                        place: here,
+                        rule: format!("{}-one-of-removed", prefix),
+                        name: key.clone(),
+                        detail: format!("alternative {key} removed"),
+                        wire_breaking: breaks,
+                        rust,
+                    });
+                }
+            }
+        }
+        for key in new_view.alternatives.keys() {
+            if !old_view.alternatives.contains_key(key) {
+                let rust = self.member(here, "");
+                self.push(Found {
+                    place: here,
+                    rule: format!("{}-one-of-added", prefix),
+                    name: key.clone(),
+                    detail: format!("new alternative {key}"),
+                    wire_breaking: false,
+                    rust,
+                });
+            }
+        }
+    }
+
+    /// The Rust items a change of `name` at `place` touches: the field of
+    /// the type that holds it, or the type as a whole.
+    pub(super) fn member(&self, place: &Place, name: &str) -> Vec<(String, String)> {
+        match &place.rust_type {
+            Some(t) if !name.is_empty() => vec![(t.clone(), snake(name))],
+            Some(t) => vec![(t.clone(), String::new())],
+            None => Vec::new(),
+        }
+    }
+
+    fn enum_values(&mut self, here: &Place, prefix: &str, old: &View, new: &View) {
+        let (Some(old_values), Some(new_values)) = (&old.values, &new.values) else {
+            return;
+        };
+        let rust_type = here.rust_type.clone().unwrap_or_default();
+        for removed in old_values.difference(new_values) {
+            self.push(Found {
+                place: here,
+                rule: format!("{prefix}-enum-value-removed"),
+                name: removed.clone(),
+                detail: format!("enum value {removed:?} removed"),
+                // A request can no longer send it; a response no longer
+                // brings it, which a reader does not mind.
+                wire_breaking: here.side == Side::Request,
+                rust: vec![(rust_type.clone(), pascal(removed))],
+            });
+        }
+        for added in new_values.difference(old_values) {
+            // Responses read an unknown value into `Unknown`.
+            self.push(Found {
+                place: here,
+                rule: format!("{prefix}-enum-value-added"),
+                name: added.clone(),
+                detail: format!("new enum value {added:?}"),
+                wire_breaking: false,
+                rust: vec![(rust_type.clone(), pascal(added))],
+            });
+        }
+    }
+
+    /// The properties the schema declares itself: a property or a
+    /// requirement a `$ref`'d `allOf` branch brings is that type's change.
+    fn properties(&mut self, here: &Place, old: &View, new: &View) {
+        let side = here.side;
+        let prefix = side.prefix();
+        for (name, property) in &new.properties {
+            let name = *name;
+            let field = self.member(here, name);
+            let Some(before) = old.properties.get(name) else {
+                if !property.owned {
+                    continue;
+                }
+                let required = new.required_all.contains(name);
+                let (rule, breaks) = match (side, required) {
+                    (Side::Request, true) => ("new-required-request-property", true),
+                    (Side::Request, false) => ("new-optional-request-property", false),
+                    (Side::Response, true) => ("response-required-property-added", false),
+                    (Side::Response, false) => ("response-optional-property-added", false),
+                };
+                self.push(Found {
+                    place: here,
+                    rule: rule.into(),
+                    name: name.into(),
+                    detail: format!(
+                        "new {} property `{name}`",
+                        if required { "required" } else { "optional" }
+                    ),
+                    wire_breaking: breaks,
+                    rust: field,
+                });
+                continue;
+            };
+            let became_required =
+                new.required_own.contains(name) && !old.required_all.contains(name);
+            let became_optional =
+                old.required_own.contains(name) && !new.required_all.contains(name);
+            if became_required || became_optional {
+                let became = if became_required {
+                    "required"
+                } else {
+                    "optional"
+                };
+                // Sending: a newly required field breaks. Reading: a field
+                // that may now be absent breaks a required one.
+                let breaks = match side {
+                    Side::Request => became_required,
+                    Side::Response => became_optional,
+                };
+                self.push(Found {
+                    place: here,
+                    rule: format!("{prefix}-property-became-{became}"),
+                    name: name.into(),
+                    detail: format!("property `{name}` became {became}"),
+                    wire_breaking: breaks,
+                    rust: field.clone(),
+                });
+            }
+            if property.owned && before.owned {
+                let child_type = super::view::reference(property.schema)
+                    .map(|r| format!("types::{}", pascal(r)))
+                    .or_else(|| {
+                        here.rust_type
+                            .as_ref()
+                            .map(|t| format!("{t}{}", pascal(name)))
+                    });
+                let child = here.property(name, child_type);
+                let slot = Slot::Property {
+                    holder: here.clone(),
+                    name: name.into(),
+                };
+                self.schema(&child, &slot, false, before.schema, property.schema);
+            }
+        }
+        for (name, before) in &old.properties {
+            if new.properties.contains_key(name) || !before.owned {
+                continue;
+            }
+            let was_required = old.required_all.contains(name);
+            let (rule, breaks) = match (side, was_required) {
+                (Side::Request, _) => ("request-property-removed", false),
+                (Side::Response, true) => ("response-required-property-removed", true),
+                (Side::Response, false) => ("response-optional-property-removed", false),
+            };
+            let field = self.member(here, name);
+            self.push(Found {
+                place: here,
+                rule: rule.into(),
+                name: (*name).into(),
+                detail: format!("property `{name}` removed"),
+                wire_breaking: breaks,
+                rust: field,
+            });
+        }
+    }
+
+    /// Compares a body root (a request body, a response, a component),
+    /// first asking whether its properties moved into a new wrapper
+    /// property: then that is one change, and the old body is compared with
+    /// the wrapper.
+    pub(super) fn body(&mut self, here: &Place, old: &Value, new: &Value) {
+        if let Some((wrapper, inner)) = self.wrapper(old, new) {
+            let rust = self.member(here, &wrapper);
+            self.push(Found {
+                place: here,
+                rule: format!("{}-body-wrapped", here.side.prefix()),
+                name: wrapper.clone(),
+                detail: format!("the body moved into `{wrapper}`"),
+                wire_breaking: true,
+                rust,
+            });
+            let inside = here.property(&wrapper, None);
+            self.schema(&inside, &Slot::Whole, false, old, inner);
+            return;
+        }
+        self.schema(here, &Slot::Whole, false, old, new);
+    }
+
+    /// The new property `old`'s properties moved into, with its schema: one
+    /// whose object holds at least two of them and 60 % of them, and more of
+    /// them than `new` itself still has.
+    fn wrapper<'n>(&self, old: &Value, new: &'n Value) -> Option<(String, &'n Value)>
+    where
+        Self: 'n,
+    {
+        let (old_view, new_view) = (view(self.old, old), view(self.new, new));
+        let moved: BTreeSet<&str> = old_view.properties.keys().copied().collect();
+        if moved.len() < 2 {
+            return None;
+        }
+        let kept = moved
+            .iter()
+            .filter(|p| new_view.properties.contains_key(*p))
+            .count();
+        new_view
+            .properties
+            .iter()
+            .filter(|(name, _)| !old_view.properties.contains_key(*name))
+            .filter_map(|(name, property)| {
+                let schema = match super::view::reference(property.schema) {
+                    Some(r) => self.new.pointer(&format!("/components/schemas/{r}"))?,
+                    None => property.schema,
+                };
+                let inner = view(self.new, schema);
+                let held = moved
+                    .iter()
+                    .filter(|p| inner.properties.contains_key(*p))
+                    .count();
+                (held >= 2 && held * 10 >= moved.len() * 6 && held > kept)
+                    .then(|| ((*name).to_string(), schema))
+            })
+            .next()
+    }
+}
+
+/// A schema's type as a person reads it.
+fn describe(view: &View) -> String {
+    if view.types.is_empty() {
+        return "any".into();
+    }
+    view.types
+        .iter()
+        .map(|t| match t.strip_prefix("ref:") {
+            Some(name) => format!("`{name}`"),
+            None => t.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}

@@ -1,0 +1,155 @@
+use serde_json::{json, Value};
+
+use super::*;
+
+fn doc(paths: Value, schemas: Value) -> Value {
+    json!({"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}})
+}
+
+fn post(body: Value) -> Value {
+    json!({"/pictures": {"post": {"operationId": "addPicture",
+        "requestBody": {"content": {"application/json": {"schema": body}}},
+        "responses": {"204": {"description": ""}}}}})
+}
+
+fn rules(old: &Value, new: &Value) -> Vec<(String, String, String, String)> {
+    let (changes, _) = changes(old, new);
+    changes
+        .into_iter()
+        .map(|c| (c.subject.to_string(), c.rule, c.at, c.name))
+        .collect()
+}
+
+#[test]
+fn required_beside_all_of_is_read_through_the_merge() {
+    let base =
+        json!({"Base": {"type": "object", "properties": {"orientation": {"type": "string"}}}});
+    let before = doc(
+        post(json!({"allOf": [{"$ref": "#/components/schemas/Base"}]})),
+        base.clone(),
+    );
+    let after = doc(
+        post(
+            json!({"allOf": [{"$ref": "#/components/schemas/Base"}], "required": ["orientation"]}),
+        ),
+        base,
+    );
+    assert_eq!(
+        rules(&before, &after),
+        [(
+            "POST /pictures (addPicture)".to_string(),
+            "request-property-became-required".to_string(),
+            "body".to_string(),
+            "orientation".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_body_wrapped_in_data_is_one_change_then_what_changed_inside() {
+    let response = |schema: Value| {
+        json!({"/chat/sessions/{session_id}/send": {"post": {"operationId": "sendMessage",
+            "parameters": [{"name": "session_id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"201": {"description": "", "content": {"application/json": {"schema": schema}}}}}}})
+    };
+    let flat = json!({"type": "object", "required": ["success", "code"], "properties": {
+        "success": {"type": "boolean"}, "code": {"type": "string"},
+        "autopilotResponse": {"type": "object"}, "sessionIsHandedOff": {"type": "boolean"}}});
+    let mut inner = flat.clone();
+    inner["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("sessionIsHandedOff");
+    let wrapped = json!({"type": "object", "required": ["success"], "properties": {
+        "success": {"type": "boolean"}, "data": inner}});
+    let found = rules(
+        &doc(response(flat), json!({})),
+        &doc(response(wrapped), json!({})),
+    );
+    let subject = "POST /chat/sessions/{session_id}/send (sendMessage)".to_string();
+    assert_eq!(
+        found,
+        [
+            (
+                subject.clone(),
+                "response-body-wrapped".into(),
+                "201".into(),
+                "data".into()
+            ),
+            (
+                subject,
+                "response-optional-property-removed".into(),
+                "201.data".into(),
+                "sessionIsHandedOff".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_renamed_path_parameter_and_a_new_operation_id_are_the_same_operation() {
+    let op = |path: &str, id: &str, name: &str| {
+        json!({path: {"get": {"operationId": id,
+            "parameters": [{"name": name, "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": ""}}}}})
+    };
+    let before = doc(op("/sessions/{id}", "getSession", "id"), json!({}));
+    let after = doc(
+        op("/sessions/{session_id}", "getChatSession", "session_id"),
+        json!({}),
+    );
+    let found = rules(&before, &after);
+    let rules: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
+    assert_eq!(
+        rules,
+        ["api-operation-id-removed", "request-path-parameter-renamed"],
+        "{found:?}"
+    );
+    let (changes, _) = changes(&before, &after);
+    assert!(!changes[0].wire_breaking, "a rename is not on the wire");
+}
+
+#[test]
+fn nullability_is_its_own_change_not_a_type_change() {
+    let schema = |prop: Value| json!({"Thing": {"type": "object", "properties": {"kind": prop}}});
+    let get = json!({"/things": {"get": {"operationId": "getThing", "responses": {"200": {"description": "",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}}});
+    let before = doc(
+        get.clone(),
+        schema(json!({"type": "string", "enum": ["a", "b"]})),
+    );
+    let after = doc(
+        get,
+        schema(json!({"type": "string", "nullable": true, "enum": ["a"]})),
+    );
+    let thing = |rule: &str, at: &str, name: &str| {
+        (
+            "type Thing".to_string(),
+            rule.to_string(),
+            at.to_string(),
+            name.to_string(),
+        )
+    };
+    assert_eq!(
+        rules(&before, &after),
+        [
+            thing("response-property-became-nullable", "", "kind"),
+            thing("response-property-enum-value-removed", "kind", "b"),
+        ]
+    );
+}
+
+#[test]
+fn const_reads_as_a_one_value_enum() {
+    let schema = |kind: Value| json!({"Thing": {"type": "object", "properties": {"kind": kind}}});
+    let get = json!({"/things": {"get": {"operationId": "getThing", "responses": {"200": {"description": "",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}}});
+    let before = doc(
+        get.clone(),
+        schema(json!({"type": "string", "enum": ["a", "b"]})),
+    );
+    let after = doc(get, schema(json!({"type": "string", "const": "a"})));
+    let found = rules(&before, &after);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "response-property-enum-value-removed");
+}
