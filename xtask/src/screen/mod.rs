@@ -192,10 +192,35 @@ fn screen_operation(
         }
     }
     let declared: Vec<&str> = declared.iter().map(String::as_str).collect();
-    for name in &declared {
-        if !template_names(path).iter().any(|n| n == *name) {
+    // A path parameter the template does not have (a typo upstream:
+    // `/contacts/{id}` declaring `contactId`) cannot be sent anywhere: the
+    // client leaves it out, and takes the template's own name instead.
+    let stray: Vec<String> = declared
+        .iter()
+        .filter(|name| !template_names(path).iter().any(|n| n == *name))
+        .map(|name| name.to_string())
+        .collect();
+    for name in stray {
+        let own = operation
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+            .and_then(|list| {
+                let i = list.iter().position(|p| {
+                    let p = follow_ref(original, p);
+                    p["in"] == "path" && p["name"] == json!(name)
+                })?;
+                Some(list.remove(i))
+            });
+        if own.is_none() {
             return Err(format!("path parameter `{name}` is not in the path"));
         }
+        report.repaired.insert(crate::report::Dropped {
+            pointer: at.to_string(),
+            why: format!(
+                "declares path parameter `{name}`, which the path does not have: the client \
+                 leaves it out"
+            ),
+        });
     }
     if !dropped_cookies.is_empty() {
         if let Some(list) = operation

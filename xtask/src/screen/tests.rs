@@ -97,18 +97,20 @@ fn a_path_name_no_parameter_declares_becomes_a_required_string() {
 }
 
 #[test]
-fn a_path_parameter_the_template_lacks_leaves_the_operation_out() {
+fn a_path_parameter_the_template_lacks_is_dropped_and_reported() {
     let extra =
         json!({"name": "other", "in": "path", "required": true, "schema": {"type": "string"}});
-    let (_, report) = run(
+    let (out, report) = run(
         doc(json!({"operationId": "a", "parameters": [id_param(), extra], "responses": {}})),
         &[],
     );
-    let reason = &report.left_out.iter().next().unwrap().reason;
-    assert!(
-        reason.contains("path parameter `other` is not in the path"),
-        "{reason}"
+    assert!(report.left_out.is_empty(), "{report:?}");
+    assert_eq!(
+        out["paths"]["/files/{id}"]["post"]["parameters"],
+        json!([id_param()])
     );
+    let why = &report.repaired.iter().next().unwrap().why;
+    assert!(why.contains("`other`"), "{why}");
 }
 
 #[test]

@@ -76,7 +76,54 @@ const SELF_REFERENCE: &str =
 const FALSE_PROPERTY: &str =
     "a property whose schema is `false` may never be present; the generated type has no field for it";
 
+/// The seven types of JSON Schema's data model.
+const JSON_TYPES: &[&str] = &[
+    "null", "boolean", "object", "array", "number", "string", "integer",
+];
+
 impl Converter<'_> {
+    /// `source` without the names in `type` that are not JSON Schema
+    /// types, if it has any, each reported as dropped. zod-to-openapi
+    /// writes `type: [number, undefined]` for an optional value; no JSON
+    /// value is `undefined`, so the name allows nothing and leaving it out
+    /// keeps what the list allows (whether the property may be absent is
+    /// `required`'s to say). progenitor panics on it ("invalid type").
+    fn known_types(&self, source: &Map<String, Value>, at: &str) -> Option<Map<String, Value>> {
+        let unknown = |t: &Value| t.as_str().is_some_and(|t| !JSON_TYPES.contains(&t));
+        let names: Vec<&Value> = match source.get("type")? {
+            Value::Array(list) => list.iter().collect(),
+            one => vec![one],
+        };
+        let (unknown_names, kept): (Vec<&Value>, Vec<&Value>) =
+            names.into_iter().partition(|t| unknown(t));
+        if unknown_names.is_empty() {
+            return None;
+        }
+        let here = join(at, "type");
+        for name in &unknown_names {
+            self.dropped(
+                &here,
+                &format!(
+                    "{name} is not a JSON Schema type (zod-to-openapi writes `undefined` for an \
+                     optional value); no JSON value has it, so the client leaves it out"
+                ),
+            );
+        }
+        let mut cleaned = source.clone();
+        match kept.as_slice() {
+            [] => {
+                cleaned.remove("type");
+            }
+            kept => {
+                cleaned.insert(
+                    "type".into(),
+                    Value::Array(kept.iter().map(|t| (*t).clone()).collect()),
+                );
+            }
+        }
+        Some(cleaned)
+    }
+
     /// Converts one schema and, recursively, every schema inside it.
     pub fn schema(&self, schema: &Value, at: &str) -> Result<Value> {
         if self.is_30() {
@@ -89,6 +136,14 @@ impl Converter<'_> {
             Value::Bool(true) => return Ok(json!({})),
             Value::Bool(false) => return Ok(json!({"not": {}})),
             _ => return fail(at, "a schema must be a mapping or a boolean"),
+        };
+        let known;
+        let source = match self.known_types(source, at) {
+            Some(cleaned) => {
+                known = cleaned;
+                &known
+            }
+            None => source,
         };
         if let Some(split) = type_list::split(source, at)? {
             return self.schema(&split, at);

@@ -55,10 +55,18 @@ pub(super) fn validate_30(schema: &Value, at: &str) -> Result<()> {
             return fail(&here, format!("`{key}` is not an OpenAPI 3.0 schema keyword, but this part of the document declares 3.0"));
         }
         match key.as_str() {
-            "type" if !value.is_string() || value == "null" => {
+            "type"
+                if !matches!(
+                    value.as_str(),
+                    Some("boolean" | "object" | "array" | "number" | "string" | "integer")
+                ) =>
+            {
                 return fail(
                     &here,
-                    "OpenAPI 3.0 `type` is one of the non-null JSON types; use `nullable`",
+                    format!(
+                        "OpenAPI 3.0 `type` is one of boolean, object, array, number, string and \
+                         integer (null through `nullable`), not {value}"
+                    ),
                 )
             }
             "exclusiveMinimum" | "exclusiveMaximum" if !value.is_boolean() => {

@@ -84,6 +84,22 @@ fn a_type_list_of_objects_and_arrays_splits_their_keywords() {
 }
 
 #[test]
+fn a_type_name_json_schema_lacks_is_dropped_and_reported() {
+    // zod-to-openapi's optional marker, as a real upstream publishes it.
+    neutral(
+        json!({"type": ["number", "undefined"], "minimum": 1}),
+        json!({"type": "number", "minimum": 1}),
+        "/s/type",
+    );
+    neutral(
+        json!({"type": ["string", "null", "undefined"]}),
+        json!({"type": "string", "nullable": true}),
+        "/s/type",
+    );
+    neutral(json!({"type": "undefined"}), json!({}), "/s/type");
+}
+
+#[test]
 fn type_null_alone_is_a_nullable_schema_whose_only_value_is_null() {
     assert_eq!(
         schema(json!({"type": "null"})),

@@ -52,6 +52,15 @@ fn a_3_1_keyword_in_a_3_0_document_is_refused() {
 }
 
 #[test]
+fn a_type_name_json_schema_lacks_in_a_3_0_document_is_refused_with_its_pointer() {
+    let input = json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {},
+        "components": {"schemas": {"A": {"type": "undefined"}}}});
+    let e = convert_document(&input, &|_| Dialect::OpenApi30).unwrap_err();
+    assert_eq!(e.pointer, "/components/schemas/A/type");
+    assert!(e.message.contains("not \"undefined\""), "{e}");
+}
+
+#[test]
 fn parts_of_a_merged_document_keep_their_own_dialect() {
     let input = doc(json!({"components": {"schemas": {
         "Old": {"type": "string", "nullable": true},

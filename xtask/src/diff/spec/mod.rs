@@ -79,6 +79,7 @@ pub(super) fn changes(old: &Value, new: &Value) -> (Vec<Change>, usize) {
         new,
         changes: Vec::new(),
         docs: 0,
+        resolving: Vec::new(),
     };
     diff.operations();
     diff.types();
@@ -90,6 +91,9 @@ struct Differ<'a> {
     new: &'a Value,
     changes: Vec<Change>,
     docs: usize,
+    /// The pairs of differently named types being compared by what they
+    /// stand for, innermost last (see `Differ::schema`).
+    resolving: Vec<(Option<String>, Option<String>)>,
 }
 
 /// One change, before it becomes a [`Change`].

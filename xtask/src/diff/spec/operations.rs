@@ -24,12 +24,11 @@ struct Operation {
     shared: Vec<Value>,
 }
 
-/// `METHOD /path/{}` (parameter names erased) → the operation.
-fn operation_map(doc: &Value) -> BTreeMap<String, Operation> {
+/// Every operation of a document.
+fn operation_list(doc: &Value) -> Vec<Operation> {
     operations(doc)
         .into_iter()
         .map(|(path, method, op)| {
-            let key = format!("{} {}", method.to_uppercase(), template(&path));
             let id = op
                 .get("operationId")
                 .and_then(Value::as_str)
@@ -40,16 +39,53 @@ fn operation_map(doc: &Value) -> BTreeMap<String, Operation> {
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
-            let operation = Operation {
+            Operation {
                 name: format!("{} {path}", method.to_uppercase()),
                 id,
                 value: op,
                 shared,
-            };
-            (key, operation)
+            }
         })
         .collect()
 }
+
+/// `METHOD /path/{}`: the operation with its parameter names erased.
+fn key(name: &str) -> String {
+    template(name)
+}
+
+/// Pairs the operations of two versions: the same method and path first,
+/// then the same with parameter names ignored (a document can have both
+/// `/responses/{id}` and `/responses/{responseId}`). Returns the pairs, the
+/// old ones left (removed) and the new ones left (added).
+fn pair(old: Vec<Operation>, new: Vec<Operation>) -> Pairs {
+    let mut old: Vec<Option<Operation>> = old.into_iter().map(Some).collect();
+    let mut new: Vec<Option<Operation>> = new.into_iter().map(Some).collect();
+    let mut pairs = Vec::new();
+    for same in [
+        (|a: &Operation, b: &Operation| a.name == b.name) as fn(&Operation, &Operation) -> bool,
+        |a, b| key(&a.name) == key(&b.name),
+    ] {
+        for slot in old.iter_mut() {
+            let Some(before) = slot.as_ref() else {
+                continue;
+            };
+            if let Some(found) = new
+                .iter_mut()
+                .find(|n| n.as_ref().is_some_and(|n| same(before, n)))
+            {
+                pairs.push((slot.take().expect("checked"), found.take().expect("found")));
+            }
+        }
+    }
+    (
+        pairs,
+        old.into_iter().flatten().collect(),
+        new.into_iter().flatten().collect(),
+    )
+}
+
+type Pairs = (Vec<(Operation, Operation)>, Vec<Operation>, Vec<Operation>);
 
 /// A path with each `{name}` made `{}`.
 fn template(path: &str) -> String {
@@ -121,27 +157,43 @@ fn docs_differ(old: &Value, new: &Value, keys: &[&str]) -> bool {
 
 impl Differ<'_> {
     pub(super) fn operations(&mut self) {
-        let old = operation_map(self.old);
-        let new = operation_map(self.new);
-        for (key, op) in &new {
-            let subject = Subject::Operation(op.name.clone(), op.id.clone());
-            let place = Place {
-                subject,
-                side: Side::Request,
-                at: String::new(),
-                rust_type: None,
-            };
-            let Some(before) = old.get(key) else {
-                self.push(Found {
-                    place: &place,
-                    rule: "endpoint-added".into(),
-                    name: String::new(),
-                    detail: format!("new operation `{}`", op.id),
-                    wire_breaking: false,
-                    rust: client_method(&op.id),
-                });
-                continue;
-            };
+        let (pairs, removed, added) = pair(operation_list(self.old), operation_list(self.new));
+        let place_of = |op: &Operation| Place {
+            subject: Subject::Operation(op.name.clone(), op.id.clone()),
+            side: Side::Request,
+            at: String::new(),
+            rust_type: None,
+        };
+        for op in &added {
+            self.push(Found {
+                place: &place_of(op),
+                rule: "endpoint-added".into(),
+                name: String::new(),
+                detail: format!("new operation `{}`", op.id),
+                wire_breaking: false,
+                rust: client_method(&op.id),
+            });
+        }
+        for op in &removed {
+            // oasdiff's rule: an operation marked deprecated first was
+            // announced; one removed without warning breaks its callers.
+            let deprecated = op.value.get("deprecated") == Some(&Value::Bool(true));
+            self.push(Found {
+                place: &place_of(op),
+                rule: if deprecated {
+                    "api-removed-with-deprecation"
+                } else {
+                    "api-removed-without-deprecation"
+                }
+                .into(),
+                name: String::new(),
+                detail: format!("operation `{}` removed", op.id),
+                wire_breaking: true,
+                rust: client_method(&op.id),
+            });
+        }
+        for (before, op) in &pairs {
+            let place = place_of(op);
             if before.id != op.id {
                 let mut rust = client_method(&before.id);
                 rust.extend(client_method(&op.id));
@@ -162,6 +214,14 @@ impl Differ<'_> {
                 });
             }
             if before.name != op.name {
+                // Each parameter's builder setter is named after it.
+                let builder = format!("builder::{}", pascal(&op.id));
+                let rust = path_names(&before.name)
+                    .into_iter()
+                    .zip(path_names(&op.name))
+                    .filter(|(a, b)| a != b)
+                    .flat_map(|(a, b)| [(builder.clone(), snake(&a)), (builder.clone(), snake(&b))])
+                    .collect();
                 self.push(Found {
                     place: &place,
                     rule: "request-path-parameter-renamed".into(),
@@ -171,29 +231,10 @@ impl Differ<'_> {
                         before.name, op.name
                     ),
                     wire_breaking: false,
-                    rust: Vec::new(),
+                    rust,
                 });
             }
             self.operation(&place, before, op);
-        }
-        for (key, op) in &old {
-            if new.contains_key(key) {
-                continue;
-            }
-            let place = Place {
-                subject: Subject::Operation(op.name.clone(), op.id.clone()),
-                side: Side::Request,
-                at: String::new(),
-                rust_type: None,
-            };
-            self.push(Found {
-                place: &place,
-                rule: "api-removed-without-deprecation".into(),
-                name: String::new(),
-                detail: format!("operation `{}` removed", op.id),
-                wire_breaking: true,
-                rust: client_method(&op.id),
-            });
         }
     }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::super::names::{pascal, snake};
-use super::view::{merged, merges, view, View};
+use super::view::{merged, merges, resolved, view, View};
 use super::{Differ, Found, Place, Side};
 
 /// What the schema being compared is to its holder, for where a type change
@@ -52,14 +52,52 @@ impl Differ<'_> {
         if one_merges_the_other {
             old_view = merged(self.old, old);
             new_view = merged(self.new, new);
+        } else if old_view.reference != new_view.reference {
+            // Another name, or a name for what was written inline (`id:
+            // {type: string}` becoming `$ref: webhookId`): the wire sees
+            // only what the names stand for, so those are compared. The
+            // Rust type's new name is the generated-code diff's to report.
+            // Types that hold themselves stop at the pair already open.
+            let pair = (
+                old_view.reference.map(str::to_string),
+                new_view.reference.map(str::to_string),
+            );
+            if self.resolving.contains(&pair) {
+                return;
+            }
+            self.resolving.push(pair);
+            let (old_view, new_view) = (resolved(self.old, old), resolved(self.new, new));
+            self.views(here, slot, parameter, old_view, new_view);
+            self.resolving.pop();
+            return;
         }
+        self.views(here, slot, parameter, old_view, new_view);
+    }
+
+    /// [`Self::schema`] once both sides are read.
+    fn views(
+        &mut self,
+        here: &Place,
+        slot: &Slot,
+        parameter: bool,
+        old_view: View<'_>,
+        new_view: View<'_>,
+    ) {
         let prefix = prefix(here, parameter);
         if old_view.types != new_view.types {
             let (place, name) = match slot {
                 Slot::Property { holder, name } => (holder, name.clone()),
                 Slot::Whole => (here, String::new()),
             };
-            let member = self.member(place, &name);
+            let mut member = self.member(place, &name);
+            // A whole answer of another type changes what `send()` returns.
+            if let (Side::Response, true, crate::diff::Subject::Operation(_, id)) = (
+                here.side,
+                name.is_empty() && !here.at.contains(['.', '[', '{']),
+                &here.subject,
+            ) {
+                member.push((format!("builder::{}", pascal(id)), "send".into()));
+            }
             self.push(Found {
                 place,
                 rule: format!("{prefix}-type-changed"),

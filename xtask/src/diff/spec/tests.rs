@@ -107,6 +107,64 @@ fn a_renamed_path_parameter_and_a_new_operation_id_are_the_same_operation() {
     );
     let (changes, _) = changes(&before, &after);
     assert!(!changes[0].wire_breaking, "a rename is not on the wire");
+    // The builder's setter is named after the parameter: that is the Rust
+    // side of the rename, for the generated-code diff to confirm.
+    assert!(
+        changes[1]
+            .candidates
+            .contains(&("builder::GetChatSession".into(), "id".into())),
+        "{:?}",
+        changes[1].candidates
+    );
+}
+
+#[test]
+fn a_name_for_an_inline_schema_is_compared_by_what_it_names() {
+    let string = json!({"type": "string", "description": "The ID"});
+    let get = |schema: Value, body: Value| {
+        json!({"/webhooks/{id}": {"get": {"operationId": "getWebhook",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": schema}],
+            "responses": {"200": {"description": "", "content": {"application/json": {"schema": body}}}}}}})
+    };
+    let webhook = json!({"type": "object", "required": ["id", "url"],
+        "properties": {"id": {"type": "string"}, "url": {"type": "string"}}});
+    let before = doc(
+        get(string.clone(), webhook.clone()),
+        json!({"webhookId": string}),
+    );
+    let after = doc(
+        get(
+            json!({"$ref": "#/components/schemas/webhookId"}),
+            json!({"$ref": "#/components/schemas/Webhook"}),
+        ),
+        json!({"webhookId": string, "Webhook": webhook}),
+    );
+    // The same string and the same object under new names: nothing on the wire.
+    assert!(
+        rules(&before, &after).iter().all(|r| r.1 == "type-added"),
+        "{:?}",
+        rules(&before, &after)
+    );
+    // What the name stands for is still compared.
+    let mut optional_url = webhook.clone();
+    optional_url["required"] = json!(["id"]);
+    let after = doc(
+        get(
+            string.clone(),
+            json!({"$ref": "#/components/schemas/Webhook"}),
+        ),
+        json!({"webhookId": string, "Webhook": optional_url}),
+    );
+    assert!(
+        rules(&before, &after).contains(&(
+            "GET /webhooks/{id} (getWebhook)".into(),
+            "response-property-became-optional".into(),
+            "200".into(),
+            "url".into()
+        )),
+        "{:?}",
+        rules(&before, &after)
+    );
 }
 
 #[test]

@@ -138,6 +138,30 @@ fn json_type(value: &Value) -> Option<&'static str> {
     })
 }
 
+/// Reads `schema` as what it names: through a reference (and a reference's
+/// own references, as far as they go) to the component's schema, keeping
+/// the `null` the reference allowed. What two differently named types, or
+/// a name and an inline schema, are compared as on the wire.
+pub(super) fn resolved<'d>(doc: &'d Value, schema: &'d Value) -> View<'d> {
+    let nullable = allows_null(schema);
+    let mut target = schema;
+    // Bounded: an alias chain that loops back on itself stays a reference.
+    for _ in 0..16 {
+        let Some(next) = reference(without_null(target)).and_then(|name| {
+            doc.pointer(&format!(
+                "/components/schemas/{}",
+                name.replace('~', "~0").replace('/', "~1")
+            ))
+        }) else {
+            break;
+        };
+        target = next;
+    }
+    let mut view = view(doc, target);
+    view.nullable |= nullable;
+    view
+}
+
 /// Reads `schema`. Components are looked up in `doc`.
 pub(super) fn view<'d>(doc: &'d Value, schema: &'d Value) -> View<'d> {
     let nullable = allows_null(schema);
