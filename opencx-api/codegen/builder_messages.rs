@@ -76,7 +76,7 @@ impl VisitMut for Messages {
         let Some(name) = rest.strip_suffix(" failed") else {
             return;
         };
-        let message = format!("`{name}` is not a valid `{ty}`: {{}}");
+        let message = format!("`{name}` is not a valid `{}`: {{}}", readable(ty));
         *expr = parse_quote!(|e| format!(#message, e));
         self.0 += 1;
     }
@@ -103,4 +103,52 @@ fn add_display_bound(f: &mut syn::ImplItemFn) {
         }
     }
     clause.predicates.extend(bounds);
+}
+
+/// A type as a person writes it: progenitor's `:: chrono :: DateTime <
+/// :: chrono :: offset :: Utc >` is `DateTime<Utc>`.
+fn readable(ty: &str) -> String {
+    struct LastSegments;
+    impl VisitMut for LastSegments {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            if let Some(last) = path.segments.pop().map(|pair| pair.into_value()) {
+                path.segments.clear();
+                path.segments.push(last);
+            }
+            path.leading_colon = None;
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    let Ok(mut parsed) = syn::parse_str::<syn::Type>(ty) else {
+        return ty.to_string();
+    };
+    LastSegments.visit_type_mut(&mut parsed);
+    let mut text = quote::ToTokens::to_token_stream(&parsed).to_string();
+    for (from, to) in [
+        (" < ", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" ,", ","),
+        ("& ", "&"),
+    ] {
+        text = text.replace(from, to);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn types_read_as_written() {
+        assert_eq!(
+            super::readable(":: chrono :: DateTime < :: chrono :: offset :: Utc >"),
+            "DateTime<Utc>"
+        );
+        assert_eq!(super::readable(":: std :: string :: String"), "String");
+        assert_eq!(
+            super::readable(":: std :: vec :: Vec < types :: Tag >"),
+            "Vec<Tag>"
+        );
+        assert_eq!(super::readable("SessionId"), "SessionId");
+    }
 }

@@ -8,6 +8,7 @@
 
 mod builder_messages;
 mod collisions;
+mod dedup;
 mod discriminator;
 mod forward_compat;
 mod isolate;
@@ -169,6 +170,11 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
     forward_compat::apply(&mut client)?;
     non_exhaustive::apply(forward_compat::types_module(&mut client)?);
     path_encoding::apply(&mut client);
+    let components = doc["components"]["schemas"]
+        .as_object()
+        .map(|schemas| schemas.keys().map(|k| names::type_name(k)).collect())
+        .unwrap_or_default();
+    dedup::apply(forward_compat::types_module(&mut client)?, &components);
     let mut mock = parse(mock)?;
     for item in mock.items.iter_mut() {
         if let syn::Item::Mod(m) = item {

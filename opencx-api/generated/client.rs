@@ -4093,10 +4093,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|e| {
-                    format!(
-                        "`created_after` is not a valid `:: chrono :: DateTime < :: chrono :: offset :: Utc >`: {}",
-                        e
-                    )
+                    format!("`created_after` is not a valid `DateTime<Utc>`: {}", e)
                 });
             self
         }
@@ -4111,10 +4108,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|e| {
-                    format!(
-                        "`created_before` is not a valid `:: chrono :: DateTime < :: chrono :: offset :: Utc >`: {}",
-                        e
-                    )
+                    format!("`created_before` is not a valid `DateTime<Utc>`: {}", e)
                 });
             self
         }
@@ -4128,11 +4122,7 @@ pub mod builder {
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|e| {
-                    format!(
-                        "`cursor` is not a valid `:: std :: string :: String`: {}", e
-                    )
-                });
+                .map_err(|e| format!("`cursor` is not a valid `String`: {}", e));
             self
         }
         pub fn handed_off<V>(mut self, value: V) -> Self
@@ -4170,10 +4160,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|e| {
-                    format!(
-                        "`updated_after` is not a valid `:: chrono :: DateTime < :: chrono :: offset :: Utc >`: {}",
-                        e
-                    )
+                    format!("`updated_after` is not a valid `DateTime<Utc>`: {}", e)
                 });
             self
         }
@@ -4188,10 +4175,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|e| {
-                    format!(
-                        "`updated_before` is not a valid `:: chrono :: DateTime < :: chrono :: offset :: Utc >`: {}",
-                        e
-                    )
+                    format!("`updated_before` is not a valid `DateTime<Utc>`: {}", e)
                 });
             self
         }
@@ -4509,11 +4493,7 @@ Errors: an error status, a transport failure or an answer that does not decode i
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|e| {
-                    format!(
-                        "`cursor` is not a valid `:: std :: string :: String`: {}", e
-                    )
-                });
+                .map_err(|e| format!("`cursor` is not a valid `String`: {}", e));
             self
         }
         ///Sends a `GET` request to `/chat/sessions/{session_id}/history`

@@ -78,5 +78,5 @@ fn the_soundness_fixture_regenerates_into_a_client_that_means_what_the_document_
         &[fixture("meaning.rs")],
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    assert!(output.contains("test result: ok. 7 passed"), "{output}");
+    assert!(output.contains("test result: ok. 8 passed"), "{output}");
 }

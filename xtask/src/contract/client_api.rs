@@ -83,11 +83,22 @@ impl ClientApi {
     }
 
     fn read_types(&mut self, module: &syn::ItemMod) {
-        for item in module.content.iter().flat_map(|(_, items)| items) {
+        let items = || module.content.iter().flat_map(|(_, items)| items);
+        for item in items() {
             if let Item::Enum(e) = item {
                 if let Some(v) = e.variants.iter().find(|v| crate::codegen::is_catch_all(v)) {
                     self.open_enums
                         .insert(e.ident.to_string(), v.ident.to_string());
+                }
+            }
+        }
+        // A repeated shape's name is an alias of the one type (codegen's
+        // `dedup`): it keeps unknown values as that type does.
+        for item in items() {
+            if let Item::Type(alias) = item {
+                let variant = type_name(&alias.ty).and_then(|to| self.open_enums.get(&to).cloned());
+                if let Some(variant) = variant {
+                    self.open_enums.insert(alias.ident.to_string(), variant);
                 }
             }
         }

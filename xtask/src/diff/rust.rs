@@ -29,7 +29,37 @@ impl Api {
             .map_err(|e| format!("the generated client does not parse: {e}"))?;
         let mut api = Api::default();
         api.module(&file.items, "");
+        api.resolve_aliases();
         Ok(api)
+    }
+
+    /// An alias of a type of the same module (the generator's one type for
+    /// a repeated shape) has that type's members: `types::B = A` keeps every
+    /// field, variant and method `B` had when `A` has them too.
+    fn resolve_aliases(&mut self) {
+        let resolved: Vec<(String, Item)> = self
+            .items
+            .iter()
+            .filter(|(_, item)| item.kind == "type alias")
+            .filter_map(|(path, item)| {
+                let (_, target) = item.members.get("")?;
+                let module = path.rsplit_once("::").map_or("", |(m, _)| m);
+                let target_path = if module.is_empty() {
+                    target.clone()
+                } else {
+                    format!("{module}::{target}")
+                };
+                let mut resolved = self.items.get(&target_path)?.clone();
+                if resolved.kind == "type alias" {
+                    return None;
+                }
+                resolved
+                    .members
+                    .insert(String::new(), ("alias", target_path));
+                Some((path.clone(), resolved))
+            })
+            .collect();
+        self.items.extend(resolved);
     }
 
     fn module(&mut self, items: &[syn::Item], prefix: &str) {
@@ -155,6 +185,20 @@ pub fn changes(old: &Api, new: &Api) -> Vec<RustChange> {
             ));
         }
         for (name, (kind, signature)) in &item.members {
+            if *kind == "alias" || before.members.get(name).is_some_and(|(k, _)| *k == "alias") {
+                // The same members either way (compared below); which type
+                // the name stands for is said here.
+                let old_target = before.members.get(name).map(|(_, t)| t);
+                if old_target != Some(signature) {
+                    out.push(change(
+                        path,
+                        "",
+                        format!("`{path}` is now the same type as `{signature}`: the document repeats its shape"),
+                        false,
+                    ));
+                }
+                continue;
+            }
             match before.members.get(name) {
                 None => {
                     // A new field or variant breaks struct literals and
@@ -179,6 +223,15 @@ pub fn changes(old: &Api, new: &Api) -> Vec<RustChange> {
             }
         }
         for (name, (kind, _)) in &before.members {
+            if *kind == "alias" && !item.members.contains_key(name) {
+                out.push(change(
+                    path,
+                    "",
+                    format!("`{path}` is a type of its own again"),
+                    false,
+                ));
+                continue;
+            }
             if !item.members.contains_key(name) {
                 out.push(change(
                     path,
@@ -291,5 +344,37 @@ mod tests {
         assert!(found.iter().all(|c| c.1));
         assert!(found[0].0.starts_with("method `B::p` changed"), "{found:?}");
         assert_eq!(found[1].0, "method `B::gone` removed");
+    }
+
+    #[test]
+    fn a_type_that_becomes_an_alias_of_its_shape_keeps_its_members() {
+        let old = "pub mod types { pub struct A { pub x: i64 } impl A { pub fn builder() {} } \
+                   pub struct B { pub x: i64 } impl B { pub fn builder() {} } }";
+        let new = "pub mod types { pub struct A { pub x: i64 } impl A { pub fn builder() {} } \
+                   pub type B = A; }";
+        let found = diff(old, new);
+        assert_eq!(
+            found,
+            [(
+                "`types::B` is now the same type as `types::A`: the document repeats its shape"
+                    .to_string(),
+                false
+            )]
+        );
+        // And back: a type of its own again, still with every member.
+        let found = diff(new, old);
+        assert_eq!(
+            found,
+            [("`types::B` is a type of its own again".to_string(), false)]
+        );
+        // An alias whose type lost a field: the alias lost it too.
+        let newer = "pub mod types { pub struct A { } pub type B = A; }";
+        let found = diff(new, newer);
+        assert!(
+            found
+                .iter()
+                .any(|c| c.0 == "field `types::B::x` removed" && c.1),
+            "{found:?}"
+        );
     }
 }

@@ -1,6 +1,4 @@
 //! The one error type every call returns.
-#![deny(missing_docs)]
-
 //!
 //! The enum, its accessors and what it prints are here; [`response`] holds
 //! what an error keeps of an answer (its body and headers, where decoding

@@ -1,0 +1,479 @@
+//! One type for one shape. typify writes a type for every inline schema, so
+//! an API that repeats a shape inline (a `sortBy` enum on every list
+//! operation, the same object answered by create, get, update and delete)
+//! gets it once per use, each with its serde derives, impls and builder.
+//! Those are most of what rustc spends on the generated crate (BENCHMARKS.md,
+//! "Cost as the API grows"), and a caller cannot pass what one operation
+//! answers to another that takes the same shape.
+//!
+//! Every repeat of an inline shape becomes an alias of one type of that
+//! shape (`pub type GetResponsesSortBy = GetContactsSortBy;`, and the same in
+//! `types::builder`), so every name the generated code used still compiles.
+//! Named components are never made aliases: two components of one shape are
+//! two concepts to the document's author, and Rust keeps them apart. No name
+//! is invented (kubb dropped its own dedupe, kubb-labs/kubb#3633, because
+//! the names it invented for hoisted shapes collided); typify has no such
+//! option.
+//!
+//! Two types are repeats when everything generated for them (the type, its
+//! impls, its builder and the builder's impls) is the same token for token,
+//! doc comments aside, reading their own name as one placeholder and every
+//! type they use through the aliases found so far, until nothing changes (so
+//! two objects whose fields are repeats are repeats too).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use quote::ToTokens;
+use syn::visit_mut::VisitMut;
+use syn::{parse_quote, Attribute, Ident, Item};
+
+/// Path segments after which a segment names a type of the `types` module
+/// (or of its `builder` module); after a type, a segment is a variant.
+const MODULES: &[&str] = &["super", "self", "crate", "types", "builder"];
+
+/// What [`apply`] did: each alias and the type it now is.
+pub type Aliases = BTreeMap<String, String>;
+
+/// Makes repeats of inline shapes in the generated `types` module (and its
+/// `builder` module) aliases; `components` are the type names of the
+/// document's named schemas, which stay types of their own.
+pub fn apply(types: &mut Vec<Item>, components: &BTreeSet<String>) -> Aliases {
+    let defined: BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let shapes = Shapes::read(types, &defined);
+    let aliases = shapes.repeats(components);
+    if !aliases.is_empty() {
+        rewrite(types, &aliases);
+    }
+    aliases
+}
+
+/// Everything generated for each type, as tokens in which the type's own
+/// name is `Self_` and every other type name is a [`Token::Type`].
+struct Shapes {
+    by_type: BTreeMap<String, Vec<Token>>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum Token {
+    Text(String),
+    Type(String),
+}
+
+/// The type an item of `types` (or of `types::builder`) is generated for:
+/// the type it defines or the type its `impl` is for.
+fn owner(item: &Item, defined: &BTreeSet<String>) -> Option<String> {
+    let name = match item {
+        Item::Struct(s) => s.ident.to_string(),
+        Item::Enum(e) => e.ident.to_string(),
+        Item::Impl(i) => match &*i.self_ty {
+            syn::Type::Path(p) if p.qself.is_none() => {
+                let (last, before) = p
+                    .path
+                    .segments
+                    .iter()
+                    .collect::<Vec<_>>()
+                    .split_last()
+                    .map(|(last, before)| (last.ident.to_string(), before.to_vec()))?;
+                let in_module = before
+                    .iter()
+                    .all(|s| MODULES.contains(&s.ident.to_string().as_str()));
+                if !in_module {
+                    return None;
+                }
+                last
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    defined.contains(&name).then_some(name)
+}
+
+fn builder_items(types: &[Item]) -> &[Item] {
+    types
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| &items[..]),
+            _ => None,
+        })
+        .unwrap_or(&[])
+}
+
+fn builder_items_mut(types: &mut [Item]) -> Option<&mut Vec<Item>> {
+    types.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+impl Shapes {
+    fn read(types: &[Item], defined: &BTreeSet<String>) -> Shapes {
+        let mut by_type: BTreeMap<String, Vec<Token>> = BTreeMap::new();
+        let modules = [("types", types), ("builder", builder_items(types))];
+        for (module, items) in modules {
+            for item in items {
+                let Some(name) = owner(item, defined) else {
+                    continue;
+                };
+                let mut item = item.clone();
+                Marker {
+                    own: &name,
+                    defined,
+                }
+                .visit_item_mut(&mut item);
+                let tokens = by_type.entry(name).or_default();
+                tokens.push(Token::Text(module.to_string()));
+                tokens.extend(item.to_token_stream().to_string().split(' ').map(|t| {
+                    match t.strip_prefix(TYPE_MARK) {
+                        Some(name) => Token::Type(name.to_string()),
+                        None => Token::Text(t.to_string()),
+                    }
+                }));
+            }
+        }
+        Shapes { by_type }
+    }
+
+    /// Each repeat and the type it becomes, to a fixed point.
+    fn repeats(&self, components: &BTreeSet<String>) -> Aliases {
+        let mut canonical: BTreeMap<&str, &str> = self
+            .by_type
+            .keys()
+            .map(|k| (k.as_str(), k.as_str()))
+            .collect();
+        loop {
+            let mut groups: BTreeMap<Vec<&str>, Vec<&str>> = BTreeMap::new();
+            for (name, tokens) in &self.by_type {
+                let key = tokens
+                    .iter()
+                    .map(|t| match t {
+                        Token::Text(text) => text.as_str(),
+                        Token::Type(other) => {
+                            canonical.get(other.as_str()).copied().unwrap_or(other)
+                        }
+                    })
+                    .collect();
+                groups.entry(key).or_default().push(name);
+            }
+            let mut next = canonical.clone();
+            for members in groups.values().filter(|m| m.len() > 1) {
+                // A component's own name if the shape has one (the
+                // document's name), else the shortest, then the first.
+                let Some(chosen) = members
+                    .iter()
+                    .min_by_key(|m| (!components.contains(**m), m.len(), **m))
+                else {
+                    continue;
+                };
+                for member in members {
+                    if !components.contains(*member) {
+                        next.insert(member, chosen);
+                    }
+                }
+            }
+            if next == canonical {
+                return canonical
+                    .into_iter()
+                    .filter(|(name, to)| name != to)
+                    .map(|(name, to)| (name.to_string(), to.to_string()))
+                    .collect();
+            }
+            canonical = next;
+        }
+    }
+}
+
+const SELF_MARK: &str = "Self_Own";
+const TYPE_MARK: &str = "Type_Ref_";
+
+/// Rewrites a copy of an item for comparison: doc comments emptied, the
+/// owner's name as [`SELF_MARK`], other type names marked.
+struct Marker<'a> {
+    own: &'a str,
+    defined: &'a BTreeSet<String>,
+}
+
+impl Marker<'_> {
+    fn mark(&self, ident: &mut Ident) {
+        let name = ident.to_string();
+        if name == self.own {
+            *ident = Ident::new(SELF_MARK, ident.span());
+        } else if self.defined.contains(&name) {
+            *ident = Ident::new(&format!("{TYPE_MARK}{name}"), ident.span());
+        }
+    }
+}
+
+impl VisitMut for Marker<'_> {
+    fn visit_attribute_mut(&mut self, attr: &mut Attribute) {
+        if attr.path().is_ident("doc") {
+            *attr = parse_quote!(#[doc = ""]);
+        }
+    }
+
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        self.mark(&mut item.ident);
+        syn::visit_mut::visit_item_struct_mut(self, item);
+    }
+
+    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+        self.mark(&mut item.ident);
+        syn::visit_mut::visit_item_enum_mut(self, item);
+    }
+
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        let mut after_module = true;
+        for segment in path.segments.iter_mut() {
+            let name = segment.ident.to_string();
+            let is_module = MODULES.contains(&name.as_str());
+            if after_module && !is_module {
+                self.mark(&mut segment.ident);
+            }
+            after_module = is_module;
+            self.visit_path_arguments_mut(&mut segment.arguments);
+        }
+    }
+}
+
+/// Replaces each alias's items with `pub type Alias = Type;` (its docs kept),
+/// in `types` and in `types::builder`, and drops trait impls that the aliases
+/// made the same impl twice (`From<A> for E` and `From<B> for E`, once `B` is
+/// `A`): which variant `E::from` meant is no longer known.
+fn rewrite(types: &mut Vec<Item>, aliases: &Aliases) {
+    let defined: BTreeSet<String> = aliases.keys().chain(aliases.values()).cloned().collect();
+    let all_defined: BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .chain(defined)
+        .collect();
+    replace_with_aliases(types, aliases, &all_defined, true);
+    if let Some(builder) = builder_items_mut(types) {
+        replace_with_aliases(builder, aliases, &all_defined, false);
+        drop_twice_implemented(builder, aliases);
+    }
+    drop_twice_implemented(types, aliases);
+}
+
+fn replace_with_aliases(
+    items: &mut Vec<Item>,
+    aliases: &Aliases,
+    defined: &BTreeSet<String>,
+    keep_docs: bool,
+) {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        let Some(name) = owner(&item, defined) else {
+            out.push(item);
+            continue;
+        };
+        let Some(to) = aliases.get(&name) else {
+            out.push(item);
+            continue;
+        };
+        // The alias's impls and builder go; its definition becomes the alias.
+        let attrs = match &item {
+            Item::Struct(s) => &s.attrs,
+            Item::Enum(e) => &e.attrs,
+            _ => continue,
+        };
+        let ident = Ident::new(&name, proc_macro2::Span::call_site());
+        let target = Ident::new(to, proc_macro2::Span::call_site());
+        let docs: Vec<&Attribute> = attrs
+            .iter()
+            .filter(|a| keep_docs && a.path().is_ident("doc"))
+            .collect();
+        let note = format!(
+            " The same shape as [`{to}`], so the same type: the document repeats it inline."
+        );
+        let separator = (!docs.is_empty()).then(|| quote::quote!(#[doc = ""]));
+        let note = keep_docs.then(|| quote::quote!(#[doc = #note]));
+        out.push(parse_quote! {
+            #(#docs)*
+            #separator
+            #note
+            pub type #ident = #target;
+        });
+    }
+    *items = out;
+}
+
+/// Trait impls that are the same impl once aliases are read as their types.
+fn drop_twice_implemented(items: &mut Vec<Item>, aliases: &Aliases) {
+    let key = |item: &Item| -> Option<String> {
+        let Item::Impl(i) = item else { return None };
+        let (_, path, _) = i.trait_.as_ref()?;
+        let mut header = syn::ItemImpl {
+            items: Vec::new(),
+            attrs: Vec::new(),
+            ..i.clone()
+        };
+        header.trait_ = Some((None, path.clone(), Default::default()));
+        let mut resolved = header.to_token_stream().to_string();
+        for (alias, to) in aliases {
+            resolved = resolved
+                .split(' ')
+                .map(|t| if t == alias { to.as_str() } else { t })
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+        Some(resolved)
+    };
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for item in items.iter() {
+        if let Some(k) = key(item) {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    items.retain(|item| key(item).is_none_or(|k| seen[&k] < 2));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn types(source: &str) -> Vec<Item> {
+        syn::parse_file(source).expect("parses").items
+    }
+
+    fn names(items: &[Item]) -> Vec<String> {
+        items
+            .iter()
+            .map(|item| match item {
+                Item::Struct(s) => format!("struct {}", s.ident),
+                Item::Enum(e) => format!("enum {}", e.ident),
+                Item::Type(t) => format!("type {} = {}", t.ident, t.ty.to_token_stream()),
+                Item::Impl(i) => format!("impl {}", i.self_ty.to_token_stream()),
+                Item::Mod(m) => format!("mod {}", m.ident),
+                _ => "other".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn repeats_of_an_inline_shape_become_aliases_to_a_fixed_point() {
+        let mut items = types(
+            "/// Sort by.
+             pub enum ListASortBy { Name, Date }
+             impl ::std::fmt::Display for ListASortBy { fn fmt(&self) { match *self { Self::Name => 1, Self::Date => 2 } } }
+             /// Other docs.
+             pub enum ListBSortBy { Name, Date }
+             impl ::std::fmt::Display for ListBSortBy { fn fmt(&self) { match *self { Self::Name => 1, Self::Date => 2 } } }
+             pub struct ListAQuery { pub sort: ListASortBy }
+             pub struct ListBQuery { pub sort: ListBSortBy }
+             pub enum Other { Name, Size }
+             pub mod builder {
+                 pub struct ListAQuery { sort: Result<super::ListASortBy, String> }
+                 impl ::std::convert::TryFrom<ListAQuery> for super::ListAQuery { }
+                 pub struct ListBQuery { sort: Result<super::ListBSortBy, String> }
+                 impl ::std::convert::TryFrom<ListBQuery> for super::ListBQuery { }
+             }",
+        );
+        let aliases = apply(&mut items, &BTreeSet::new());
+        assert_eq!(
+            aliases,
+            Aliases::from([
+                ("ListBQuery".into(), "ListAQuery".into()),
+                ("ListBSortBy".into(), "ListASortBy".into()),
+            ])
+        );
+        assert_eq!(
+            names(&items),
+            [
+                "enum ListASortBy",
+                "impl ListASortBy",
+                "type ListBSortBy = ListASortBy",
+                "struct ListAQuery",
+                "type ListBQuery = ListAQuery",
+                "enum Other",
+                "mod builder",
+            ]
+        );
+        let Item::Mod(builder) = &items[6] else {
+            panic!()
+        };
+        assert_eq!(
+            names(&builder.content.as_ref().unwrap().1),
+            [
+                "struct ListAQuery",
+                "impl super :: ListAQuery",
+                "type ListBQuery = ListAQuery"
+            ]
+        );
+        // The alias keeps its own docs and says what it is.
+        let Item::Type(alias) = &items[2] else {
+            panic!()
+        };
+        let docs = alias
+            .attrs
+            .iter()
+            .map(|a| a.to_token_stream().to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(docs.contains("Other docs."), "{docs}");
+        assert!(docs.contains("The same shape as [`ListASortBy`]"), "{docs}");
+    }
+
+    #[test]
+    fn components_stay_types_of_their_own_and_are_preferred() {
+        let mut items = types(
+            "pub struct Team { pub id: String }
+             pub struct Squad { pub id: String }
+             pub struct GetTeamResponse { pub id: String }",
+        );
+        let components = BTreeSet::from(["Team".to_string(), "Squad".to_string()]);
+        let aliases = apply(&mut items, &components);
+        // Of the components, the shortest name: the inline shape is `Team`.
+        assert_eq!(
+            aliases,
+            Aliases::from([("GetTeamResponse".into(), "Team".into())])
+        );
+        assert_eq!(
+            names(&items),
+            ["struct Team", "struct Squad", "type GetTeamResponse = Team"]
+        );
+    }
+
+    #[test]
+    fn a_variant_name_is_not_read_as_a_type() {
+        // `A::Name` and `B::Other` differ even if `Name` and `Other` are
+        // types that repeat each other.
+        let mut items = types(
+            "pub struct Name { pub x: i64 }
+             pub struct Other { pub x: i64 }
+             pub enum A { Name }
+             impl A { fn f() { Self::Name; } }
+             pub enum B { Other }
+             impl B { fn f() { Self::Other; } }",
+        );
+        let aliases = apply(&mut items, &BTreeSet::new());
+        assert_eq!(aliases, Aliases::from([("Other".into(), "Name".into())]));
+    }
+
+    #[test]
+    fn impls_the_aliases_made_twice_are_dropped() {
+        let mut items = types(
+            "pub struct Ab { pub x: i64 }
+             pub struct Cd { pub x: i64 }
+             pub enum Either { A(Ab), C(Cd) }
+             impl ::std::convert::From<Ab> for Either { fn from(value: Ab) -> Self { Self::A(value) } }
+             impl ::std::convert::From<Cd> for Either { fn from(value: Cd) -> Self { Self::C(value) } }
+             impl ::std::convert::From<i64> for Either { fn from(value: i64) -> Self { todo!() } }",
+        );
+        apply(&mut items, &BTreeSet::new());
+        assert_eq!(
+            names(&items),
+            ["struct Ab", "type Cd = Ab", "enum Either", "impl Either"]
+        );
+    }
+}
