@@ -6,7 +6,7 @@
 //! session_id failed` for a value that does not convert, dropping the
 //! conversion's own reason (`|_|`). Here the first reads "the required
 //! parameter `session_id` was not set", and the second keeps the reason:
-//! "`session_id` is not a valid `SessionId`: <why>", which asks the
+//! "`session_id` is not a valid `SessionId`: ` and the reason", which asks the
 //! conversion's error to be `Display` (every typify and std conversion error
 //! is).
 

@@ -1,7 +1,10 @@
 //! Code generation shared by the build script and `cargo xtask regen`:
-//! progenitor with this crate's settings, then the [`forward_compat`] rewrites
-//! on the client and the [`typed_mocks`] rewrites on the mocks, then
-//! prettyplease.
+//! progenitor with this crate's settings, then syn rewrites, then
+//! prettyplease. On the client: `responses` (every success status, one shape
+//! per operation), `send` (`send()` returns `crate::Error`), `collisions`,
+//! `discriminator`, `builder_messages`, `forward_compat`, `non_exhaustive`,
+//! `path_encoding`, and last `dedup` (one type for one shape); on the mocks,
+//! `typed_mocks`. Each module says which upstream issue it stands for.
 //!
 //! Both compile this one file, so the committed snapshots under `generated/`
 //! are byte-for-byte what the build script writes into `OUT_DIR`.

@@ -1,9 +1,13 @@
 //! Maintainer tasks for the opencx-rs workspace.
 //!
-//! The pipeline: vendored 3.0 and 3.1 documents (`specs/`) → [`merge`] →
-//! [`overlay`] → [`naming`] → [`relax`] → [`convert`] to 3.0.3 → [`screen`] →
-//! `opencx-api/openapi.json` → progenitor (the build script's [`codegen`]
-//! module) → committed snapshots, with the [`report`] of what was not exact.
+//! The pipeline, one module a stage: vendored 3.0 and 3.1 documents
+//! (`specs/`, [`vendor`], [`fetch`]) → [`merge`] → [`overlay`] → [`naming`]
+//! → [`relax`] → [`convert`] to 3.0.3 → [`visibility`] (readOnly/writeOnly)
+//! → [`screen`] → [`isolate`] (generate with progenitor, the build script's
+//! [`codegen`] module, leaving out what cannot be generated; [`type_names`]
+//! separates names typify would write twice) → `opencx-api/openapi.json`,
+//! the committed snapshots, the [`contract`] tests, the [`report`] of what
+//! was not exact, and the [`changelog`] from [`diff`].
 
 pub mod changelog;
 pub mod cli;

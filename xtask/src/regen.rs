@@ -120,6 +120,7 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
         &overlay,
         &converted,
         &generated.client,
+        &mut report,
     )?;
     let describe = |pointer: &str| origins.describe(pointer);
     let report_text = report.render(&describe);

@@ -92,6 +92,9 @@ pub struct Report {
     pub repaired: BTreeSet<Dropped>,
     /// String checks kept on schemas both requests and responses use.
     pub shared_checks: BTreeSet<String>,
+    /// Operations the contract tests cannot exercise (the operation's
+    /// pointer), and why.
+    pub untested: BTreeSet<Dropped>,
 }
 
 impl Report {
@@ -114,6 +117,7 @@ impl Report {
         self.split.extend(other.split);
         self.repaired.extend(other.repaired);
         self.shared_checks.extend(other.shared_checks);
+        self.untested.extend(other.untested);
     }
 
     /// The regen warnings: one line per operation left out of the client,
@@ -161,11 +165,19 @@ impl Report {
                 describe(pointer)
             )
         });
+        let untested = self.untested.iter().map(|d| {
+            format!(
+                "{}: no contract test for this operation: {}",
+                describe(&d.pointer),
+                d.why
+            )
+        });
         unresolved
             .chain(repaired)
             .chain(schemas)
             .chain(left_out)
             .chain(checks)
+            .chain(untested)
             .collect()
     }
 
@@ -222,6 +234,14 @@ impl Report {
                     cell(&schema.reason)
                 )
             }),
+        );
+        section(
+            &mut out,
+            "Operations without a contract test",
+            "| where | why |\n| --- | --- |",
+            self.untested
+                .iter()
+                .map(|d| format!("| `{}` | {} |", describe(&d.pointer), cell(&d.why))),
         );
         section(
             &mut out,

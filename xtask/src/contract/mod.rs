@@ -2,10 +2,10 @@
 //!
 //! - `tests/contract/upstream.json`: what the mock server (Prism) serves, the
 //!   merged upstream document with only the overlay's narrowing patches
-//!   ([`server`]).
+//!   (`server.rs`).
 //! - `tests/tests/contract.rs`: one test per operation of the merged document,
 //!   each calling the generated client many times with varied inputs
-//!   ([`test_file`]); a newly vendored operation gets its test from regen.
+//!   (`test_file.rs`); a newly vendored operation gets its test from regen.
 //!
 //! The runtime half (starting Prism, drawing inputs, reading answers) is
 //! hand-written, in `tests/src/contract/`.
@@ -22,11 +22,13 @@ use serde_json::Value;
 use crate::merge::Origins;
 use crate::overlay::Overlay;
 use crate::regen::Output;
+use crate::report::Report;
 use crate::workspace::Workspace;
 
 /// The contract tests' outputs, from the merged upstream document (before the
 /// overlay), the overlay, the converted document the client is generated
-/// from, and the generated client's source.
+/// from, and the generated client's source. An operation that cannot have a
+/// test is recorded in `report` with the reason; it never stops regen.
 pub fn outputs(
     ws: &Workspace,
     upstream: &Value,
@@ -34,6 +36,7 @@ pub fn outputs(
     overlay: &Overlay,
     converted: &Value,
     client_rs: &str,
+    report: &mut Report,
 ) -> Result<Vec<Output>> {
     let served = server::document(upstream, overlay, origins)?;
     let pagination_path = ws.root().join("opencx-api/src/pagination.rs");
@@ -46,8 +49,9 @@ pub fn outputs(
         String::new()
     };
     let api = client_api::ClientApi::parse(client_rs, &pagination)?;
-    let tests = test_file::render(converted, &api)
+    let (tests, untested) = test_file::render(converted, &api)
         .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
+    report.untested.extend(untested);
     Ok(vec![
         Output {
             path: ws.root().join("tests/contract/upstream.json"),

@@ -117,3 +117,41 @@ fn every_operation_gets_a_test_calling_every_builder_method() {
     assert!(tests.contains("round.body::<types::SessionFilterRequest>()"));
     assert!(tests.contains("name: \"ChatEvent\""));
 }
+
+#[test]
+fn an_operation_that_cannot_have_a_test_is_reported_and_the_rest_are_written() {
+    let doc = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/a": {"get": {"operationId": "getA", "responses": {"204": {"description": ""}}}},
+            "/b/{id}": {"get": {"operationId": "getB",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"204": {"description": ""}}}}
+        }
+    });
+    // A client whose builder for `getB` has no setter for `id`.
+    let client = "pub struct Client;
+        impl Client {
+            pub fn get_a(&self) -> builder::GetA<'_> { todo!() }
+            pub fn get_b(&self) -> builder::GetB<'_> { todo!() }
+        }
+        pub mod builder {
+            pub struct GetA<'a>(&'a ());
+            pub struct GetB<'a>(&'a ());
+            impl<'a> GetB<'a> { pub fn send(self) {} }
+        }";
+    let api = super::client_api::ClientApi::parse(client, "").unwrap();
+    let (tests, untested) = super::test_file::render(&doc, &api).unwrap();
+    assert!(tests.contains("async fn get_a()"), "{tests}");
+    assert!(!tests.contains("async fn get_b()"));
+    assert_eq!(untested.len(), 1, "{untested:?}");
+    assert_eq!(untested[0].pointer, "/paths/~1b~1{id}/get");
+    assert!(
+        untested[0]
+            .why
+            .contains("parameter `id` has no builder method"),
+        "{}",
+        untested[0].why
+    );
+}

@@ -3,7 +3,7 @@
 //! running program on the wire; does it break code compiled against the
 //! generated crate), and the semver bump they call for.
 //!
-//! The wire verdict comes from the documents ([`spec`]); the Rust verdict from
+//! The wire verdict comes from the documents (`spec/`); the Rust verdict from
 //! the generated code itself ([`rust`]), compared item by item with syn, so a
 //! `T` → `Option<T>` or a new variant of an exhaustive enum is caught.
 
@@ -215,10 +215,12 @@ pub fn explain(
         &rust::Api::parse(new_client)?,
     );
     let mut used = vec![false; rust_changes.len()];
+    // A type's builder (`types::builder::X`) changes with the type.
+    let of_type = |rc: &rust::RustChange| rc.item.replacen("types::builder::", "types::", 1);
     for change in &mut changes {
         for (i, rc) in rust_changes.iter().enumerate() {
             let hit = change.candidates.iter().any(|(item, member)| {
-                rc.item == *item
+                (rc.item == *item || of_type(rc) == *item)
                     && (member.is_empty() || rc.member == *member || rc.member.is_empty())
             });
             if hit {
@@ -231,6 +233,38 @@ pub fn explain(
                 change.rust_changes.push(rc.description.clone());
             }
         }
+    }
+    // A new type's or operation's inline parts are new types named after
+    // it (`CreateSequenceInput` → `CreateSequenceInputStepsItem`): each goes
+    // with the change whose name is the longest start of its own.
+    for (i, rc) in rust_changes.iter().enumerate() {
+        if used[i] || rc.breaking || !rc.member.is_empty() {
+            continue;
+        }
+        let item = of_type(rc);
+        let owner = changes
+            .iter_mut()
+            .filter(|c| c.rule == "type-added" || c.rule == "endpoint-added")
+            .filter_map(|c| {
+                let longest = c
+                    .candidates
+                    .iter()
+                    .map(|(candidate, _)| candidate.replacen("builder::", "types::", 1))
+                    .filter(|prefix| {
+                        prefix.starts_with("types::") && item.starts_with(prefix.as_str())
+                    })
+                    .map(|prefix| prefix.len())
+                    .max()?;
+                Some((longest, c))
+            })
+            .max_by_key(|(longest, _)| *longest);
+        if let Some((_, change)) = owner {
+            used[i] = true;
+            change.rust = change.rust.max(RustVerdict::Compatible);
+            change.rust_changes.push(rc.description.clone());
+        }
+    }
+    for change in &mut changes {
         change.candidates.clear();
     }
     let mut i = 0;

@@ -77,6 +77,15 @@ pub struct Group {
 }
 
 impl Group {
+    /// Whether the subject is only new: an operation or a type added.
+    fn only_added(&self) -> bool {
+        self.entries.iter().all(|e| {
+            e.rules
+                .iter()
+                .all(|r| r == "endpoint-added" || r == "type-added")
+        })
+    }
+
     fn bump(&self) -> Bump {
         self.entries
             .iter()
@@ -224,7 +233,9 @@ fn markdown(explanation: &Explanation) -> String {
             ""
         }
     );
-    for group in groups(explanation) {
+    let (added, changed): (Vec<Group>, Vec<Group>) =
+        groups(explanation).into_iter().partition(Group::only_added);
+    for group in changed {
         out.push_str(&format!("\n**{}**\n\n", markdown_subject(&group.subject)));
         for entry in &group.entries {
             let verdicts = if entry.bump == Bump::Major {
@@ -239,6 +250,26 @@ fn markdown(explanation: &Explanation) -> String {
             ));
         }
     }
+    // Additions need no verdicts (compatible on both counts): one list each.
+    let (operations, types): (Vec<&Group>, Vec<&Group>) = added
+        .iter()
+        .partition(|g| matches!(g.subject, Subject::Operation(..)));
+    if !operations.is_empty() {
+        out.push_str("\n**New operations**\n\n");
+        for group in operations {
+            out.push_str(&format!("- {}\n", markdown_subject(&group.subject)));
+        }
+    }
+    if !types.is_empty() {
+        let names: Vec<String> = types
+            .iter()
+            .map(|g| match &g.subject {
+                Subject::Type(name) => format!("`{name}`"),
+                other => other.to_string(),
+            })
+            .collect();
+        out.push_str(&format!("\n**New types**: {}\n", names.join(", ")));
+    }
     if explanation.docs_only > 0 {
         out.push_str(&format!(
             "\nDocs only: {} descriptions, summaries or examples changed.\n",
@@ -246,7 +277,7 @@ fn markdown(explanation: &Explanation) -> String {
         ));
     }
     if !explanation.other_rust_changes.is_empty() {
-        out.push_str("\nGenerated code changes without a spec change:\n\n");
+        out.push_str("\nGenerated code changes no rule above accounts for:\n\n");
         for rc in &explanation.other_rust_changes {
             let verdict = if rc.breaking {
                 "**breaking**"

@@ -211,14 +211,17 @@ pub fn changes(old: &Api, new: &Api) -> Vec<RustChange> {
                         breaking,
                     ));
                 }
-                Some((_, old_signature)) if old_signature != signature => out.push(change(
-                    path,
-                    name,
-                    format!(
-                        "{kind} `{path}::{name}` changed from `{old_signature}` to `{signature}`"
-                    ),
-                    true,
-                )),
+                Some((_, old_signature)) if old_signature != signature => {
+                    let description = match (setter_target(old_signature), setter_target(signature)) {
+                        (Some(was), Some(now)) if *kind == "method" => {
+                            format!("setter `{path}::{name}` now takes `{now}` (was `{was}`)")
+                        }
+                        _ => format!(
+                            "{kind} `{path}::{name}` changed from `{old_signature}` to `{signature}`"
+                        ),
+                    };
+                    out.push(change(path, name, description, true))
+                }
                 Some(_) => {}
             }
         }
@@ -274,7 +277,32 @@ fn self_name(ty: &syn::Type) -> Option<String> {
 /// The tokens as a person writes them: `Result<ResponseValue<T>, Error>`,
 /// not `Result < ResponseValue < T > , Error >`.
 fn tokens(node: &impl ToTokens) -> String {
-    let mut text = node.to_token_stream().to_string();
+    // Paths as their last segment: `::chrono::DateTime<::chrono::offset::Utc>`
+    // reads `DateTime<Utc>`, `super::Team` reads `Team`.
+    struct LastSegments;
+    impl syn::visit_mut::VisitMut for LastSegments {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            if let Some(last) = path.segments.pop().map(|pair| pair.into_value()) {
+                path.segments.clear();
+                path.segments.push(last);
+            }
+            path.leading_colon = None;
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    let mut text = match syn::parse2::<syn::Signature>(node.to_token_stream()) {
+        Ok(mut signature) => {
+            syn::visit_mut::VisitMut::visit_signature_mut(&mut LastSegments, &mut signature);
+            signature.to_token_stream().to_string()
+        }
+        Err(_) => match syn::parse2::<syn::Type>(node.to_token_stream()) {
+            Ok(mut ty) => {
+                syn::visit_mut::VisitMut::visit_type_mut(&mut LastSegments, &mut ty);
+                ty.to_token_stream().to_string()
+            }
+            Err(_) => node.to_token_stream().to_string(),
+        },
+    };
     for (from, to) in [
         (" :: ", "::"),
         (":: ", "::"),
@@ -290,12 +318,34 @@ fn tokens(node: &impl ToTokens) -> String {
         (" ;", ";"),
         (",)", ")"),
         (",>", ">"),
+        (" (", "("),
+        (", where", " where"),
     ] {
         while text.contains(from) {
             text = text.replace(from, to);
         }
     }
-    text.replace("->", " -> ").replace("  ", " ")
+    let text = text.replace("->", " -> ").replace("  ", " ");
+    text.trim_end_matches(',').to_string()
+}
+
+/// `X` of a builder setter's `where T: TryInto<X>`: what it takes.
+fn setter_target(signature: &str) -> Option<&str> {
+    let start = signature.find("TryInto<")? + "TryInto<".len();
+    let mut depth = 1;
+    for (i, c) in signature[start..].char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&signature[start..start + i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -342,8 +392,16 @@ mod tests {
         let found = diff(old, new);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found.iter().all(|c| c.1));
-        assert!(found[0].0.starts_with("method `B::p` changed"), "{found:?}");
+        assert_eq!(found[0].0, "setter `B::p` now takes `u16` (was `u8`)");
         assert_eq!(found[1].0, "method `B::gone` removed");
+        // Other signatures as people write them.
+        let old = "pub struct C; impl C { pub async fn send(self) -> Result<ResponseValue<::std::vec::Vec<types::Tag>>, crate::Error> { todo!() } }";
+        let new = "pub struct C; impl C { pub async fn send(self) -> Result<ResponseValue<types::TagList>, crate::Error> { todo!() } }";
+        assert_eq!(
+            diff(old, new)[0].0,
+            "method `C::send` changed from `async fn send(self) -> Result<ResponseValue<Vec<Tag>>, Error>` \
+             to `async fn send(self) -> Result<ResponseValue<TagList>, Error>`"
+        );
     }
 
     #[test]

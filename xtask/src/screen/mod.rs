@@ -31,7 +31,7 @@ const REQUEST_TYPES: [&str; 5] = [
 mod schemas;
 
 /// Screens every operation and schema of the converted 3.0 `doc`: what has no
-/// sound type ([`schemas`]) is left out with what depends on it, then each
+/// sound type (`schemas.rs`) is left out with what depends on it, then each
 /// operation is settled for progenitor. `hand_written` maps an operationId to
 /// the hand-written method that covers it.
 pub fn screen(

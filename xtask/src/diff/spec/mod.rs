@@ -64,9 +64,10 @@ impl Place {
     }
 
     /// The place of this schema's items (`[]`) or map values (`{}`).
-    fn inner(&self, marker: &str) -> Place {
+    fn inner(&self, marker: &str, rust_type: Option<String>) -> Place {
         Place {
             at: format!("{}{marker}", self.at),
+            rust_type,
             ..self.clone()
         }
     }

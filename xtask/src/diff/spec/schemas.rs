@@ -143,7 +143,7 @@ impl Differ<'_> {
                     if name.is_empty() {
                         String::new()
                     } else {
-                        format!("property `{name}`: ")
+                        format!("property `{name}` ")
                     },
                     became.replace('-', " ")
                 ),
@@ -160,10 +160,12 @@ impl Differ<'_> {
             self.properties(here, &old_view, &new_view);
         }
         if let (Some(o), Some(n)) = (old_view.items, new_view.items) {
-            self.schema(&here.inner("[]"), &Slot::Whole, parameter, o, n);
+            let rust_type = rust_type_of(here.rust_type.as_deref(), "Item", n);
+            self.schema(&here.inner("[]", rust_type), &Slot::Whole, parameter, o, n);
         }
         if let (Some(o), Some(n)) = (old_view.additional, new_view.additional) {
-            self.schema(&here.inner("{}"), &Slot::Whole, parameter, o, n);
+            let rust_type = rust_type_of(here.rust_type.as_deref(), "Value", n);
+            self.schema(&here.inner("{}", rust_type), &Slot::Whole, parameter, o, n);
         }
         for (key, o) in &old_view.alternatives {
             match new_view.alternatives.get(key) {
@@ -295,13 +297,8 @@ impl Differ<'_> {
                 });
             }
             if property.owned && before.owned {
-                let child_type = super::view::reference(property.schema)
-                    .map(|r| format!("types::{}", pascal(r)))
-                    .or_else(|| {
-                        here.rust_type
-                            .as_ref()
-                            .map(|t| format!("{t}{}", pascal(name)))
-                    });
+                let child_type =
+                    rust_type_of(here.rust_type.as_deref(), &pascal(name), property.schema);
                 let child = here.property(name, child_type);
                 let slot = Slot::Property {
                     holder: here.clone(),
@@ -389,6 +386,21 @@ impl Differ<'_> {
             })
             .next()
     }
+}
+
+/// The Rust type typify writes for `schema`, found at `suffix` of a schema
+/// whose type is `holder`: the component it refers to, else its `title`,
+/// else the holder's name and the suffix (property `items` of
+/// `ListChatSessionsOutput` is `ListChatSessionsOutputItems`, its items
+/// `ListChatSessionsOutputItemsItem`, a map's values `…Value`).
+fn rust_type_of(holder: Option<&str>, suffix: &str, schema: &Value) -> Option<String> {
+    if let Some(name) = super::view::reference(schema) {
+        return Some(format!("types::{}", pascal(name)));
+    }
+    if let Some(title) = schema.get("title").and_then(Value::as_str) {
+        return Some(format!("types::{}", pascal(title)));
+    }
+    holder.map(|t| format!("{t}{suffix}"))
 }
 
 /// A schema's type as a person reads it.
