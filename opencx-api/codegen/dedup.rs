@@ -313,29 +313,29 @@ fn drop_twice_implemented(items: &mut Vec<Item>, aliases: &Aliases) {
     let key = |item: &Item| -> Option<String> {
         let Item::Impl(i) = item else { return None };
         let (_, path, _) = i.trait_.as_ref()?;
-        let mut header = syn::ItemImpl {
-            items: Vec::new(),
-            attrs: Vec::new(),
-            ..i.clone()
-        };
-        header.trait_ = Some((None, path.clone(), Default::default()));
-        let mut resolved = header.to_token_stream().to_string();
-        for (alias, to) in aliases {
-            resolved = resolved
-                .split(' ')
-                .map(|t| if t == alias { to.as_str() } else { t })
-                .collect::<Vec<_>>()
-                .join(" ");
-        }
-        Some(resolved)
+        let (generics, self_ty) = (&i.generics, &i.self_ty);
+        let text = quote::quote!(#generics #path #self_ty).to_string();
+        let resolved: Vec<&str> = text
+            .split(' ')
+            .map(|t| aliases.get(t).map_or(t, String::as_str))
+            .collect();
+        Some(resolved.join(" "))
     };
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for item in items.iter() {
-        if let Some(k) = key(item) {
-            *seen.entry(k).or_default() += 1;
-        }
+    let keys: Vec<Option<String>> = items.iter().map(key).collect();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for k in keys.iter().flatten() {
+        *seen.entry(k).or_default() += 1;
     }
-    items.retain(|item| key(item).is_none_or(|k| seen[&k] < 2));
+    let twice: BTreeSet<String> = seen
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(k, _)| k.to_string())
+        .collect();
+    if twice.is_empty() {
+        return;
+    }
+    let mut keys = keys.into_iter();
+    items.retain(|_| keys.next().flatten().is_none_or(|k| !twice.contains(&k)));
 }
 
 #[cfg(test)]
