@@ -6,7 +6,7 @@
 //! Releasing is a hand edit: rename `[Unreleased]` to `[x.y.z] - date` with the
 //! version the hint asks for; the next regen starts a new, empty `Unreleased`.
 
-use crate::diff::{changelog_heading, changelog_line, groups, Bump, Explanation};
+use crate::diff::{changelog_heading, changelog_line, groups, rust_lines, Bump, Explanation};
 
 const HEADER: &str = "# Changelog\n\n\
 All notable changes to `opencx-api`. The format is [Keep a Changelog](https://keepachangelog.com/en/1.1.0/);\n\
@@ -48,8 +48,8 @@ pub fn update(
             );
         }
     }
-    for rc in &explanation.other_rust_changes {
-        let (bump, verdict) = if rc.breaking {
+    for (line, breaking) in rust_lines(&explanation.other_rust_changes) {
+        let (bump, verdict) = if breaking {
             (Bump::Major, "breaking")
         } else {
             (Bump::Minor, "compatible")
@@ -58,7 +58,7 @@ pub fn update(
             &mut entries,
             section_of(bump),
             "generated code",
-            format!("- {} (Rust API: {verdict})", rc.description),
+            format!("- {line} (Rust API: {verdict})"),
         );
     }
     if explanation.docs_only > 0 {

@@ -18,7 +18,9 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use render::{changelog_heading, changelog_line, groups, verdicts, Entry, Format, Group};
+pub use render::{
+    changelog_heading, changelog_line, groups, rust_lines, verdicts, Entry, Format, Group,
+};
 
 /// What a change is about: an operation or a named type.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use super::rust::RustChange;
 use super::{Bump, Change, Explanation, RustVerdict, Subject};
 
 /// How to render an explanation.
@@ -204,15 +205,10 @@ fn text(explanation: &Explanation) -> String {
             explanation.docs_only
         ));
     }
-    for rc in &explanation.other_rust_changes {
-        let verdict = if rc.breaking {
-            "breaking"
-        } else {
-            "compatible"
-        };
+    for (line, breaking) in rust_lines(&explanation.other_rust_changes) {
+        let verdict = if breaking { "breaking" } else { "compatible" };
         out.push_str(&format!(
-            "  generated code: {}  [Rust API: {verdict}]\n",
-            rc.description
+            "  generated code: {line}  [Rust API: {verdict}]\n"
         ));
     }
     out
@@ -278,13 +274,13 @@ fn markdown(explanation: &Explanation) -> String {
     }
     if !explanation.other_rust_changes.is_empty() {
         out.push_str("\nGenerated code changes no rule above accounts for:\n\n");
-        for rc in &explanation.other_rust_changes {
-            let verdict = if rc.breaking {
+        for (line, breaking) in rust_lines(&explanation.other_rust_changes) {
+            let verdict = if breaking {
                 "**breaking**"
             } else {
                 "compatible"
             };
-            out.push_str(&format!("- {} ({verdict})\n", rc.description));
+            out.push_str(&format!("- {line} ({verdict})\n"));
         }
     }
     out
@@ -305,4 +301,94 @@ pub fn changelog_line(entry: &Entry) -> String {
 /// A changelog heading for `subject`.
 pub fn changelog_heading(subject: &Subject) -> String {
     markdown_subject(subject)
+}
+
+/// Rust changes no spec rule accounts for, as lines: changes that say the
+/// same of several items (`` `types::A` became #[non_exhaustive] ``) are one
+/// line naming them all. Each line with whether it breaks.
+pub fn rust_lines(changes: &[RustChange]) -> Vec<(String, bool)> {
+    // The description with the item (and member) it names taken out.
+    let pattern = |rc: &RustChange| -> Option<(String, String)> {
+        let named = if rc.member.is_empty() {
+            rc.item.clone()
+        } else {
+            format!("{}::{}", rc.item, rc.member)
+        };
+        let quoted = format!("`{named}`");
+        rc.description
+            .contains(&quoted)
+            .then(|| (rc.description.replacen(&quoted, "{}", 1), quoted))
+    };
+    let mut lines: Vec<(String, bool, Vec<String>)> = Vec::new();
+    for rc in changes {
+        match pattern(rc) {
+            Some((text, named)) => {
+                match lines
+                    .iter_mut()
+                    .find(|(t, b, names)| *t == text && *b == rc.breaking && !names.is_empty())
+                {
+                    Some((_, _, names)) => names.push(named),
+                    None => lines.push((text, rc.breaking, vec![named])),
+                }
+            }
+            None => lines.push((rc.description.clone(), rc.breaking, Vec::new())),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(text, breaking, names)| {
+            let line = match names.as_slice() {
+                [] => text,
+                [one] => text.replacen("{}", one, 1),
+                [rest @ .., last] => {
+                    text.replacen("{}", &format!("{} and {last}", rest.join(", ")), 1)
+                }
+            };
+            (line, breaking)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rc(item: &str, member: &str, description: &str, breaking: bool) -> RustChange {
+        RustChange {
+            item: item.into(),
+            member: member.into(),
+            description: description.into(),
+            breaking,
+        }
+    }
+
+    #[test]
+    fn one_change_to_many_items_is_one_line() {
+        let lines = rust_lines(&[
+            rc("types::A", "", "`types::A` became #[non_exhaustive]", true),
+            rc(
+                "B",
+                "s",
+                "`B::s`: a value's conversion error must now implement `Display`",
+                true,
+            ),
+            rc("types::C", "", "`types::C` became #[non_exhaustive]", true),
+            rc("types::D", "", "new struct `types::D`", false),
+            rc("types::E", "", "`types::E` became #[non_exhaustive]", true),
+        ]);
+        assert_eq!(
+            lines,
+            [
+                (
+                    "`types::A`, `types::C` and `types::E` became #[non_exhaustive]".to_string(),
+                    true
+                ),
+                (
+                    "`B::s`: a value's conversion error must now implement `Display`".to_string(),
+                    true
+                ),
+                ("new struct `types::D`".to_string(), false),
+            ]
+        );
+    }
 }

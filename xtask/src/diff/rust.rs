@@ -213,8 +213,17 @@ pub fn changes(old: &Api, new: &Api) -> Vec<RustChange> {
                 }
                 Some((_, old_signature)) if old_signature != signature => {
                     let description = match (setter_target(old_signature), setter_target(signature)) {
-                        (Some(was), Some(now)) if *kind == "method" => {
+                        (Some(was), Some(now)) if *kind == "method" && was != now => {
                             format!("setter `{path}::{name}` now takes `{now}` (was `{was}`)")
+                        }
+                        (Some(_), Some(_))
+                            if signature.contains("Display")
+                                && !old_signature.contains("Display") =>
+                        {
+                            format!(
+                                "`{path}::{name}`: a value's conversion error must now \
+                                 implement `Display` (the error message keeps it)"
+                            )
                         }
                         _ => format!(
                             "{kind} `{path}::{name}` changed from `{old_signature}` to `{signature}`"
@@ -281,6 +290,25 @@ fn tokens(node: &impl ToTokens) -> String {
     // reads `DateTime<Utc>`, `super::Team` reads `Team`.
     struct LastSegments;
     impl syn::visit_mut::VisitMut for LastSegments {
+        // `<V as std::convert::TryInto<X>>::Error`: the trait's last segment
+        // and what follows it, `<V as TryInto<X>>::Error`.
+        fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
+            let Some(qself) = ty.qself.as_mut() else {
+                return syn::visit_mut::visit_type_path_mut(self, ty);
+            };
+            self.visit_type_mut(&mut qself.ty);
+            let segments: Vec<syn::PathSegment> =
+                std::mem::take(&mut ty.path.segments).into_iter().collect();
+            let position = qself.position.min(segments.len());
+            let keep = position.saturating_sub(1);
+            for mut segment in segments.into_iter().skip(keep) {
+                self.visit_path_arguments_mut(&mut segment.arguments);
+                ty.path.segments.push(segment);
+            }
+            qself.position = position - keep;
+            ty.path.leading_colon = None;
+        }
+
         fn visit_path_mut(&mut self, path: &mut syn::Path) {
             if let Some(last) = path.segments.pop().map(|pair| pair.into_value()) {
                 path.segments.clear();
@@ -325,7 +353,10 @@ fn tokens(node: &impl ToTokens) -> String {
             text = text.replace(from, to);
         }
     }
-    let text = text.replace("->", " -> ").replace("  ", " ");
+    let text = text
+        .replace("->", " -> ")
+        .replace(",<", ", <")
+        .replace("  ", " ");
     text.trim_end_matches(',').to_string()
 }
 
@@ -401,6 +432,24 @@ mod tests {
             diff(old, new)[0].0,
             "method `C::send` changed from `async fn send(self) -> Result<ResponseValue<Vec<Tag>>, Error>` \
              to `async fn send(self) -> Result<ResponseValue<TagList>, Error>`"
+        );
+    }
+
+    #[test]
+    fn a_bound_added_to_a_setter_says_what_it_asks() {
+        let old = "pub struct B; impl B { pub fn s<V>(mut self, value: V) -> Self where V: std::convert::TryInto<types::SessionId> { self } }";
+        let new = "pub struct B; impl B { pub fn s<V>(mut self, value: V) -> Self where V: std::convert::TryInto<types::SessionId>, <V as std::convert::TryInto<types::SessionId>>::Error: ::std::fmt::Display { self } }";
+        assert_eq!(
+            diff(old, new)[0].0,
+            "`B::s`: a value's conversion error must now implement `Display` (the error message keeps it)"
+        );
+        let api = Api::parse(new).unwrap();
+        let (_, signature) = &api.items["B"].members["s"];
+        assert!(
+            signature.ends_with(
+                "where V: TryInto<SessionId>, <V as TryInto<SessionId>>::Error: Display"
+            ),
+            "{signature}"
         );
     }
 
