@@ -108,21 +108,10 @@ fn add_display_bound(f: &mut syn::ImplItemFn) {
 /// A type as a person writes it: progenitor's `:: chrono :: DateTime <
 /// :: chrono :: offset :: Utc >` is `DateTime<Utc>`.
 fn readable(ty: &str) -> String {
-    struct LastSegments;
-    impl VisitMut for LastSegments {
-        fn visit_path_mut(&mut self, path: &mut syn::Path) {
-            if let Some(last) = path.segments.pop().map(|pair| pair.into_value()) {
-                path.segments.clear();
-                path.segments.push(last);
-            }
-            path.leading_colon = None;
-            syn::visit_mut::visit_path_mut(self, path);
-        }
-    }
     let Ok(mut parsed) = syn::parse_str::<syn::Type>(ty) else {
         return ty.to_string();
     };
-    LastSegments.visit_type_mut(&mut parsed);
+    super::names::LastSegments.visit_type_mut(&mut parsed);
     let mut text = quote::ToTokens::to_token_stream(&parsed).to_string();
     for (from, to) in [
         (" < ", "<"),

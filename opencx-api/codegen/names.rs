@@ -131,6 +131,42 @@ pub fn http_reason(code: u16) -> Option<&'static str> {
     http::StatusCode::from_u16(code).ok()?.canonical_reason()
 }
 
+/// Shortens every path in what it visits to its last segment, as a person
+/// writes a type: `::chrono::DateTime<::chrono::offset::Utc>` becomes
+/// `DateTime<Utc>`, `<V as std::convert::TryInto<X>>::Error` becomes
+/// `<V as TryInto<X>>::Error`. For messages and change descriptions, never
+/// for code.
+pub struct LastSegments;
+
+impl syn::visit_mut::VisitMut for LastSegments {
+    fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
+        let Some(qself) = ty.qself.as_mut() else {
+            return syn::visit_mut::visit_type_path_mut(self, ty);
+        };
+        // The trait's last segment and what follows it.
+        self.visit_type_mut(&mut qself.ty);
+        let segments: Vec<syn::PathSegment> =
+            std::mem::take(&mut ty.path.segments).into_iter().collect();
+        let position = qself.position.min(segments.len());
+        let keep = position.saturating_sub(1);
+        for mut segment in segments.into_iter().skip(keep) {
+            self.visit_path_arguments_mut(&mut segment.arguments);
+            ty.path.segments.push(segment);
+        }
+        qself.position = position - keep;
+        ty.path.leading_colon = None;
+    }
+
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        if let Some(last) = path.segments.pop().map(|pair| pair.into_value()) {
+            path.segments.clear();
+            path.segments.push(last);
+        }
+        path.leading_colon = None;
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,20 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Runs `cargo xtask --root ROOT ARGS...` in process, as a maintainer would
+/// from the shell: (exit code, standard output, standard error).
+pub fn xtask(root: &Path, args: &[&str]) -> (u8, String, String) {
+    let mut all = vec!["--root".to_string(), root.display().to_string()];
+    all.extend(args.iter().map(|a| a.to_string()));
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = xtask::cli::run(&all, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).expect("xtask writes UTF-8"),
+        String::from_utf8(err).expect("xtask writes UTF-8"),
+    )
+}
+
 /// A throw-away copy of what the spec pipeline reads and writes, laid out as the
 /// workspace is, with the upstream pages beside it at `../shared/seeds` when the
 /// real ones are at hand. Dropping it removes it.

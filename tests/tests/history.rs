@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use opencx_tests::workspace_root;
+use opencx_tests::xtask;
 use serde_json::Value;
 
 /// The rules the expectations cover (the README's table).
@@ -41,18 +42,6 @@ const IN_SCOPE: &[&str] = &[
 
 /// One change as the expectations write it: (subject, rule, at, name).
 type Expected = (String, String, String, String);
-
-fn xtask(root: &Path, args: &[&str]) -> (u8, String, String) {
-    let mut all = vec!["--root".to_string(), root.display().to_string()];
-    all.extend(args.iter().map(|a| a.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = xtask::cli::run(&all, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
-}
 
 fn git(root: &Path, args: &[&str]) {
     let status = Command::new("git")

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use opencx_tests::generated_crate::{self, ApiCrate};
 use opencx_tests::workspace_root;
+use opencx_tests::xtask;
 use serde_json::{json, Value};
 
 /// A hand-written method that covers the upload, as `opencx-api/src` would
@@ -34,19 +35,6 @@ fn scratch() -> Scratch {
     }
     std::fs::write(root.join("opencx-api/src/upload.rs"), HAND_WRITTEN).unwrap();
     Scratch { _dir: dir, root }
-}
-
-/// Runs `cargo xtask --root ROOT ARGS...` in process: (exit code, stdout, stderr).
-fn xtask(root: &Path, args: &[&str]) -> (u8, String, String) {
-    let mut all = vec!["--root".to_string(), root.display().to_string()];
-    all.extend(args.iter().map(|a| a.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = xtask::cli::run(&all, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
 }
 
 fn fixture(name: &str) -> String {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use opencx_tests::generated_crate::{self, ApiCrate};
 use opencx_tests::workspace_root;
+use opencx_tests::xtask;
 
 /// The folder of real documents, beside the checkout as CI has it.
 fn real_docs() -> PathBuf {
@@ -20,19 +21,6 @@ fn real_docs() -> PathBuf {
         dir.display()
     );
     dir
-}
-
-/// Runs `cargo xtask --root ROOT ARGS...` in process: (exit code, stdout, stderr).
-fn xtask(root: &Path, args: &[&str]) -> (u8, String, String) {
-    let mut all = vec!["--root".to_string(), root.display().to_string()];
-    all.extend(args.iter().map(|a| a.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = xtask::cli::run(&all, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
 }
 
 /// A scratch workspace with `document` vendored as `specs/api.yaml` and

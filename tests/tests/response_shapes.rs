@@ -7,22 +7,9 @@
 //! `tests/fixtures/responses/shapes.rs`, compiled against the client, calls
 //! each shape against a local server and checks what the caller sees.
 
-use std::path::Path;
-
 use opencx_tests::generated_crate;
 use opencx_tests::workspace_root;
-
-fn xtask(root: &Path, args: &[&str]) -> (u8, String, String) {
-    let mut all = vec!["--root".to_string(), root.display().to_string()];
-    all.extend(args.iter().map(|a| a.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = xtask::cli::run(&all, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
-}
+use opencx_tests::xtask;
 
 #[test]
 fn every_response_shape_gives_the_caller_the_status_and_body_the_document_says() {

@@ -12,18 +12,7 @@ use std::path::{Path, PathBuf};
 
 use opencx_tests::generated_crate;
 use opencx_tests::workspace_root;
-
-fn xtask(root: &Path, args: &[&str]) -> (u8, String, String) {
-    let mut all = vec!["--root".to_string(), root.display().to_string()];
-    all.extend(args.iter().map(|a| a.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = xtask::cli::run(&all, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
-}
+use opencx_tests::xtask;
 
 fn fixtures() -> PathBuf {
     workspace_root().join("tests/fixtures/vendor-style")

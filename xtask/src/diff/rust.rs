@@ -288,36 +288,7 @@ fn self_name(ty: &syn::Type) -> Option<String> {
 fn tokens(node: &impl ToTokens) -> String {
     // Paths as their last segment: `::chrono::DateTime<::chrono::offset::Utc>`
     // reads `DateTime<Utc>`, `super::Team` reads `Team`.
-    struct LastSegments;
-    impl syn::visit_mut::VisitMut for LastSegments {
-        // `<V as std::convert::TryInto<X>>::Error`: the trait's last segment
-        // and what follows it, `<V as TryInto<X>>::Error`.
-        fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
-            let Some(qself) = ty.qself.as_mut() else {
-                return syn::visit_mut::visit_type_path_mut(self, ty);
-            };
-            self.visit_type_mut(&mut qself.ty);
-            let segments: Vec<syn::PathSegment> =
-                std::mem::take(&mut ty.path.segments).into_iter().collect();
-            let position = qself.position.min(segments.len());
-            let keep = position.saturating_sub(1);
-            for mut segment in segments.into_iter().skip(keep) {
-                self.visit_path_arguments_mut(&mut segment.arguments);
-                ty.path.segments.push(segment);
-            }
-            qself.position = position - keep;
-            ty.path.leading_colon = None;
-        }
-
-        fn visit_path_mut(&mut self, path: &mut syn::Path) {
-            if let Some(last) = path.segments.pop().map(|pair| pair.into_value()) {
-                path.segments.clear();
-                path.segments.push(last);
-            }
-            path.leading_colon = None;
-            syn::visit_mut::visit_path_mut(self, path);
-        }
-    }
+    use crate::codegen::names::LastSegments;
     let mut text = match syn::parse2::<syn::Signature>(node.to_token_stream()) {
         Ok(mut signature) => {
             syn::visit_mut::VisitMut::visit_signature_mut(&mut LastSegments, &mut signature);
