@@ -13,6 +13,7 @@
 //! real upstream histories by `tests/tests/history.rs`.
 
 mod operations;
+mod parameters;
 mod schemas;
 mod types;
 mod view;
@@ -135,6 +136,11 @@ impl Differ<'_> {
             name,
         ));
     }
+}
+
+/// Whether any of `keys` (descriptions, summaries, examples) differs.
+fn docs_differ(old: &Value, new: &Value, keys: &[&str]) -> bool {
+    keys.iter().any(|k| old.get(*k) != new.get(*k))
 }
 
 /// For each component schema, the sides (request, response) that use it.

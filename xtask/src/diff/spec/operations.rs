@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::super::names::{pascal, snake};
-use super::schemas::Slot;
-use super::{Differ, Found, Place, Side, Subject};
+use super::parameters::{self, path_names};
+use super::{docs_differ, Differ, Found, Place, Side, Subject};
 use crate::operations::operations;
 use crate::pointer::follow_ref;
 
@@ -22,6 +22,17 @@ struct Operation {
     value: Value,
     /// The path-level parameters, which apply to it too.
     shared: Vec<Value>,
+}
+
+impl Operation {
+    /// What the parameter comparison reads of it.
+    fn parameters(&self) -> parameters::Side<'_> {
+        parameters::Side {
+            name: &self.name,
+            shared: &self.shared,
+            op: &self.value,
+        }
+    }
 }
 
 /// Every operation of a document.
@@ -115,28 +126,6 @@ fn client_method(id: &str) -> Vec<(String, String)> {
     ]
 }
 
-/// (in, name) → parameter, references resolved, path-level ones included.
-fn params(doc: &Value, op: &Operation) -> BTreeMap<(String, String), Value> {
-    op.shared
-        .iter()
-        .chain(
-            op.value
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        )
-        .map(|p| follow_ref(doc, p).clone())
-        .map(|p| {
-            let key = (
-                p["in"].as_str().unwrap_or_default().to_string(),
-                p["name"].as_str().unwrap_or_default().to_string(),
-            );
-            (key, p)
-        })
-        .collect()
-}
-
 /// The JSON schema of a request body or response, references resolved.
 fn json_schema<'a>(doc: &'a Value, holder: Option<&'a Value>) -> Option<&'a Value> {
     let holder = follow_ref(doc, holder?);
@@ -149,10 +138,6 @@ fn json_schema<'a>(doc: &'a Value, holder: Option<&'a Value>) -> Option<&'a Valu
             essence == "application/json" || essence.ends_with("+json")
         })
         .and_then(|(_, media)| media.get("schema"))
-}
-
-fn docs_differ(old: &Value, new: &Value, keys: &[&str]) -> bool {
-    keys.iter().any(|k| old.get(*k) != new.get(*k))
 }
 
 impl Differ<'_> {
@@ -244,7 +229,7 @@ impl Differ<'_> {
         if docs_differ(&old.value, &new.value, &["summary", "description", "tags"]) {
             self.docs += 1;
         }
-        self.parameters(request, &builder, old, new);
+        self.parameters(request, &builder, &old.parameters(), &new.parameters());
         let body = Place {
             at: "body".into(),
             rust_type: Some(format!("types::{}Body", pascal(id))),
@@ -273,103 +258,6 @@ impl Differ<'_> {
             (None, None) => {}
         }
         self.responses(request, old, new);
-    }
-
-    fn parameters(&mut self, request: &Place, builder: &str, old: &Operation, new: &Operation) {
-        let (old_params, new_params) = (params(self.old, old), params(self.new, new));
-        // A path parameter renamed with the template is the same parameter.
-        let renamed = |key: &(String, String), from: &BTreeMap<(String, String), Value>| {
-            key.0 == "path"
-                && !from.contains_key(key)
-                && path_position(&new.name, &key.1)
-                    .and_then(|i| path_name_at(&old.name, i))
-                    .is_some_and(|n| from.contains_key(&("path".to_string(), n)))
-        };
-        for (key, param) in &new_params {
-            let (location, name) = (&key.0, &key.1);
-            let required = param.get("required") == Some(&Value::Bool(true));
-            let rust = vec![(builder.to_string(), snake(name))];
-            let at = Place {
-                at: location.clone(),
-                rust_type: Some(builder.to_string()),
-                ..request.clone()
-            };
-            let old_key = if renamed(key, &old_params) {
-                let i = path_position(&new.name, name).expect("checked");
-                (
-                    "path".to_string(),
-                    path_name_at(&old.name, i).expect("checked"),
-                )
-            } else {
-                key.clone()
-            };
-            let Some(before) = old_params.get(&old_key) else {
-                let rule = if required {
-                    "new-required-request-parameter"
-                } else {
-                    "new-optional-request-parameter"
-                };
-                self.push(Found {
-                    place: &at,
-                    rule: rule.into(),
-                    name: name.clone(),
-                    detail: format!(
-                        "new {} {location} parameter `{name}`",
-                        if required { "required" } else { "optional" }
-                    ),
-                    wire_breaking: required,
-                    rust,
-                });
-                continue;
-            };
-            let was_required = before.get("required") == Some(&Value::Bool(true));
-            if required != was_required {
-                let became = if required { "required" } else { "optional" };
-                self.push(Found {
-                    place: &at,
-                    rule: format!("request-parameter-became-{became}"),
-                    name: name.clone(),
-                    detail: format!("{location} parameter `{name}` became {became}"),
-                    wire_breaking: required,
-                    rust: rust.clone(),
-                });
-            }
-            if docs_differ(before, param, &["description", "example", "examples"]) {
-                self.docs += 1;
-            }
-            if let (Some(o), Some(n)) = (before.get("schema"), param.get("schema")) {
-                let here = at.property(name, Some(builder.to_string()));
-                let slot = Slot::Property {
-                    holder: at.clone(),
-                    name: name.clone(),
-                };
-                self.schema(&here, &slot, true, o, n);
-            }
-        }
-        for key in old_params.keys() {
-            let gone = !new_params.contains_key(key)
-                && !new_params.keys().any(|k| {
-                    renamed(k, &old_params)
-                        && path_position(&new.name, &k.1)
-                            .and_then(|i| path_name_at(&old.name, i))
-                            .as_deref()
-                            == Some(key.1.as_str())
-                });
-            if gone {
-                let at = Place {
-                    at: key.0.clone(),
-                    ..request.clone()
-                };
-                self.push(Found {
-                    place: &at,
-                    rule: "request-parameter-removed".into(),
-                    name: key.1.clone(),
-                    detail: format!("{} parameter `{}` removed", key.0, key.1),
-                    wire_breaking: false,
-                    rust: vec![(builder.to_string(), snake(&key.1))],
-                });
-            }
-        }
     }
 
     fn responses(&mut self, request: &Place, old: &Operation, new: &Operation) {
@@ -445,22 +333,4 @@ impl Differ<'_> {
             });
         }
     }
-}
-
-/// The index of `{name}` among the path's parameters in `METHOD /path`.
-fn path_position(operation: &str, name: &str) -> Option<usize> {
-    path_names(operation).iter().position(|n| n == name)
-}
-
-/// The `i`-th path parameter name of `METHOD /path`.
-fn path_name_at(operation: &str, i: usize) -> Option<String> {
-    path_names(operation).into_iter().nth(i)
-}
-
-fn path_names(operation: &str) -> Vec<String> {
-    operation
-        .split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
-        .collect()
 }
