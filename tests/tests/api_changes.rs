@@ -536,6 +536,17 @@ fn the_diff_command_compares_the_working_tree_with_a_revision() {
     assert_eq!((code, out.as_str()), (0, "API changes: none\n"));
 
     everywhere(&scratch, "        - web_voice\n", "");
+    // Before regen, the outputs on disk still match the base: the command
+    // says they are older than specs/ instead of a bare "none".
+    let (code, out) = diff_command(&root, &[]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "warning: opencx-api/openapi.json and opencx-api/generated/client.rs are older than \
+             specs/: this compares them as they are; run `cargo xtask regen` first"
+        ),
+        "{out}"
+    );
     regen_with_warnings(&scratch.workspace()).unwrap();
     let (code, out) = diff_command(
         &root,

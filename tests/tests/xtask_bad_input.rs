@@ -418,3 +418,20 @@ fn two_inputs_with_one_operation_are_refused() {
         &[&format!("{two}: specs/two.yaml would repeat operations already vendored: GET /new (in specs/one.yaml)")],
     );
 }
+
+#[test]
+fn a_page_whose_operation_id_names_another_vendored_operation_is_refused() {
+    // The seed `getChatSession` is GET /chat/sessions/{session_id}; a page
+    // for another operation with that operationId must not replace it.
+    let scratch = ScratchWorkspace::new();
+    let page = "openapi: 3.1.0\ninfo: {title: Contacts, version: '1'}\npaths:\n  /contacts/all:\n    get:\n      operationId: getChatSession\n      responses:\n        '204': {description: none}\n";
+    let page = input(&scratch, "contacts.yaml", page);
+    assert_fails(
+        &scratch,
+        &["vendor", &page],
+        &[&format!(
+            "{page}: its operation GET /contacts/all has the operationId \"getChatSession\", and \
+             specs/getChatSession.yaml already holds GET /chat/sessions/{{session_id}} under it"
+        )],
+    );
+}

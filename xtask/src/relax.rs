@@ -66,7 +66,8 @@ pub fn roots(doc: &Value) -> Roots {
     roots
 }
 
-/// Drops [`READ_CHECKS`] from every schema reachable only from responses.
+/// Drops [`READ_CHECKS`] from every schema no request uses (responses' and
+/// unused ones).
 /// Returns the checks it kept because requests use the schema too (the
 /// request must still be checked; the overlay can give the two sides their
 /// own schemas).
@@ -84,8 +85,23 @@ pub fn relax_responses(doc: &mut Value) -> Vec<SharedCheck> {
             kept.push(SharedCheck { pointer: found });
         }
     }
-    for name in responses.difference(&requests) {
-        if let Some(schema) = doc.pointer_mut(&join("/components/schemas", name)) {
+    // Every component no request uses, those no operation uses included: an
+    // unused component is generated as a public type all the same, and read
+    // as what it describes (an answer), so whether an operation still uses it
+    // never changes its Rust type.
+    let unused_by_requests: Vec<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| {
+            schemas
+                .keys()
+                .filter(|name| !requests.contains(*name))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    for name in unused_by_requests {
+        if let Some(schema) = doc.pointer_mut(&join("/components/schemas", &name)) {
             strip(schema);
         }
     }
@@ -193,6 +209,27 @@ mod tests {
         assert_eq!(relax_responses(&mut d), []);
         assert_eq!(
             d["components"]["schemas"]["Out"]["properties"]["email"],
+            json!({"type": "string"})
+        );
+        assert_eq!(
+            d["components"]["schemas"]["In"]["properties"]["date"]["pattern"],
+            json!("^2")
+        );
+    }
+
+    #[test]
+    fn a_schema_no_operation_uses_loses_them_too() {
+        // What decides its Rust type is what it is, not whether an
+        // operation still answers it: a version that drops the last user
+        // must not change the type.
+        let mut d = doc(json!({}), json!({"$ref": "#/components/schemas/In"}));
+        relax_responses(&mut d);
+        assert_eq!(
+            d["components"]["schemas"]["Out"]["properties"]["email"],
+            json!({"type": "string"})
+        );
+        assert_eq!(
+            d["components"]["schemas"]["Both"],
             json!({"type": "string"})
         );
         assert_eq!(

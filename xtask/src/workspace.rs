@@ -35,6 +35,14 @@ impl Workspace {
     /// [`Workspace::locate`] with its inputs given, so each rule can be tested.
     pub fn resolve(root: Option<PathBuf>, manifest_dir: Option<&Path>, cwd: &Path) -> Result<Self> {
         if let Some(root) = root {
+            // A mistyped `--root` must not become a new workspace.
+            if !root.is_dir() {
+                bail!(
+                    "--root {}: no such folder (the workspace to work on: the folder with \
+                     specs/ and opencx-api/)",
+                    root.display()
+                );
+            }
             return Ok(Self::new(root));
         }
         // The variable is inherited by whatever the process starts, so a value
@@ -182,8 +190,22 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let ws = fake_workspace(&tmp.path().join("a"));
         let given = tmp.path().join("anything");
+        std::fs::create_dir(&given).unwrap();
         let found = Workspace::resolve(Some(given.clone()), Some(&ws.join("xtask")), &ws).unwrap();
         assert_eq!(found.root(), given);
+    }
+
+    #[test]
+    fn a_root_that_does_not_exist_is_an_error_naming_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let given = tmp.path().join("typo");
+        let e = Workspace::resolve(Some(given.clone()), None, tmp.path()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with(&format!("--root {}: no such folder", given.display())),
+            "{e}"
+        );
+        assert!(!given.exists(), "nothing is created");
     }
 
     #[test]

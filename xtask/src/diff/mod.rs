@@ -105,7 +105,11 @@ impl Change {
     pub fn bump(&self) -> Bump {
         if self.wire_breaking || self.rust == RustVerdict::Breaking {
             Bump::Major
-        } else if self.rust == RustVerdict::Compatible || self.rule.ends_with("-added") {
+        } else if self.rust == RustVerdict::Compatible
+            || self.rule.ends_with("-added")
+            // SemVer 2.0.0 §7: marking public API deprecated is a minor release.
+            || self.rule.ends_with("-deprecated")
+        {
             Bump::Minor
         } else {
             Bump::Patch
@@ -236,21 +240,25 @@ pub fn explain(
             }
         }
     }
-    // A new type's or operation's inline parts are new types named after
-    // it (`CreateSequenceInput` → `CreateSequenceInputStepsItem`): each goes
-    // with the change whose name is the longest start of its own.
+    // A type's or an operation's inline parts are types named after it
+    // (`CreateSequenceInput` → `CreateSequenceInputStepsItem`): each new or
+    // removed one goes with the change to the type or operation whose name
+    // is the longest start of its own (added, removed, or answering another
+    // type).
     for (i, rc) in rust_changes.iter().enumerate() {
-        if used[i] || rc.breaking || !rc.member.is_empty() {
+        // New or removed items only: a change to an existing one is its own.
+        let new_or_gone = !rc.breaking || rc.description.ends_with(" removed");
+        if used[i] || !rc.member.is_empty() || !new_or_gone {
             continue;
         }
         let item = of_type(rc);
         let owner = changes
             .iter_mut()
-            .filter(|c| c.rule == "type-added" || c.rule == "endpoint-added")
             .filter_map(|c| {
                 let longest = c
                     .candidates
                     .iter()
+                    .filter(|(_, member)| member.is_empty())
                     .map(|(candidate, _)| candidate.replacen("builder::", "types::", 1))
                     .filter(|prefix| {
                         prefix.starts_with("types::") && item.starts_with(prefix.as_str())
@@ -262,7 +270,11 @@ pub fn explain(
             .max_by_key(|(longest, _)| *longest);
         if let Some((_, change)) = owner {
             used[i] = true;
-            change.rust = change.rust.max(RustVerdict::Compatible);
+            change.rust = change.rust.max(if rc.breaking {
+                RustVerdict::Breaking
+            } else {
+                RustVerdict::Compatible
+            });
             change.rust_changes.push(rc.description.clone());
         }
     }

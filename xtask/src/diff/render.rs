@@ -78,13 +78,11 @@ pub struct Group {
 }
 
 impl Group {
-    /// Whether the subject is only new: an operation or a type added.
-    fn only_added(&self) -> bool {
-        self.entries.iter().all(|e| {
-            e.rules
-                .iter()
-                .all(|r| r == "endpoint-added" || r == "type-added")
-        })
+    /// Whether every change of the subject is one of `rules`.
+    fn only(&self, rules: &[&str]) -> bool {
+        self.entries
+            .iter()
+            .all(|e| e.rules.iter().all(|r| rules.contains(&r.as_str())))
     }
 
     fn bump(&self) -> Bump {
@@ -229,42 +227,26 @@ fn markdown(explanation: &Explanation) -> String {
             ""
         }
     );
-    let (added, changed): (Vec<Group>, Vec<Group>) =
-        groups(explanation).into_iter().partition(Group::only_added);
-    for group in changed {
-        out.push_str(&format!("\n**{}**\n\n", markdown_subject(&group.subject)));
-        for entry in &group.entries {
-            let verdicts = if entry.bump == Bump::Major {
-                format!("**{}**", entry.verdicts)
-            } else {
-                entry.verdicts.clone()
-            };
-            out.push_str(&format!(
-                "- {}: {verdicts} ({})\n",
-                entry.detail.replace('|', "\\|"),
-                rules(entry)
-            ));
+    let all = groups(explanation);
+    let (added, rest): (Vec<&Group>, Vec<&Group>) = all.iter().partition(|g| g.only(ADDED));
+    let (removed, changed): (Vec<&Group>, Vec<&Group>) =
+        rest.into_iter().partition(|g| g.only(REMOVED));
+    let (breaking, other): (Vec<&Group>, Vec<&Group>) =
+        changed.into_iter().partition(|g| g.bump() == Bump::Major);
+    if !breaking.is_empty() || !removed.is_empty() {
+        out.push_str("\n#### Breaking\n");
+        subjects_list(&mut out, "Removed operations", "Removed types", &removed);
+        for group in breaking {
+            markdown_group(&mut out, group);
         }
     }
-    // Additions need no verdicts (compatible on both counts): one list each.
-    let (operations, types): (Vec<&Group>, Vec<&Group>) = added
-        .iter()
-        .partition(|g| matches!(g.subject, Subject::Operation(..)));
-    if !operations.is_empty() {
-        out.push_str("\n**New operations**\n\n");
-        for group in operations {
-            out.push_str(&format!("- {}\n", markdown_subject(&group.subject)));
+    if !other.is_empty() || !added.is_empty() {
+        out.push_str("\n#### Other changes\n");
+        for group in other {
+            markdown_group(&mut out, group);
         }
-    }
-    if !types.is_empty() {
-        let names: Vec<String> = types
-            .iter()
-            .map(|g| match &g.subject {
-                Subject::Type(name) => format!("`{name}`"),
-                other => other.to_string(),
-            })
-            .collect();
-        out.push_str(&format!("\n**New types**: {}\n", names.join(", ")));
+        // Additions need no verdicts (compatible on both counts).
+        subjects_list(&mut out, "New operations", "New types", &added);
     }
     if explanation.docs_only > 0 {
         out.push_str(&format!(
@@ -284,6 +266,67 @@ fn markdown(explanation: &Explanation) -> String {
         }
     }
     out
+}
+
+/// Rules of a subject that is only new, or only gone.
+const ADDED: &[&str] = &["endpoint-added", "type-added"];
+const REMOVED: &[&str] = &[
+    "api-removed-without-deprecation",
+    "api-removed-with-deprecation",
+    "type-removed",
+];
+
+/// One subject's changes, each with its verdicts and rule ids.
+fn markdown_group(out: &mut String, group: &Group) {
+    out.push_str(&format!("\n**{}**\n\n", markdown_subject(&group.subject)));
+    for entry in &group.entries {
+        let verdicts = if entry.bump == Bump::Major {
+            format!("**{}**", entry.verdicts)
+        } else {
+            entry.verdicts.clone()
+        };
+        out.push_str(&format!(
+            "- {}: {verdicts} ({})\n",
+            entry.detail.replace('|', "\\|"),
+            rules(entry)
+        ));
+    }
+}
+
+/// Subjects that are only added (or only removed) as two lists: the
+/// operations one a line, the types on one line.
+fn subjects_list(out: &mut String, operations_title: &str, types_title: &str, groups: &[&Group]) {
+    let (operations, types): (Vec<&&Group>, Vec<&&Group>) = groups
+        .iter()
+        .partition(|g| matches!(g.subject, Subject::Operation(..)));
+    if !operations.is_empty() {
+        out.push_str(&format!("\n**{operations_title}**\n\n"));
+        for group in operations {
+            let deprecated = group
+                .entries
+                .iter()
+                .any(|e| e.rules.iter().any(|r| r == "api-removed-with-deprecation"));
+            out.push_str(&format!(
+                "- {}{}\n",
+                markdown_subject(&group.subject),
+                if deprecated {
+                    " (deprecated before)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    if !types.is_empty() {
+        let names: Vec<String> = types
+            .iter()
+            .map(|g| match &g.subject {
+                Subject::Type(name) => format!("`{name}`"),
+                other => other.to_string(),
+            })
+            .collect();
+        out.push_str(&format!("\n**{types_title}**: {}\n", names.join(", ")));
+    }
 }
 
 fn markdown_subject(subject: &Subject) -> String {

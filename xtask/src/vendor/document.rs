@@ -138,8 +138,34 @@ fn parse_yaml(text: &str, name: &str, lines_before: usize) -> Result<Value> {
                 )
             })
             .unwrap_or_default();
-        anyhow!("{name}: the OpenAPI fence is not valid YAML{at}: {e}")
+        let message = on_the_page(&e.to_string(), lines_before);
+        // serde_yaml's message usually ends with the place already.
+        let at = if message.contains("at page line") {
+            ""
+        } else {
+            &at
+        };
+        anyhow!("{name}: the OpenAPI fence is not valid YAML{at}: {message}")
     })
+}
+
+/// A YAML error's own `at line N` places counted on the page, as the
+/// message's first place is: one numbering in one message.
+fn on_the_page(message: &str, lines_before: usize) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(i) = rest.find("at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "at line ".len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        match after[..digits].parse::<usize>() {
+            Ok(line) => out.push_str(&format!("at page line {}", line + lines_before)),
+            Err(_) => out.push_str("at line "),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every operation under `paths`, in document order. An operation without an
@@ -243,11 +269,14 @@ mod tests {
         assert!(!e.contains(" at line 2 column 12\n"), "{e}");
         let e = err("openapi: 3.1.0\npaths: [\n");
         assert!(e.starts_with("in: malformed YAML at line"), "{e}");
-        let e = err("# T\n```yaml\nopenapi: 3.1.0\npaths: [\n```\n");
+        let e = err("# T\n```yaml\nopenapi: 3.1.0\npaths: [a,\n  b: [\n```\n");
         assert!(
-            e.starts_with("in: the OpenAPI fence is not valid YAML at page line"),
+            e.starts_with("in: the OpenAPI fence is not valid YAML: "),
             "{e}"
         );
+        // Every place in the message is counted on the page, none in the fence.
+        assert!(!e.contains("at line"), "{e}");
+        assert!(e.contains("at page line 6"), "{e}");
         let e = err("openapi: 2.0.0\n");
         assert!(
             e.contains("in#/openapi: version \"2.0.0\" is not supported"),

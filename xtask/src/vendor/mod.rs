@@ -131,6 +131,9 @@ pub fn vendor_sources(ws: &Workspace, sources: Vec<Source>) -> Result<Vec<Proven
             );
         }
         let record = record(file, source_page, &extracted);
+        if file_stem.is_none() {
+            check_same_operation(&record, &provenance.documents, &name)?;
+        }
         // Against what stays vendored and what this run vendors before it.
         let kept =
             (provenance.documents.iter()).filter(|d| records.iter().all(|r| r.file != d.file));
@@ -230,6 +233,27 @@ fn record(file: String, source_page: String, extracted: &Extracted) -> Provenanc
         title: extracted.info_title.clone().filter(|_| bare),
         operations,
         sha256: sha256_hex(extracted.body.as_bytes()),
+    }
+}
+
+/// Refuses a one-operation page named by its operationId whose file already
+/// holds another operation: the same operationId on another method or path
+/// is another operation (or one upstream moved), never silently replaced.
+fn check_same_operation(new: &Provenance, vendored: &[Provenance], input: &str) -> Result<()> {
+    let Some(old) = vendored.iter().find(|d| d.file == new.file) else {
+        return Ok(());
+    };
+    match (&old.operation, &new.operation) {
+        (Some(held), Some(operation)) if held != operation => bail!(
+            "{input}: its operation {operation} has the operationId {:?}, and specs/{} already \
+             holds {held} under it; if upstream moved the operation, remove specs/{} and its \
+             record in specs/provenance.yaml first, else vendor this page under another name \
+             with --name NAME",
+            new.operation_id.as_deref().unwrap_or_default(),
+            new.file,
+            new.file
+        ),
+        _ => Ok(()),
     }
 }
 

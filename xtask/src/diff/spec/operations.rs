@@ -24,6 +24,14 @@ struct Operation {
     shared: Vec<Value>,
 }
 
+/// Whether the operation's id is the one regen derives from its method and
+/// path, where upstream gives none.
+fn derived(op: &Operation) -> bool {
+    op.name
+        .split_once(' ')
+        .is_some_and(|(method, path)| op.id == crate::operation_id::derive(method, path))
+}
+
 impl Operation {
     /// What the parameter comparison reads of it.
     fn parameters(&self) -> parameters::Side<'_> {
@@ -186,26 +194,39 @@ impl Differ<'_> {
                     place: &place,
                     rule: "api-operation-id-removed".into(),
                     name: before.id.clone(),
-                    detail: format!(
-                        "operationId renamed from `{}` to `{}`: the method `{}` is now `{}`",
-                        before.id,
-                        op.id,
-                        snake(&before.id),
-                        snake(&op.id)
-                    ),
+                    detail: if derived(before) && derived(op) {
+                        format!(
+                            "the operationId derived from the path (upstream gives none) \
+                             follows it: the method `{}` is now `{}`",
+                            snake(&before.id),
+                            snake(&op.id)
+                        )
+                    } else {
+                        format!(
+                            "operationId renamed from `{}` to `{}`: the method `{}` is now `{}`",
+                            before.id,
+                            op.id,
+                            snake(&before.id),
+                            snake(&op.id)
+                        )
+                    },
                     // The wire does not carry operationIds.
                     wire_breaking: false,
                     rust,
                 });
             }
             if before.name != op.name {
-                // Each parameter's builder setter is named after it.
-                let builder = format!("builder::{}", pascal(&op.id));
+                // Each parameter's builder setter is named after it (on the
+                // old builder and the new, when the operationId changed too).
+                let (was, now) = (
+                    format!("builder::{}", pascal(&before.id)),
+                    format!("builder::{}", pascal(&op.id)),
+                );
                 let rust = path_names(&before.name)
                     .into_iter()
                     .zip(path_names(&op.name))
                     .filter(|(a, b)| a != b)
-                    .flat_map(|(a, b)| [(builder.clone(), snake(&a)), (builder.clone(), snake(&b))])
+                    .flat_map(|(a, b)| [(was.clone(), snake(&a)), (now.clone(), snake(&b))])
                     .collect();
                 self.push(Found {
                     place: &place,
@@ -217,6 +238,17 @@ impl Differ<'_> {
                     ),
                     wire_breaking: false,
                     rust,
+                });
+            }
+            let deprecated = |o: &Operation| o.value.get("deprecated") == Some(&Value::Bool(true));
+            if deprecated(op) && !deprecated(before) {
+                self.push(Found {
+                    place: &place,
+                    rule: "api-deprecated".into(),
+                    name: String::new(),
+                    detail: format!("operation `{}` deprecated", op.id),
+                    wire_breaking: false,
+                    rust: Vec::new(),
                 });
             }
             self.operation(&place, before, op);

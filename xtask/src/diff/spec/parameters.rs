@@ -109,6 +109,17 @@ impl Differ<'_> {
                     rust: rust.clone(),
                 });
             }
+            let deprecated = |p: &Value| p.get("deprecated") == Some(&Value::Bool(true));
+            if deprecated(param) && !deprecated(before) {
+                self.push(Found {
+                    place: &at,
+                    rule: "request-parameter-deprecated".into(),
+                    name: name.clone(),
+                    detail: format!("{location} parameter `{name}` deprecated"),
+                    wire_breaking: false,
+                    rust: Vec::new(),
+                });
+            }
             if docs_differ(before, param, &["description", "example", "examples"]) {
                 self.docs += 1;
             }

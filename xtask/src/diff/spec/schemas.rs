@@ -112,7 +112,12 @@ impl Differ<'_> {
                     describe(&old_view),
                     describe(&new_view)
                 ),
-                wire_breaking: true,
+                // A reader breaks when values it did not expect may come; a
+                // sender when values it sends may no longer be taken.
+                wire_breaking: match here.side {
+                    Side::Response => !covers(&old_view.types, &new_view.types),
+                    Side::Request => !covers(&new_view.types, &old_view.types),
+                },
                 rust: member,
             });
             return;
@@ -296,6 +301,17 @@ impl Differ<'_> {
                     rust: field.clone(),
                 });
             }
+            let deprecated = |schema: &Value| schema.get("deprecated") == Some(&Value::Bool(true));
+            if property.owned && deprecated(property.schema) && !deprecated(before.schema) {
+                self.push(Found {
+                    place: here,
+                    rule: format!("{prefix}-property-deprecated"),
+                    name: name.into(),
+                    detail: format!("property `{name}` deprecated"),
+                    wire_breaking: false,
+                    rust: Vec::new(),
+                });
+            }
             if property.owned && before.owned {
                 let child_type =
                     rust_type_of(here.rust_type.as_deref(), &pascal(name), property.schema);
@@ -401,6 +417,18 @@ fn rust_type_of(holder: Option<&str>, suffix: &str, schema: &Value) -> Option<St
         return Some(format!("types::{}", pascal(title)));
     }
     holder.map(|t| format!("{t}{suffix}"))
+}
+
+/// Whether every value of the types `inner` is one of the types `outer`
+/// (an empty set is any value; `number` holds every `integer`).
+fn covers(outer: &BTreeSet<String>, inner: &BTreeSet<String>) -> bool {
+    if outer.is_empty() {
+        return true;
+    }
+    !inner.is_empty()
+        && inner
+            .iter()
+            .all(|t| outer.contains(t) || (t == "integer" && outer.contains("number")))
 }
 
 /// A schema's type as a person reads it.

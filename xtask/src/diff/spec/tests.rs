@@ -108,11 +108,12 @@ fn a_renamed_path_parameter_and_a_new_operation_id_are_the_same_operation() {
     let (changes, _) = changes(&before, &after);
     assert!(!changes[0].wire_breaking, "a rename is not on the wire");
     // The builder's setter is named after the parameter: that is the Rust
-    // side of the rename, for the generated-code diff to confirm.
+    // side of the rename (the old builder's `id`, the new one's
+    // `session_id`), for the generated-code diff to confirm.
     assert!(
         changes[1]
             .candidates
-            .contains(&("builder::GetChatSession".into(), "id".into())),
+            .contains(&("builder::GetSession".into(), "id".into())),
         "{:?}",
         changes[1].candidates
     );
@@ -210,4 +211,92 @@ fn const_reads_as_a_one_value_enum() {
     let found = rules(&before, &after);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].1, "response-property-enum-value-removed");
+}
+
+#[test]
+fn a_type_change_breaks_readers_when_it_widens_and_senders_when_it_narrows() {
+    let op = |request: Value, response: Value| {
+        doc(
+            json!({"/n": {"post": {"operationId": "setN",
+                "requestBody": {"content": {"application/json": {"schema": request}}},
+                "responses": {"200": {"description": "", "content": {"application/json": {"schema": response}}}}}}}),
+            json!({}),
+        )
+    };
+    let integer = json!({"type": "integer"});
+    let number = json!({"type": "number"});
+    let verdicts = |old: &Value, new: &Value| -> Vec<(String, bool)> {
+        changes(old, new)
+            .0
+            .into_iter()
+            .map(|c| (c.rule, c.wire_breaking))
+            .collect()
+    };
+    // integer → number: a sender still sends integers; a reader may get 1.5.
+    let found = verdicts(
+        &op(integer.clone(), integer.clone()),
+        &op(number.clone(), number.clone()),
+    );
+    assert!(
+        found.contains(&("request-property-type-changed".into(), false)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("response-property-type-changed".into(), true)),
+        "{found:?}"
+    );
+    // number → any JSON, and back: any is widest.
+    let found = verdicts(
+        &op(number.clone(), number.clone()),
+        &op(json!({}), json!({})),
+    );
+    assert!(
+        found.contains(&("request-property-type-changed".into(), false)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("response-property-type-changed".into(), true)),
+        "{found:?}"
+    );
+    let found = verdicts(&op(json!({}), json!({})), &op(number.clone(), number));
+    assert!(
+        found.contains(&("request-property-type-changed".into(), true)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("response-property-type-changed".into(), false)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn deprecations_are_reported_as_minor_changes() {
+    let get = |deprecated: bool| {
+        doc(
+            json!({"/n": {"get": {"operationId": "getN", "deprecated": deprecated,
+                "parameters": [{"name": "env", "in": "query", "deprecated": deprecated, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "", "content": {"application/json": {"schema":
+                    {"type": "object", "properties": {"env": {"type": "string", "deprecated": deprecated}}}}}}}}}}),
+            json!({}),
+        )
+    };
+    let (changes, _) = changes(&get(false), &get(true));
+    let found: Vec<(&str, &str, bool)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c.rule.as_str(),
+                c.name.as_str(),
+                c.bump() == crate::diff::Bump::Minor,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("api-deprecated", "", true),
+            ("request-parameter-deprecated", "env", true),
+            ("response-property-deprecated", "env", true)
+        ]
+    );
 }
