@@ -169,23 +169,17 @@ pub fn run_with_stdin(
         } => crate::diff::revision::against(&ws, &base).map(|explanation| {
             // The diff reads the outputs on disk: say so when specs/ has
             // moved on since the last regen, rather than report "none".
-            let stale: Vec<String> = crate::regen::outputs(&ws)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|o| {
-                    o.path == ws.merged_path() || o.path == ws.generated_dir().join("client.rs")
-                })
-                .filter(|o| std::fs::read_to_string(&o.path).ok().as_deref() != Some(&o.content))
-                .map(|o| ws.display(&o.path))
-                .collect();
-            if !stale.is_empty() {
-                let _ = writeln!(
-                    err,
-                    "warning: {} {} older than specs/: this compares them as they are; run \
-                     `cargo xtask regen` first to see what the vendored documents change",
-                    stale.join(" and "),
-                    if stale.len() == 1 { "is" } else { "are" }
-                );
+            let recorded = std::fs::read_to_string(ws.report_path()).unwrap_or_default();
+            let recorded = crate::inputs::recorded(&recorded).map(str::to_string);
+            if let (Some(recorded), Ok(now)) = (recorded, crate::inputs::digest(&ws)) {
+                if recorded != now {
+                    let _ = writeln!(
+                        err,
+                        "warning: the generated outputs are older than specs/: this compares \
+                         them as they are; run `cargo xtask regen` first to see what the \
+                         vendored documents change"
+                    );
+                }
             }
             let _ = write!(out, "{}", explanation.render(format));
             u8::from(fail_on.is_some() && explanation.is_breaking())

@@ -18,6 +18,7 @@ pub mod convert;
 pub mod diff;
 pub mod fetch;
 pub mod hand_written;
+pub mod inputs;
 pub mod isolate;
 pub mod merge;
 pub mod naming;

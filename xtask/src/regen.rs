@@ -123,7 +123,7 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
         &mut report,
     )?;
     let describe = |pointer: &str| origins.describe(pointer);
-    let report_text = report.render(&describe);
+    let report_text = report.render(&describe) + &crate::inputs::line(&crate::inputs::digest(ws)?);
     let explanation = explain_against_committed(ws, &converted, &generated.client)?;
     let changelog = changelog::update(
         std::fs::read_to_string(ws.changelog_path()).ok().as_deref(),

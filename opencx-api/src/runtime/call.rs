@@ -67,14 +67,19 @@ impl Answer {
             attempts: self.attempts(),
             detail: Box::new(DecodeFailure::new(path, &self.body, error)),
         };
+        // Tracking the path costs on every value (a quarter of a page's
+        // decode time), so the body is read again with it only when the
+        // fast read failed, to say where.
+        let error = match serde_json::from_slice(&self.body) {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let value = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|error| failure(error.path().to_string(), error.into_inner()))?;
-        // Trailing bytes after the value.
-        deserializer
-            .end()
-            .map_err(|error| failure(".".into(), error))?;
-        Ok(value)
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(located) => Err(failure(located.path().to_string(), located.into_inner())),
+            // Only the trailing bytes after the value were wrong.
+            Ok(_) => Err(failure(".".into(), error)),
+        }
     }
 
     /// The body as text; a body that is not UTF-8 is an error.
