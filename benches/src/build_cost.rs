@@ -38,6 +38,27 @@ pub(crate) fn cargo() -> Command {
 /// snapshot compiled in: no build script, no build-dependencies, the
 /// generated files included from `generated/`. Same lock file, same features.
 pub fn snapshot_workspace(dir: &Path) -> std::io::Result<PathBuf> {
+    let api = workspace_root().join("opencx-api");
+    let krate = one_crate_workspace(dir, &["[build-dependencies]", "[dev-dependencies]"])?;
+    copy_sources(&api.join("src"), &krate.join("src"))?;
+    let generated = krate.join("generated");
+    std::fs::create_dir_all(&generated)?;
+    for file in ["client.rs", "mock.rs"] {
+        std::fs::copy(api.join("generated").join(file), generated.join(file))?;
+    }
+    let lib = std::fs::read_to_string(krate.join("src/lib.rs"))?;
+    assert!(
+        !lib.contains("OUT_DIR"),
+        "src/lib.rs includes something new from OUT_DIR; teach snapshot_workspace() about it"
+    );
+    Ok(dir.to_path_buf())
+}
+
+/// A workspace at `dir` (emptied first) whose one member is `opencx-api`,
+/// with this workspace's manifest and lock file and the crate's manifest
+/// without the `sections` named (`[dev-dependencies]`): same versions, same
+/// features. Returns the crate's folder, with an empty `src/`.
+pub(crate) fn one_crate_workspace(dir: &Path, sections: &[&str]) -> std::io::Result<PathBuf> {
     let root = workspace_root();
     let _ = std::fs::remove_dir_all(dir);
     let krate = dir.join("opencx-api");
@@ -52,12 +73,11 @@ pub fn snapshot_workspace(dir: &Path) -> std::io::Result<PathBuf> {
         manifest.replace(members, "members = [\"opencx-api\"]"),
     )?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
-    let api = root.join("opencx-api");
     let mut crate_manifest = String::new();
     let mut skipping = false;
-    for line in std::fs::read_to_string(api.join("Cargo.toml"))?.lines() {
+    for line in std::fs::read_to_string(root.join("opencx-api/Cargo.toml"))?.lines() {
         if line.starts_with('[') {
-            skipping = line == "[build-dependencies]" || line == "[dev-dependencies]";
+            skipping = sections.contains(&line);
         }
         if !skipping {
             crate_manifest.push_str(line);
@@ -65,18 +85,7 @@ pub fn snapshot_workspace(dir: &Path) -> std::io::Result<PathBuf> {
         }
     }
     std::fs::write(krate.join("Cargo.toml"), crate_manifest)?;
-    copy_sources(&api.join("src"), &krate.join("src"))?;
-    let generated = krate.join("generated");
-    std::fs::create_dir_all(&generated)?;
-    for file in ["client.rs", "mock.rs"] {
-        std::fs::copy(api.join("generated").join(file), generated.join(file))?;
-    }
-    let lib = std::fs::read_to_string(krate.join("src/lib.rs"))?;
-    assert!(
-        !lib.contains("OUT_DIR"),
-        "src/lib.rs includes something new from OUT_DIR; teach snapshot_workspace() about it"
-    );
-    Ok(dir.to_path_buf())
+    Ok(krate)
 }
 
 /// Copies `from` (the crate's `src/`, modules in folders included) to `to`,

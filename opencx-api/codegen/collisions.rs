@@ -31,14 +31,7 @@ pub fn setters(items: &mut [Item]) -> usize {
         if imp.trait_.is_some() {
             continue;
         }
-        let names: Vec<String> = imp
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
-                _ => None,
-            })
-            .collect();
+        let names = method_names(imp);
         let mut taken: BTreeSet<String> = names.iter().cloned().collect();
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for name in &names {
@@ -330,4 +323,15 @@ impl VisitMut for Access {
         }
         syn::visit_mut::visit_expr_field_mut(self, field);
     }
+}
+
+/// The names of the methods an `impl` block defines, in order.
+pub(super) fn method_names(imp: &syn::ItemImpl) -> Vec<String> {
+    imp.items
+        .iter()
+        .filter_map(|i| match i {
+            ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect()
 }

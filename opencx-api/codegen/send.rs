@@ -53,14 +53,7 @@ pub fn apply(file: &mut syn::File, plans: &BTreeMap<String, Plan>) -> Result<Vec
             .get(&operation)
             .ok_or_else(|| format!("no plan for operation `{operation}`"))?;
         seen.insert(operation.clone());
-        let taken: BTreeSet<String> = imp
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
-                _ => None,
-            })
-            .collect();
+        let taken: BTreeSet<String> = super::collisions::method_names(imp).into_iter().collect();
         let raw_name = unique_method("send_request", &taken);
         let (raw, public, new_enum) = rewrite(send, plan, &raw_name)?;
         enums.extend(new_enum);

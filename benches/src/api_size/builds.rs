@@ -12,35 +12,8 @@ use crate::workspace_root;
 /// modules (pagination, export), which name the OpenCX operations.
 fn build_workspace(api: &Path, dir: &Path) -> PathBuf {
     let real = workspace_root();
-    let _ = std::fs::remove_dir_all(dir);
-    let krate = dir.join("opencx-api");
-    std::fs::create_dir_all(krate.join("src")).expect("a folder");
-    let manifest = std::fs::read_to_string(real.join("Cargo.toml")).expect("the manifest");
-    let members = manifest
-        .lines()
-        .find(|l| l.starts_with("members"))
-        .expect("the workspace lists its members");
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        manifest.replace(members, "members = [\"opencx-api\"]"),
-    )
-    .expect("write");
-    std::fs::copy(real.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy");
-    let mut crate_manifest = String::new();
-    let mut skipping = false;
-    for line in std::fs::read_to_string(real.join("opencx-api/Cargo.toml"))
-        .expect("the crate's manifest")
-        .lines()
-    {
-        if line.starts_with('[') {
-            skipping = line == "[dev-dependencies]";
-        }
-        if !skipping {
-            crate_manifest.push_str(line);
-            crate_manifest.push('\n');
-        }
-    }
-    std::fs::write(krate.join("Cargo.toml"), crate_manifest).expect("write");
+    let krate = crate::build_cost::one_crate_workspace(dir, &["[dev-dependencies]"])
+        .expect("a workspace around the crate");
     std::fs::copy(real.join("opencx-api/build.rs"), krate.join("build.rs")).expect("copy");
     crate::build_cost::copy_sources(&real.join("opencx-api/codegen"), &krate.join("codegen"))
         .expect("copy codegen/");
