@@ -1,7 +1,8 @@
 //! Code generation shared by the build script and `cargo xtask regen`:
 //! progenitor with this crate's settings, then syn rewrites, then
 //! prettyplease. On the client: `responses` (every success status, one shape
-//! per operation), `send` (`send()` returns `crate::Error`), `collisions`,
+//! per operation), `identical` (typify's twice-written types), `send`
+//! (`send()` returns `crate::Error`), `collisions`,
 //! `discriminator`, `builder_messages`, `forward_compat`, `non_exhaustive`,
 //! `path_encoding`, and last `dedup` (one type for one shape); on the mocks,
 //! `typed_mocks`. Each module says which upstream issue it stands for.
@@ -14,6 +15,7 @@ mod collisions;
 mod dedup;
 mod discriminator;
 mod forward_compat;
+mod identical;
 mod isolate;
 pub mod names;
 mod non_exhaustive;
@@ -113,6 +115,29 @@ pub fn generate(spec_json: &str) -> Result<Generated, Error> {
     }
 }
 
+/// The part of the document that makes the generated types define one of
+/// `names` more than once on its own, when regen cannot name the schemas
+/// behind them apart: it is left out like a part progenitor fails on.
+pub fn duplicates_culprit(spec_json: &str, names: &[String]) -> Option<(Culprit, String)> {
+    let doc: serde_json::Value = serde_json::from_str(spec_json).ok()?;
+    let alone = |part: &serde_json::Value| {
+        let generated = isolate::catch(|| generate_doc(part))?;
+        let twice: Vec<String> = duplicate_types(&generated.client)
+            .into_iter()
+            .filter(|name| names.contains(name))
+            .collect();
+        match twice.as_slice() {
+            [] => Ok(()),
+            _ => Err(format!(
+                "typify names two of its types {} (an inline schema named like another, \
+                 oxidecomputer/typify PR #601)",
+                twice.join(", ")
+            )),
+        }
+    };
+    isolate::culprit(&doc, &alone)
+}
+
 /// Names defined more than once in the `types` module of `client`.
 fn duplicate_types(client: &str) -> Vec<String> {
     let Ok(file) = syn::parse_file(client) else {
@@ -154,6 +179,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
         .httpmock(&spec(&prepared.mock)?, "crate")
         .map_err(|e| format!("progenitor could not generate the mocks: {e}"))?;
     let mut client = parse(client)?;
+    identical::apply(forward_compat::types_module(&mut client)?);
     for item in client.items.iter_mut() {
         if let syn::Item::Mod(m) = item {
             if m.ident == "builder" {

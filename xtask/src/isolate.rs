@@ -13,6 +13,7 @@ use anyhow::{bail, Result};
 use serde_json::Value;
 
 use crate::codegen;
+use crate::graph::refers_to;
 use crate::operations::operations;
 use crate::pointer::{escape, join, tokens};
 use crate::report::{LeftOutSchema, Report};
@@ -95,23 +96,8 @@ fn exclude_component(
     report: &mut Report,
 ) {
     let root = format!("#/components/{kind}/{}", escape(name));
-    let mut removed: BTreeSet<String> = BTreeSet::from([root.clone()]);
-    // Components referring to a removed one, until none is left.
-    loop {
-        let mut more = Vec::new();
-        for (section, entries) in doc["components"].as_object().into_iter().flatten() {
-            for (entry, value) in entries.as_object().into_iter().flatten() {
-                let target = format!("#/components/{section}/{}", escape(entry));
-                if !removed.contains(&target) && refers_to_any(value, &removed) {
-                    more.push(target);
-                }
-            }
-        }
-        if more.is_empty() {
-            break;
-        }
-        removed.extend(more);
-    }
+    // The components referring to it, through any number of others.
+    let removed: BTreeSet<String> = crate::graph::Graph::of(doc).referring([root.clone()]);
     for target in &removed {
         let parts = tokens(target.trim_start_matches('#'));
         let (section, entry) = (&parts[1], &parts[2]);
@@ -144,7 +130,8 @@ fn exclude_component(
     for (path, method, operation) in operations(doc) {
         let item = &doc["paths"][&path];
         let shared = item.get("parameters").cloned().unwrap_or(Value::Null);
-        if refers_to_any(&operation, &removed) || refers_to_any(&shared, &removed) {
+        let uses = |value: &Value| !refers_to(value).is_disjoint(&removed);
+        if uses(&operation) || uses(&shared) {
             leave_out(
                 doc,
                 &path,
@@ -155,22 +142,6 @@ fn exclude_component(
                 report,
             );
         }
-    }
-}
-
-/// Whether `value` holds a `$ref` to one of `targets` or into one.
-fn refers_to_any(value: &Value, targets: &BTreeSet<String>) -> bool {
-    match value {
-        Value::Object(map) => {
-            let hit = map.get("$ref").and_then(Value::as_str).is_some_and(|r| {
-                targets
-                    .iter()
-                    .any(|t| r == t || r.starts_with(&format!("{t}/")))
-            });
-            hit || map.values().any(|v| refers_to_any(v, targets))
-        }
-        Value::Array(items) => items.iter().any(|v| refers_to_any(v, targets)),
-        _ => false,
     }
 }
 
@@ -189,12 +160,23 @@ pub fn generate(
         match codegen::generate(&json) {
             Ok(generated) => return Ok((json, generated)),
             Err(codegen::Error::DuplicateTypes(names)) => {
-                if crate::type_names::separate(doc, &names, report) == 0 {
+                if crate::type_names::separate(doc, &names, report) > 0 {
+                    continue;
+                }
+                // No schema behind them is known: the part that names two
+                // types alike on its own is left out.
+                let Some((culprit, message)) = codegen::duplicates_culprit(&json, &names) else {
                     bail!(
-                        "the generated types define {} more than once, and no schema behind them could be renamed",
+                        "internal error: the generated types define {} more than once, and no \
+                         part of the document does so alone",
                         names.join(", ")
                     );
-                }
+                };
+                let exclusion = Exclusion {
+                    pointer: culprit.pointer(),
+                    reason: format!("progenitor cannot generate it: {message}"),
+                };
+                exclude(doc, &exclusion, hand_written, report)?;
             }
             Err(codegen::Error::Part { culprit, message }) => {
                 let exclusion = Exclusion {

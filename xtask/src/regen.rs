@@ -7,6 +7,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde_json::Value;
 use similar::TextDiff;
 
+use crate::accounting;
 use crate::changelog;
 use crate::convert::{convert_document, Dialect};
 use crate::diff::{explain, Explanation};
@@ -112,6 +113,10 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
     screen(&mut converted, &hand_written, &mut report)?;
     let (merged_json, generated) = isolate::generate(&mut converted, &hand_written, &mut report)
         .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
+    // Every vendored operation is generated or reported left out.
+    accounting::check(&upstream, &generated.client, &report, &|pointer| {
+        origins.describe(pointer)
+    })?;
     // The contract tests' server document and generated tests.
     let contract = crate::contract::outputs(
         ws,

@@ -57,61 +57,245 @@ pub fn separate(doc: &mut Value, duplicates: &[String], report: &mut Report) -> 
         changed += 1;
     }
 
-    // Inline schemas typify would name like a component.
-    let mut found = Vec::new();
-    for name in doc
+    // Inline schemas typify would name like a component, or like another
+    // schema. A copy of the component it is named like (a bundled document
+    // inlines `$ref`s) becomes a `$ref` to it. A title that names two types
+    // goes, wherever it stands (component roots included: typify's `allOf`
+    // merge carries a branch's title into the type it merges): the type is
+    // then named after its place. A schema named after its place moves to a
+    // component of a free name, one for each distinct shape.
+    let mut titled = Vec::new();
+    let mut placed = Vec::new();
+    for (name, schema) in doc
         .pointer(SCHEMAS)
         .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect::<Vec<_>>())
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
     {
-        let at = join(SCHEMAS, &name);
-        if let Some(schema) = doc.pointer(&at) {
-            inline_names(schema, &type_name(&name), &at, &duplicates, &mut found);
+        if title_names(schema).is_some_and(|t| duplicates.contains(t.as_str())) {
+            titled.push((join(SCHEMAS, name), title_names(schema).expect("checked")));
         }
     }
-    for (at, wanted) in found {
-        let new = unique(&format!("{wanted}2"), &mut taken);
-        let Some(slot) = doc.pointer_mut(&at) else {
+    inline_schemas(
+        doc,
+        &mut |at, schema, positional| match (title_names(schema), positional) {
+            (Some(wanted), _) if duplicates.contains(wanted.as_str()) => {
+                titled.push((at.to_string(), wanted));
+            }
+            (None, Some(wanted)) if duplicates.contains(wanted.as_str()) => {
+                placed.push((at.to_string(), wanted));
+            }
+            _ => {}
+        },
+    );
+    let components: Vec<(String, Value)> = doc
+        .pointer(SCHEMAS)
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let copy_of = |wanted: &str, schema: &Value| {
+        components
+            .iter()
+            .find(|(name, component)| type_name(name) == wanted && component == schema)
+            .map(|(name, _)| name.clone())
+    };
+    for (at, wanted) in titled {
+        let Some(schema) = doc.pointer(&at).cloned() else {
             continue;
         };
-        let schema = std::mem::replace(slot, json!({"$ref": format!("#{}", join(SCHEMAS, &new))}));
-        doc["components"]["schemas"][&new] = schema;
+        let is_component = at.matches('/').count() == 3;
+        match copy_of(&wanted, &schema).filter(|_| !is_component) {
+            Some(name) => {
+                *doc.pointer_mut(&at).expect("found above") =
+                    json!({"$ref": format!("#{}", join(SCHEMAS, &name))});
+                report.moved.insert(Moved { from: at, name });
+            }
+            None => {
+                if let Some(map) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
+                    map.shift_remove("title");
+                }
+                report.drop(
+                    join(&at, "title"),
+                    format!(
+                        "its title names the type `{wanted}`, which another schema is named \
+                         too: the type is named after its place (titles only name types)"
+                    ),
+                );
+            }
+        }
+        changed += 1;
+    }
+    let mut hoisted: Vec<(String, Value, String)> = Vec::new();
+    for (at, wanted) in placed {
+        let Some(schema) = doc.pointer(&at).cloned() else {
+            continue;
+        };
+        let target = match copy_of(&wanted, &schema) {
+            Some(name) => name,
+            None => match hoisted
+                .iter()
+                .find(|(w, s, _)| *w == wanted && *s == schema)
+            {
+                Some((_, _, name)) => name.clone(),
+                None => {
+                    let new = unique(&format!("{wanted}2"), &mut taken);
+                    hoisted.push((wanted.clone(), schema.clone(), new.clone()));
+                    doc["components"]["schemas"][&new] = schema;
+                    new
+                }
+            },
+        };
+        if let Some(slot) = doc.pointer_mut(&at) {
+            *slot = json!({"$ref": format!("#{}", join(SCHEMAS, &target))});
+        }
         report.moved.insert(Moved {
             from: at,
-            name: new,
+            name: target,
         });
         changed += 1;
     }
     changed
 }
 
-/// The inline schemas under `schema` (whose type is named `base`) that
-/// typify would name as one of `duplicates`: property schemas, named after
-/// their `title`, else `{base}_{property}`.
-fn inline_names(
+/// The type name a schema's `title` gives it, where typify names a type
+/// after it.
+fn title_names(schema: &Value) -> Option<String> {
+    schema
+        .get("title")
+        .and_then(Value::as_str)
+        .filter(|_| names_a_type(schema))
+        .map(type_name)
+}
+
+/// Whether typify gives `schema` a type of its own, which a `title` names:
+/// an object with properties, an enum, or a union. A titled string or list
+/// is a `String` or a `Vec` whatever its title.
+fn names_a_type(schema: &Value) -> bool {
+    ["properties", "enum", "oneOf", "anyOf", "allOf"]
+        .iter()
+        .any(|k| schema.get(*k).is_some())
+}
+
+/// Calls `f` on every inline schema of `doc` (not a component itself, not a
+/// `$ref`) with its pointer and, where typify names it after its place, that
+/// name: a component's property `part` of `Widget` is `WidgetPart`, its list
+/// items `WidgetItem`. Schemas of operations, parameters and bodies are
+/// visited too, for their titles.
+fn inline_schemas(doc: &Value, f: &mut dyn FnMut(&str, &Value, Option<String>)) {
+    for (name, schema) in doc
+        .pointer(SCHEMAS)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        children(schema, &join(SCHEMAS, name), &type_name(name), f);
+    }
+    // Outside the schemas: every `schema` of a parameter, a header or a
+    // media type, in operations and in the other components.
+    fn holders(value: &Value, at: &str, f: &mut dyn FnMut(&str, &Value, Option<String>)) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let here = join(at, key);
+                    if key == "schema" && child.is_object() {
+                        visit(child, &here, None, f);
+                    } else if !key.starts_with("x-") && key != "example" && key != "examples" {
+                        holders(child, &here, f);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    holders(child, &join(at, &i.to_string()), f);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(paths) = doc.get("paths") {
+        holders(paths, "/paths", f);
+    }
+    for section in ["parameters", "requestBodies", "responses", "headers"] {
+        let at = format!("/components/{section}");
+        if let Some(entries) = doc.pointer(&at) {
+            holders(entries, &at, f);
+        }
+    }
+}
+
+/// `schema` at `at` (inline) and what is inside it.
+fn visit(
     schema: &Value,
-    base: &str,
     at: &str,
-    duplicates: &BTreeSet<&str>,
-    found: &mut Vec<(String, String)>,
+    positional: Option<String>,
+    f: &mut dyn FnMut(&str, &Value, Option<String>),
 ) {
-    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+    if !schema.is_object() || schema.get("$ref").is_some() {
         return;
-    };
-    for (property, sub) in properties {
-        if sub.get("$ref").is_some() {
-            continue;
-        }
-        let named = match sub.get("title").and_then(Value::as_str) {
-            Some(title) => type_name(title),
-            None => type_name(&format!("{base}_{}", property.to_snake_case())),
-        };
-        let here = join(&join(at, "properties"), property);
-        if duplicates.contains(named.as_str()) {
-            found.push((here.clone(), named.clone()));
-        }
-        inline_names(sub, &named, &here, duplicates, found);
+    }
+    f(at, schema, positional.clone());
+    let base = title_names(schema).or(positional);
+    match base {
+        Some(base) => children(schema, at, &base, f),
+        None => unnamed_children(schema, at, f),
+    }
+}
+
+/// The schemas inside `schema` (whose type is named `base`), with the names
+/// typify gives them after their place.
+fn children(schema: &Value, at: &str, base: &str, f: &mut dyn FnMut(&str, &Value, Option<String>)) {
+    for (property, sub) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let named = type_name(&format!("{base}_{}", property.to_snake_case()));
+        visit(
+            sub,
+            &join(&join(at, "properties"), property),
+            Some(named),
+            f,
+        );
+    }
+    if let Some(items) = schema.get("items") {
+        let named = type_name(&format!("{base}_item"));
+        visit(items, &join(at, "items"), Some(named), f);
+    }
+    composed(schema, at, Some(base), f);
+}
+
+/// The schemas inside `schema`, none named after its place.
+fn unnamed_children(schema: &Value, at: &str, f: &mut dyn FnMut(&str, &Value, Option<String>)) {
+    for (property, sub) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        visit(sub, &join(&join(at, "properties"), property), None, f);
+    }
+    if let Some(items) = schema.get("items") {
+        visit(items, &join(at, "items"), None, f);
+    }
+    composed(schema, at, None, f);
+}
+
+/// The schemas `schema` is composed of. `allOf` branches are merged into
+/// the type named `base`, so their properties take its name; the branches of
+/// a union are named in ways that depend on it, and only their titles count
+/// here.
+fn composed(
+    schema: &Value,
+    at: &str,
+    base: Option<&str>,
+    f: &mut dyn FnMut(&str, &Value, Option<String>),
+) {
+    if let Some(extra) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+        visit(extra, &join(at, "additionalProperties"), None, f);
+    }
+    if let Some(not) = schema.get("not") {
+        visit(not, &join(at, "not"), None, f);
     }
     for key in ["allOf", "oneOf", "anyOf"] {
         for (i, part) in schema
@@ -121,13 +305,14 @@ fn inline_names(
             .flatten()
             .enumerate()
         {
-            inline_names(
-                part,
-                base,
-                &join(&join(at, key), &i.to_string()),
-                duplicates,
-                found,
-            );
+            let here = join(&join(at, key), &i.to_string());
+            match base.filter(|_| key == "allOf") {
+                Some(base) if part.is_object() && part.get("$ref").is_none() => {
+                    f(&here, part, None);
+                    children(part, &here, base, f);
+                }
+                _ => visit(part, &here, None, f),
+            }
         }
     }
 }

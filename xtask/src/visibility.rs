@@ -82,13 +82,13 @@ pub fn apply(doc: &mut Value, report: &mut Report) {
         .filter(|(_, s)| marks_any(s))
         .map(|(n, _)| n.clone())
         .collect();
-    let differ: BTreeSet<String> = schemas
-        .keys()
-        .filter(|name| {
-            let closure = reachable(doc, &[join(SCHEMAS, name)]);
-            marks.contains(*name) || closure.iter().any(|m| marks.contains(m))
-        })
-        .cloned()
+    // Read backwards from the marking schemas: once, not once a schema.
+    let differ: BTreeSet<String> = crate::graph::Graph::of(doc)
+        .referring(marks.iter().map(|name| format!("#{}", join(SCHEMAS, name))))
+        .iter()
+        .filter_map(|c| c.strip_prefix("#/components/schemas/"))
+        .map(crate::pointer::unescape)
+        .filter(|name| schemas.contains_key(name))
         .collect();
     let mut taken: BTreeSet<String> = schemas.keys().map(|n| type_name(n)).collect();
     let split: BTreeMap<String, String> = differ

@@ -2,7 +2,7 @@
 //! where: the generated tests assert that the mock server's answers showed
 //! every variant, each read as a known one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -24,31 +24,48 @@ pub struct Union {
     pub unknown: String,
 }
 
-/// Follows a `$ref` (and a lone `allOf` around one) to the schema it names.
+/// Follows a `$ref` (and a lone `allOf` around one) to the schema it names;
+/// a chain that comes back to itself (no type at all: the screen leaves it
+/// out) ends where it turns.
 pub fn resolve<'d>(doc: &'d Value, schema: &'d Value) -> &'d Value {
-    if let Some(name) = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
-    {
-        return doc
-            .pointer(&format!("/components/schemas/{name}"))
-            .map_or(schema, |s| resolve(doc, s));
-    }
-    match schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        Some([one]) => resolve(doc, one),
-        _ => schema,
+    let mut current = schema;
+    let mut seen: Vec<*const Value> = Vec::new();
+    loop {
+        if seen.contains(&(current as *const Value)) {
+            return current;
+        }
+        seen.push(current);
+        if let Some(name) = current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+        {
+            match doc.pointer(&format!("/components/schemas/{name}")) {
+                Some(target) => current = target,
+                None => return current,
+            }
+            continue;
+        }
+        match current
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([one]) => current = one,
+            _ => return current,
+        }
     }
 }
 
 /// Every tagged union reachable from `schema`, with the paths it occurs at.
+///
+/// Each named schema is walked into once (a union is still recorded at
+/// every place that refers to it): walking every path through a graph of
+/// schemas that refer to each other is exponential (a 148-operation OOXML
+/// API never finished).
 pub fn tagged_unions(doc: &Value, schema: &Value) -> Vec<Union> {
     let mut found: BTreeMap<String, Union> = BTreeMap::new();
-    walk(doc, schema, "", &mut Vec::new(), &mut found);
+    walk(doc, schema, "", &mut BTreeSet::new(), &mut found);
     found.into_values().collect()
 }
 
@@ -56,7 +73,7 @@ fn walk(
     doc: &Value,
     schema: &Value,
     path: &str,
-    visiting: &mut Vec<String>,
+    walked: &mut BTreeSet<String>,
     found: &mut BTreeMap<String, Union>,
 ) {
     let name = schema
@@ -64,11 +81,6 @@ fn walk(
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix(SCHEMA_PREFIX));
     if let Some(name) = name {
-        // A recursive type is walked once per path, not forever.
-        if visiting.iter().any(|v| v == name) {
-            return;
-        }
-        visiting.push(name.to_string());
         let target = resolve(doc, schema);
         if let Some((tag, tags)) = tag_of(doc, target) {
             let union = found.entry(name.to_string()).or_insert_with(|| Union {
@@ -78,10 +90,13 @@ fn walk(
                 tags,
                 unknown: "Unknown".into(),
             });
-            union.paths.push(path.to_string());
+            if !union.paths.iter().any(|p| p == path) {
+                union.paths.push(path.to_string());
+            }
         }
-        walk(doc, target, path, visiting, found);
-        visiting.pop();
+        if walked.insert(name.to_string()) {
+            walk(doc, target, path, walked, found);
+        }
         return;
     }
     let child = |key: &str| {
@@ -97,10 +112,10 @@ fn walk(
         .into_iter()
         .flatten()
     {
-        walk(doc, sub, &child(key), visiting, found);
+        walk(doc, sub, &child(key), walked, found);
     }
     if let Some(items) = schema.get("items") {
-        walk(doc, items, &child("*"), visiting, found);
+        walk(doc, items, &child("*"), walked, found);
     }
     for key in ["oneOf", "anyOf", "allOf"] {
         for sub in schema
@@ -109,7 +124,7 @@ fn walk(
             .into_iter()
             .flatten()
         {
-            walk(doc, sub, path, visiting, found);
+            walk(doc, sub, path, walked, found);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! References that 3.0 cannot follow, made into ones it can, before any
 //! schema is converted:
-//! - `components/pathItems` (3.1 only) are inlined where paths refer to them;
+//! - path items `paths` refers to (3.1's `components/pathItems`, or another
+//!   path item) are inlined;
 //! - `$ref`s to a schema's `$id` or `$anchor` become JSON pointers;
 //! - `$defs` are hoisted into `components/schemas`, and every `$ref` into them
 //!   is rewritten to the new place.
@@ -51,18 +52,19 @@ fn unresolved(doc: &mut Value) -> Vec<Unresolved> {
     unresolved
 }
 
+/// Inlines every path item that `paths` refers to with a local `$ref`: into
+/// 3.1's `components/pathItems` (which 3.0 does not have, so the section
+/// goes), or to another path item. progenitor skips a referenced path item
+/// without a word (`ReferenceOr::as_item`), so none may reach it.
 fn inline_path_items(doc: &mut Value) -> Result<()> {
-    let Some(items) = doc
-        .pointer_mut("/components")
-        .and_then(Value::as_object_mut)
-        .and_then(|c| c.shift_remove("pathItems"))
-    else {
-        return Ok(());
-    };
-    if doc["components"].as_object().is_some_and(Map::is_empty) {
-        doc.as_object_mut()
-            .expect("a mapping")
-            .shift_remove("components");
+    let original = doc.clone();
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        components.shift_remove("pathItems");
+        if components.is_empty() {
+            doc.as_object_mut()
+                .expect("a mapping")
+                .shift_remove("components");
+        }
     }
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return Ok(());
@@ -71,17 +73,41 @@ fn inline_path_items(doc: &mut Value) -> Result<()> {
         let Some(reference) = item.get("$ref").and_then(Value::as_str) else {
             continue;
         };
-        let Some(name) = reference.strip_prefix("#/components/pathItems/") else {
-            continue;
-        };
         let at = join(&join("/paths", path), "$ref");
-        let Some(target) = items.get(&tokens(&format!("/{name}"))[0]) else {
-            return fail(&at, format!("no path item {reference}"));
+        let Some(pointer) = reference.strip_prefix('#') else {
+            return fail(
+                &at,
+                format!("the path item {reference} is in another document, which is not vendored"),
+            );
         };
-        // Fields beside the `$ref` win over the target's, as in 3.1.
-        let mut inlined = target.as_object().cloned().unwrap_or_default();
-        for (key, value) in item.as_object().expect("a path item").iter() {
-            if key != "$ref" {
+        // A chain of references ends at the first item that holds its own
+        // fields; fields nearer the path win, as in 3.1.
+        let mut inlined = Map::new();
+        let mut seen = vec![at.clone()];
+        let mut next = Some(pointer.to_string());
+        let mut holder = item.clone();
+        while let Some(pointer) = next.take() {
+            for (key, value) in holder.as_object().into_iter().flatten() {
+                if key != "$ref" && !inlined.contains_key(key) {
+                    inlined.insert(key.clone(), value.clone());
+                }
+            }
+            if seen.contains(&pointer) {
+                return fail(&at, format!("the path item {reference} refers to itself"));
+            }
+            seen.push(pointer.clone());
+            let Some(target) = original.pointer(&pointer) else {
+                return fail(&at, format!("no path item {reference}"));
+            };
+            next = target
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+                .map(str::to_string);
+            holder = target.clone();
+        }
+        for (key, value) in holder.as_object().into_iter().flatten() {
+            if key != "$ref" && !inlined.contains_key(key) {
                 inlined.insert(key.clone(), value.clone());
             }
         }

@@ -29,11 +29,6 @@ pub struct Extracted {
     pub operations: Vec<Operation>,
 }
 
-/// The HTTP methods a path item can hold, as OpenAPI 3.0 and 3.1 name them.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Reads `text` as a reference page or a bare OpenAPI document (YAML or JSON,
 /// 3.0.x or 3.1.x) and returns the document to vendor. `name` (the input's
 /// path, or `<stdin>`) begins every error message, which also says where:
@@ -168,39 +163,40 @@ fn on_the_page(message: &str, lines_before: usize) -> String {
     out
 }
 
-/// Every operation under `paths`, in document order. An operation without an
-/// operationId gets [`operation_id::derive`]d one.
+/// Every operation under `paths`, in document order, those of a path item
+/// that `paths` refers to with `$ref` included (counted as regen reads them,
+/// [`crate::operations::listed`]). An operation without an operationId gets
+/// [`operation_id::derive`]d one.
 fn operations(doc: &Value, name: &str) -> Result<Vec<Operation>> {
-    let mut found = Vec::new();
     let Some(paths) = doc.get("paths") else {
-        return Ok(found);
+        return Ok(Vec::new());
     };
     let Some(paths) = paths.as_object() else {
         bail!("{name}#/paths: expected a mapping of paths");
     };
     for (path, item) in paths {
-        let at = join("/paths", path);
-        let Some(item) = item.as_object() else {
-            bail!("{name}#{at}: expected a path item (a mapping)");
-        };
-        for (method, op) in item {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let (operation_id, operation_id_derived) = match op.get("operationId") {
-                None => (operation_id::derive(method, path), true),
-                Some(Value::String(id)) => (id.clone(), false),
-                Some(other) => bail!(
-                    "{name}#{}: expected a string, found {other}",
-                    join(&join(&at, method), "operationId")
-                ),
-            };
-            found.push(Operation {
-                operation: format!("{} {path}", method.to_uppercase()),
-                operation_id,
-                operation_id_derived,
-            });
+        if !item.is_object() {
+            bail!(
+                "{name}#{}: expected a path item (a mapping)",
+                join("/paths", path)
+            );
         }
+    }
+    let mut found = Vec::new();
+    for listed in crate::operations::listed(doc) {
+        let (operation_id, operation_id_derived) = match listed.operation.get("operationId") {
+            None => (operation_id::derive(&listed.method, &listed.path), true),
+            Some(Value::String(id)) => (id.clone(), false),
+            Some(other) => bail!(
+                "{name}#{}: expected a string, found {other}",
+                join(&listed.pointer, "operationId")
+            ),
+        };
+        found.push(Operation {
+            operation: listed.name(),
+            operation_id,
+            operation_id_derived,
+        });
     }
     Ok(found)
 }
