@@ -5,7 +5,8 @@
 //! (`send()` returns `crate::Error`), `collisions`,
 //! `discriminator`, `builder_messages`, `forward_compat`, `non_exhaustive`,
 //! `path_encoding`, and last `dedup` (one type for one shape); on the mocks,
-//! `typed_mocks`. Each module says which upstream issue it stands for.
+//! `typed_mocks`; on both, `variants` (enum values typify cannot name).
+//! Each module says which upstream issue it stands for.
 //!
 //! Both compile this one file, so the committed snapshots under `generated/`
 //! are byte-for-byte what the build script writes into `OUT_DIR`.
@@ -20,9 +21,11 @@ mod isolate;
 pub mod names;
 mod non_exhaustive;
 mod path_encoding;
+pub mod requests;
 pub mod responses;
 mod send;
 mod typed_mocks;
+mod variants;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
@@ -45,7 +48,14 @@ fn header(what: &str) -> String {
     )
 }
 
-fn settings() -> GenerationSettings {
+/// The HTTP methods a path item can hold, in OpenAPI's order.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// progenitor's settings; `file` is the component that stands for a
+/// multipart file part (`requests.rs`), which becomes the runtime's type.
+fn settings(file: &str) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -54,7 +64,8 @@ fn settings() -> GenerationSettings {
         // own `ClientHooks` impl; `Expected` makes forgetting that impl a
         // compile error instead of a silently unauthenticated client.
         .with_inner_type("crate::ClientState".parse().expect("a valid path"))
-        .with_hooks(HooksMode::Expected);
+        .with_hooks(HooksMode::Expected)
+        .with_replacement(file, "crate::runtime::multipart::File", std::iter::empty());
     settings
 }
 
@@ -171,19 +182,28 @@ fn spec(doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, String> {
 }
 
 fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
-    let prepared = responses::prepare(doc);
-    let client = Generator::new(&settings())
+    let mut for_progenitor = doc.clone();
+    let stand_ins = variants::name_apart(&mut for_progenitor);
+    let file = requests::file_component(doc);
+    let mut requests = requests::prepare(&mut for_progenitor, &file);
+    let prepared = responses::prepare(&for_progenitor);
+    requests::accept(&mut requests, &prepared.plans);
+    let client = Generator::new(&settings(&file))
         .generate_tokens(&spec(&prepared.client)?)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
-    let mock = Generator::new(&settings())
+    let mock = Generator::new(&settings(&file))
         .httpmock(&spec(&prepared.mock)?, "crate")
         .map_err(|e| format!("progenitor could not generate the mocks: {e}"))?;
     let mut client = parse(client)?;
+    if stand_ins > 0 {
+        variants::restore(&mut client);
+    }
     identical::apply(forward_compat::types_module(&mut client)?);
     for item in client.items.iter_mut() {
         if let syn::Item::Mod(m) = item {
             if m.ident == "builder" {
                 if let Some((_, items)) = m.content.as_mut() {
+                    requests::apply(items, &requests);
                     collisions::setters(items);
                     collisions::header_map_locals(items);
                     builder_messages::apply(items);
@@ -205,6 +225,9 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
         .unwrap_or_default();
     dedup::apply(forward_compat::types_module(&mut client)?, &components);
     let mut mock = parse(mock)?;
+    if stand_ins > 0 {
+        variants::restore(&mut mock);
+    }
     for item in mock.items.iter_mut() {
         if let syn::Item::Mod(m) = item {
             if let Some((_, items)) = m.content.as_mut() {

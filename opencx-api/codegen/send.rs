@@ -78,7 +78,7 @@ fn unique_method(wanted: &str, taken: &BTreeSet<String>) -> syn::Ident {
 
 /// The `operation_id` progenitor writes into the `OperationInfo` it passes
 /// the hooks: the client's method name.
-fn operation_id(f: &ImplItemFn) -> Option<String> {
+pub(super) fn operation_id(f: &ImplItemFn) -> Option<String> {
     struct Find(Option<String>);
     impl<'ast> Visit<'ast> for Find {
         fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {

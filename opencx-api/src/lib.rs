@@ -35,6 +35,8 @@ pub use generated::{builder, types, Client, ResponseValue};
 pub use pagination::{CursorPage, NumberedPage, MAX_FILTER_PAGE_SIZE};
 pub use progenitor_client;
 pub use runtime::encode_path_segment;
+/// Multipart request bodies: the [`multipart::File`] a file part takes.
+pub use runtime::multipart;
 pub use runtime::{
     Attempts, BearerToken, ClientBuilder, ClientState, ConfigError, DecodeFailure, Error,
     ErrorResponse, NotRetried, RateLimit, Result, RetryPolicy, TransportKind, API_KEY_ENV,

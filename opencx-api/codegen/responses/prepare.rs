@@ -21,10 +21,6 @@ pub struct Prepared {
     pub plans: BTreeMap<String, Plan>,
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Plans every operation and prepares the documents.
 pub fn prepare(doc: &Value) -> Prepared {
     let mut shared = doc.clone();
@@ -51,7 +47,7 @@ pub fn prepare(doc: &Value) -> Prepared {
     let mut planned = Vec::new();
     for (path, item) in &paths {
         for (method, operation) in item.as_object().into_iter().flatten() {
-            if !METHODS.contains(&method.as_str()) {
+            if !super::super::METHODS.contains(&method.as_str()) {
                 continue;
             }
             let Some(id) = operation.get("operationId").and_then(Value::as_str) else {

@@ -16,6 +16,7 @@ mod config;
 mod error;
 mod error_relay;
 mod hooks;
+pub mod multipart;
 pub mod path_segment;
 mod rate_limit;
 mod retry;

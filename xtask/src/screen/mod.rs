@@ -14,19 +14,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use crate::codegen::requests::Kind;
 use crate::operations::{operations, METHODS};
 use crate::pointer::{follow_ref, join};
 use crate::report::{LeftOut, Report};
-
-/// Request content types progenitor 0.15 generates, in the order the client
-/// prefers them when an operation accepts several.
-const REQUEST_TYPES: [&str; 5] = [
-    "application/json",
-    "application/x-www-form-urlencoded",
-    "application/octet-stream",
-    "text/plain",
-    "text/x-markdown",
-];
 
 mod schemas;
 
@@ -53,8 +44,112 @@ pub fn screen(
         };
         crate::isolate::exclude(doc, &exclusion, hand_written, report)?;
     }
+    repeated_enum_values(doc, "", report);
+    parameter_content(doc, report);
     screen_operations(doc, hand_written, report);
     Ok(())
+}
+
+/// A parameter given by `content` in one media type that is not JSON
+/// (`*/*`, `text/plain`) is sent as its value's text, which is what a
+/// `schema` parameter sends: it is read as one (progenitor reads `schema`
+/// only). JSON `content` would send the value JSON-encoded, which a schema
+/// cannot say; such an operation is left out with the reason.
+fn parameter_content(doc: &mut Value, report: &mut Report) {
+    let mut lists: Vec<String> = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = join("/paths", path);
+        lists.push(join(&at, "parameters"));
+        for (method, _) in item.as_object().into_iter().flatten() {
+            if METHODS.contains(&method.as_str()) {
+                lists.push(join(&join(&at, method), "parameters"));
+            }
+        }
+    }
+    let mut params: Vec<String> = Vec::new();
+    for list in lists {
+        let count = doc
+            .pointer(&list)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        params.extend((0..count).map(|i| join(&list, &i.to_string())));
+    }
+    for (name, _) in doc
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        params.push(join("/components/parameters", name));
+    }
+    for at in params {
+        let Some(param) = doc.pointer_mut(&at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if param.contains_key("schema") {
+            continue;
+        }
+        let Some(Value::Object(content)) = param.get("content") else {
+            continue;
+        };
+        let [(media_type, media)] = content.iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let json = crate::codegen::responses::is_json(media_type);
+        let Some(schema) = media.get("schema").cloned().filter(|_| !json) else {
+            continue;
+        };
+        let media_type = media_type.clone();
+        param.shift_remove("content");
+        param.insert("schema".into(), schema);
+        report.repaired.insert(crate::report::Dropped {
+            pointer: join(&at, "content"),
+            why: format!(
+                "a parameter in `{media_type}` content is sent as its value's text: the client \
+                 takes it as its schema says"
+            ),
+        });
+    }
+}
+
+/// Drops the later copies of a value an `enum` lists twice (a real API lists
+/// one status twice): an enum is a set of values, and typify cannot name two
+/// variants alike.
+fn repeated_enum_values(value: &mut Value, at: &str, report: &mut Report) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(values)) = map.get_mut("enum") {
+                let mut kept: Vec<Value> = Vec::new();
+                for (i, v) in values.iter().enumerate() {
+                    if kept.contains(v) {
+                        report.drop(
+                            join(&join(at, "enum"), &i.to_string()),
+                            format!("the enum lists {v} twice; an enum is a set of values"),
+                        );
+                    } else {
+                        kept.push(v.clone());
+                    }
+                }
+                *values = kept;
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
+                    repeated_enum_values(child, &join(at, key), report);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                repeated_enum_values(child, &join(at, &i.to_string()), report);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn screen_operations(
@@ -162,6 +257,50 @@ fn screen_operation(
             _ => {}
         }
     }
+    // progenitor has no setter for an optional query parameter of a struct
+    // type (`unreachable!()` in `builder_struct`, progenitor 0.15; no
+    // upstream report yet): it is taken as JSON, which the query string
+    // spells out field by field (form style) as for the struct.
+    for param in &params {
+        let name = param["name"].as_str().unwrap_or_default().to_string();
+        let schema = param.get("schema").map(|s| follow_ref(original, s));
+        let is_struct = schema.is_some_and(|s| {
+            let s = match s.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+                Some([one]) => follow_ref(original, one),
+                _ => s,
+            };
+            s.get("properties").is_some() || s.get("allOf").is_some()
+        });
+        if param["in"] != "query" || param.get("required") == Some(&json!(true)) || !is_struct {
+            continue;
+        }
+        let mut loose = param.clone();
+        loose["schema"] = json!({});
+        let list = operation
+            .as_object_mut()
+            .expect("an operation")
+            .entry("parameters")
+            .or_insert_with(|| json!([]));
+        let Some(list) = list.as_array_mut() else {
+            continue;
+        };
+        let own = list.iter().position(|p| {
+            let p = follow_ref(original, p);
+            p["in"] == "query" && p["name"] == json!(name)
+        });
+        match own {
+            Some(i) => list[i] = loose,
+            None => list.push(loose),
+        }
+        report.repaired.insert(crate::report::Dropped {
+            pointer: at.to_string(),
+            why: format!(
+                "the optional query parameter `{name}` is an object: the client takes it as JSON \
+                 (`serde_json::Value`), sent field by field as for the object, since progenitor \
+                 has no setter for an optional struct parameter"
+            ),
+        });
+    }
     let declared: Vec<String> = params
         .iter()
         .filter(|p| p["in"] == "path")
@@ -265,24 +404,19 @@ fn screen_operation(
 
 fn screen_request_body(
     body: &mut Value,
-    original: &Value,
+    _original: &Value,
     at: &str,
     report: &mut Report,
 ) -> Verdict {
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
         return Ok(());
     };
-    let types: Vec<String> = content.keys().cloned().collect();
-    let Some(chosen) = REQUEST_TYPES
-        .iter()
-        .find_map(|want| types.iter().find(|t| essence(t) == *want))
-        .cloned()
-    else {
-        return Err(format!(
-            "its request body is {}, which progenitor 0.15 cannot send (it sends JSON, form-urlencoded, octet-stream or plain text)",
-            types.join(", ")
-        ));
+    // The one the client sends: the most typed kind, the document's first
+    // of that kind (`codegen/requests.rs` sends each kind).
+    let Some(chosen) = content.keys().min_by_key(|t| Kind::of(t).rank()).cloned() else {
+        return Ok(());
     };
+    let types: Vec<String> = content.keys().cloned().collect();
     for other in types.iter().filter(|t| **t != chosen) {
         report.drop(
             join(&join(at, "content"), other),
@@ -291,43 +425,22 @@ fn screen_request_body(
         content.shift_remove(other);
     }
     let media = content.get_mut(&chosen).expect("chosen from the keys");
-    let schema = media.get("schema").map(|s| follow_ref(original, s).clone());
-    match essence(&chosen) {
-        "application/octet-stream" => {
-            let raw = schema.as_ref().is_some_and(|s| {
-                s.get("type") == Some(&json!("string"))
-                    && s.get("format") == Some(&json!("binary"))
-                    && s.get("nullable") != Some(&json!(true))
-            });
-            if !raw {
-                return Err("its octet-stream body is not a `format: binary` string".into());
+    match Kind::of(&chosen) {
+        Kind::Form => {
+            if let Some(media) = media.as_object_mut() {
+                if media.shift_remove("encoding").is_some() {
+                    report.drop(
+                        join(&join(&join(at, "content"), &chosen), "encoding"),
+                        "the form is sent in OpenAPI's default encoding (each field `form` \
+                         style, exploded); progenitor cannot apply another",
+                    );
+                }
             }
         }
-        "text/plain" | "text/x-markdown" => {
-            let plain = schema.as_ref().is_some_and(|s| {
-                s.get("type") == Some(&json!("string"))
-                    && [
-                        "format",
-                        "pattern",
-                        "minLength",
-                        "maxLength",
-                        "enum",
-                        "nullable",
-                        "default",
-                    ]
-                    .iter()
-                    .all(|k| s.get(*k).is_none())
-            });
-            if !plain {
-                return Err("its text body is not a plain `type: string` schema".into());
-            }
-        }
-        "application/x-www-form-urlencoded" if media.get("encoding").is_some() => {
-            return Err("its form body has an `encoding`, which progenitor cannot apply".into());
-        }
-        _ => {
+        Kind::Json => {
             screen_json_media(body, at, report);
         }
+        Kind::Multipart | Kind::Text | Kind::Binary => {}
     }
     Ok(())
 }
@@ -340,7 +453,7 @@ fn screen_json_media(holder: &mut Value, at: &str, report: &mut Report) -> bool 
         return false;
     };
     for (content_type, media) in content.iter_mut() {
-        if essence(content_type) != "application/json" {
+        if Kind::of(content_type) != Kind::Json {
             continue;
         }
         let Some(media) = media.as_object_mut() else {
@@ -361,11 +474,6 @@ fn screen_json_media(holder: &mut Value, at: &str, report: &mut Report) -> bool 
         }
     }
     changed
-}
-
-/// The media type without parameters, lowercased.
-fn essence(content_type: &str) -> &str {
-    content_type.split(';').next().unwrap_or("").trim()
 }
 
 /// The `{name}`s of a path template.
