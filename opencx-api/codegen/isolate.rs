@@ -40,7 +40,13 @@ pub fn catch<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic without a message".into());
-        Err(format!("progenitor panicked: {message}"))
+        // One line, as every warning is: a panic's later lines are dumps
+        // of typify's state, cut short.
+        let mut line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.chars().count() > 200 {
+            line = line.chars().take(200).collect::<String>() + "…";
+        }
+        Err(format!("progenitor panicked: {line}"))
     })
 }
 

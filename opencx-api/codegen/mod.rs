@@ -5,7 +5,8 @@
 //! (`send()` returns `crate::Error`), `collisions`,
 //! `discriminator`, `builder_messages`, `forward_compat`, `non_exhaustive`,
 //! `path_encoding`, and last `dedup` (one type for one shape); on the mocks,
-//! `typed_mocks`; on both, `variants` (enum values typify cannot name).
+//! `typed_mocks`; on both, `variants` and `parameters` (names the
+//! generators would write twice, given `stand_ins` until they are done).
 //! Each module says which upstream issue it stands for.
 //!
 //! Both compile this one file, so the committed snapshots under `generated/`
@@ -20,10 +21,14 @@ mod identical;
 mod isolate;
 pub mod names;
 mod non_exhaustive;
+mod parameters;
 mod path_encoding;
+mod query;
 pub mod requests;
 pub mod responses;
 mod send;
+mod stand_ins;
+mod text;
 mod typed_mocks;
 mod variants;
 
@@ -183,7 +188,10 @@ fn spec(doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, String> {
 
 fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
     let mut for_progenitor = doc.clone();
-    let stand_ins = variants::name_apart(&mut for_progenitor);
+    text::normalize_line_ends(&mut for_progenitor);
+    let stand_ins =
+        variants::name_apart(&mut for_progenitor) + parameters::name_apart(&mut for_progenitor);
+    let styles = query::prepare(&mut for_progenitor);
     let file = requests::file_component(doc);
     let mut requests = requests::prepare(&mut for_progenitor, &file);
     let prepared = responses::prepare(&for_progenitor);
@@ -196,7 +204,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
         .map_err(|e| format!("progenitor could not generate the mocks: {e}"))?;
     let mut client = parse(client)?;
     if stand_ins > 0 {
-        variants::restore(&mut client);
+        stand_ins::restore(&mut client);
     }
     identical::apply(forward_compat::types_module(&mut client)?);
     for item in client.items.iter_mut() {
@@ -204,6 +212,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
             if m.ident == "builder" {
                 if let Some((_, items)) = m.content.as_mut() {
                     requests::apply(items, &requests);
+                    query::apply(items, &styles);
                     collisions::setters(items);
                     collisions::header_map_locals(items);
                     builder_messages::apply(items);
@@ -226,7 +235,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
     dedup::apply(forward_compat::types_module(&mut client)?, &components);
     let mut mock = parse(mock)?;
     if stand_ins > 0 {
-        variants::restore(&mut mock);
+        stand_ins::restore(&mut mock);
     }
     for item in mock.items.iter_mut() {
         if let syn::Item::Mod(m) = item {
@@ -236,6 +245,12 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
         }
     }
     typed_mocks::apply(&mut mock)?;
+    let ids: std::collections::BTreeMap<String, String> = prepared
+        .plans
+        .iter()
+        .map(|(method, plan)| (method.clone(), plan.operation_id.clone()))
+        .collect();
+    query::apply_mocks(&mut mock, &styles, &ids);
     Ok(Generated {
         client: format!("{}{}", header("client"), prettyplease::unparse(&client)),
         mock: format!(

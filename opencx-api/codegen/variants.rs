@@ -7,24 +7,16 @@
 //! `type_entry.rs`; no upstream report yet), which leaves out the operation
 //! and everything using the enum. Before progenitor runs, each later value
 //! of such a name is given a stand-in that names a variant of its own
-//! (`item_total` → `ItemTotal2`); after it, every string of the generated
-//! code that holds a stand-in (the `serde(rename)`, `Display`, `FromStr`,
-//! the doc comment's schema) gets the real value back, so the wire and the
-//! text are upstream's.
+//! (`item_total` → `ItemTotal2`, `stand_ins.rs`); after it, every string
+//! of the generated code that holds one gets the real value back, so the
+//! wire and the text are upstream's.
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Group, Literal, TokenStream, TokenTree};
 use serde_json::Value;
-use syn::visit_mut::VisitMut;
-
 use unicode_ident::is_xid_continue;
 
 use super::names::type_name;
-
-/// What a stand-in appends to the value: a character no real value holds
-/// (and that variant names drop), then the number that names it apart.
-const MARK: char = '\u{1}';
 
 /// Whether typify names every value apart, as it tries: as written, then
 /// with `_` and other punctuation as `X`.
@@ -88,7 +80,7 @@ fn stand_ins(values: &mut Vec<Value>) -> usize {
             continue;
         }
         let stand_in = (2..)
-            .map(|n| format!("{value}{MARK}{n}"))
+            .map(|n| super::stand_ins::stand_in(value, n))
             .find(|candidate| !taken.contains(&type_name(candidate)))
             .expect("some number is free");
         taken.insert(type_name(&stand_in));
@@ -96,74 +88,6 @@ fn stand_ins(values: &mut Vec<Value>) -> usize {
         replaced += 1;
     }
     replaced
-}
-
-/// Gives every string in `file` that holds a stand-in the value it stands
-/// for: string literals anywhere, those inside attributes (`serde(rename)`)
-/// included, and the JSON schema typify quotes in doc comments.
-pub fn restore(file: &mut syn::File) {
-    Restore.visit_file_mut(file);
-}
-
-/// `text` with every stand-in's mark and number removed, raw or as JSON
-/// writes the mark (`\u0001`).
-fn real(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    loop {
-        let raw = rest.find(MARK).map(|i| (i, MARK.len_utf8()));
-        let escaped = rest.find("\\u0001").map(|i| (i, "\\u0001".len()));
-        let next = match (raw, escaped) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        let Some((at, mark)) = next else {
-            out.push_str(rest);
-            return out;
-        };
-        out.push_str(&rest[..at]);
-        rest = rest[at + mark..].trim_start_matches(|c: char| c.is_ascii_digit());
-    }
-}
-
-fn holds_stand_in(text: &str) -> bool {
-    text.contains(MARK) || text.contains("\\u0001")
-}
-
-struct Restore;
-
-impl VisitMut for Restore {
-    fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
-        let value = lit.value();
-        if holds_stand_in(&value) {
-            *lit = syn::LitStr::new(&real(&value), lit.span());
-        }
-    }
-
-    fn visit_meta_list_mut(&mut self, list: &mut syn::MetaList) {
-        list.tokens = restore_tokens(std::mem::take(&mut list.tokens));
-        syn::visit_mut::visit_meta_list_mut(self, list);
-    }
-}
-
-fn restore_tokens(tokens: TokenStream) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|token| match token {
-            TokenTree::Group(group) => {
-                let mut new = Group::new(group.delimiter(), restore_tokens(group.stream()));
-                new.set_span(group.span());
-                TokenTree::Group(new)
-            }
-            TokenTree::Literal(literal) => match syn::Lit::new(literal.clone()) {
-                syn::Lit::Str(text) if holds_stand_in(&text.value()) => {
-                    TokenTree::Literal(Literal::string(&real(&text.value())))
-                }
-                _ => TokenTree::Literal(literal),
-            },
-            other => other,
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -192,7 +116,7 @@ mod tests {
             doc = format!("\"enum\": [\"item_total\\u0001{}\"]", 2),
         ))
         .unwrap();
-        restore(&mut file);
+        super::super::stand_ins::restore(&mut file);
         let text = quote::quote!(#file).to_string();
         assert!(text.contains(r#"rename = "item_total""#), "{text}");
         assert!(text.contains(r#"{ "item_total" }"#), "{text}");

@@ -15,9 +15,9 @@ use serde_json::Value;
 use crate::codegen;
 use crate::graph::refers_to;
 use crate::operations::operations;
+use crate::operations::METHODS;
 use crate::pointer::{escape, join, tokens};
-use crate::report::{LeftOutSchema, Report};
-use crate::screen::leave_out;
+use crate::report::{LeftOut, LeftOutSchema, Report};
 
 /// What is taken out, and why.
 #[derive(Debug, Clone)]
@@ -145,6 +145,42 @@ fn exclude_component(
     }
 }
 
+/// Takes the operation at `path` and `method` out of `doc` and records why:
+/// `reason`, found at `pointer` (the operation, or a part of it).
+pub fn leave_out(
+    doc: &mut Value,
+    path: &str,
+    method: &str,
+    pointer: &str,
+    reason: String,
+    hand_written: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    let Some(item) = doc["paths"].get_mut(path).and_then(Value::as_object_mut) else {
+        return;
+    };
+    let Some(operation) = item.shift_remove(method) else {
+        return;
+    };
+    let id = operation["operationId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    report.left_out.insert(LeftOut {
+        operation: format!("{} {path}", method.to_uppercase()),
+        hand_written: hand_written.get(&id).cloned(),
+        operation_id: id,
+        pointer: pointer.to_string(),
+        reason,
+    });
+    if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
+        doc["paths"]
+            .as_object_mut()
+            .expect("paths")
+            .shift_remove(path);
+    }
+}
+
 /// Generates the client from `doc`, leaving out what progenitor or typify
 /// cannot generate (found by generating each operation and schema alone) and
 /// naming apart what typify would name twice, until the rest generates.
@@ -154,6 +190,7 @@ pub fn generate(
     hand_written: &BTreeMap<String, String>,
     report: &mut Report,
 ) -> Result<(String, codegen::Generated)> {
+    crate::type_names::settle_titles(doc, report);
     // Each round removes or renames something, so this ends.
     loop {
         let json = format!("{}\n", serde_json::to_string_pretty(doc)?);

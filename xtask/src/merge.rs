@@ -75,6 +75,10 @@ pub fn merge(sources: &[Source]) -> Result<Merged> {
                 "openapi" => {}
                 "paths" => {
                     for (path, item) in object_at(value, &source.file, "/paths")? {
+                        // `x-` keys of the Paths Object are extensions, not paths.
+                        if path.starts_with("x-") {
+                            continue;
+                        }
                         let at = join("/paths", path);
                         for (field, value) in object_at(item, &source.file, &at)? {
                             let field_at = join(&at, field);

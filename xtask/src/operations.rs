@@ -77,6 +77,9 @@ pub fn listed(doc: &Value) -> Vec<Listed> {
         .into_iter()
         .flatten()
     {
+        if path.starts_with("x-") {
+            continue; // an extension of the Paths Object
+        }
         let own = crate::pointer::join("/paths", path);
         let mut at = own.clone();
         let mut target = item;

@@ -12,7 +12,7 @@
 //! component keeps its own), or the later component is renamed; each is
 //! listed in the conversion report, and codegen runs again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use serde_json::{json, Value};
@@ -93,37 +93,11 @@ pub fn separate(doc: &mut Value, duplicates: &[String], report: &mut Report) -> 
         .and_then(Value::as_object)
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
-    let copy_of = |wanted: &str, schema: &Value| {
-        components
-            .iter()
-            .find(|(name, component)| type_name(name) == wanted && component == schema)
-            .map(|(name, _)| name.clone())
-    };
+    let copy_of = |wanted: &str, schema: &Value| copy_of(&components, wanted, schema);
     for (at, wanted) in titled {
-        let Some(schema) = doc.pointer(&at).cloned() else {
-            continue;
-        };
-        let is_component = at.matches('/').count() == 3;
-        match copy_of(&wanted, &schema).filter(|_| !is_component) {
-            Some(name) => {
-                *doc.pointer_mut(&at).expect("found above") =
-                    json!({"$ref": format!("#{}", join(SCHEMAS, &name))});
-                report.moved.insert(Moved { from: at, name });
-            }
-            None => {
-                if let Some(map) = doc.pointer_mut(&at).and_then(Value::as_object_mut) {
-                    map.shift_remove("title");
-                }
-                report.drop(
-                    join(&at, "title"),
-                    format!(
-                        "its title names the type `{wanted}`, which another schema is named \
-                         too: the type is named after its place (titles only name types)"
-                    ),
-                );
-            }
+        if settle_title(doc, &at, &wanted, &components, report) {
+            changed += 1;
         }
-        changed += 1;
     }
     let mut hoisted: Vec<(String, Value, String)> = Vec::new();
     for (at, wanted) in placed {
@@ -157,6 +131,96 @@ pub fn separate(doc: &mut Value, duplicates: &[String], report: &mut Report) -> 
     changed
 }
 
+/// The component named `wanted` (as a type) whose schema is `schema`.
+fn copy_of(components: &[(String, Value)], wanted: &str, schema: &Value) -> Option<String> {
+    components
+        .iter()
+        .find(|(name, component)| type_name(name) == wanted && component == schema)
+        .map(|(name, _)| name.clone())
+}
+
+/// Settles the schema at `at` whose title names the type `wanted`, which
+/// another schema is named too: an inline copy of that component becomes a
+/// `$ref` to it; any other loses its title, and is named after its place.
+/// Returns whether it changed anything.
+fn settle_title(
+    doc: &mut Value,
+    at: &str,
+    wanted: &str,
+    components: &[(String, Value)],
+    report: &mut Report,
+) -> bool {
+    let Some(schema) = doc.pointer(at).cloned() else {
+        return false;
+    };
+    let is_component = at.matches('/').count() == 3;
+    match copy_of(components, wanted, &schema).filter(|_| !is_component) {
+        Some(name) => {
+            *doc.pointer_mut(at).expect("found above") =
+                json!({"$ref": format!("#{}", join(SCHEMAS, &name))});
+            report.moved.insert(Moved {
+                from: at.to_string(),
+                name,
+            });
+        }
+        None => {
+            if let Some(map) = doc.pointer_mut(at).and_then(Value::as_object_mut) {
+                map.shift_remove("title");
+            }
+            report.drop(
+                join(at, "title"),
+                format!(
+                    "its title names the type `{wanted}`, which another schema is named \
+                     too: the type is named after its place (titles only name types)"
+                ),
+            );
+        }
+    }
+    true
+}
+
+/// Before codegen: the titles of inline schemas that name one type for two
+/// different shapes (two `Status` enums of different values), or name a
+/// component's type, are settled as [`separate`] settles them. typify gives
+/// both one name and checks one's `default` against the other's values
+/// ("value does not conform to the given schema": the whole client fails,
+/// and no part fails alone). Returns how many it changed.
+pub fn settle_titles(doc: &mut Value, report: &mut Report) -> usize {
+    let mut groups: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
+    inline_schemas(doc, &mut |at, schema, _| {
+        if let Some(name) = title_names(schema) {
+            groups
+                .entry(name)
+                .or_default()
+                .push((at.to_string(), schema.clone()));
+        }
+    });
+    let components: Vec<(String, Value)> = doc
+        .pointer(SCHEMAS)
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let mut changed = 0;
+    for (name, members) in groups {
+        let component = components.iter().any(|(c, _)| type_name(c) == name);
+        let mut shapes: Vec<&Value> = Vec::new();
+        for (_, schema) in &members {
+            if !shapes.contains(&schema) {
+                shapes.push(schema);
+            }
+        }
+        if !component && shapes.len() < 2 {
+            continue;
+        }
+        for (at, _) in &members {
+            if settle_title(doc, at, &name, &components, report) {
+                changed += 1;
+            }
+        }
+    }
+    changed
+}
+
 /// The type name a schema's `title` gives it, where typify names a type
 /// after it.
 fn title_names(schema: &Value) -> Option<String> {
@@ -168,12 +232,17 @@ fn title_names(schema: &Value) -> Option<String> {
 }
 
 /// Whether typify gives `schema` a type of its own, which a `title` names:
-/// an object with properties, an enum, or a union. A titled string or list
-/// is a `String` or a `Vec` whatever its title.
+/// an object with properties, an enum, a union, or a string it checks (a
+/// length or a pattern makes a newtype). A plain titled string or list is a
+/// `String` or a `Vec` whatever its title.
 fn names_a_type(schema: &Value) -> bool {
     ["properties", "enum", "oneOf", "anyOf", "allOf"]
         .iter()
         .any(|k| schema.get(*k).is_some())
+        || (schema.get("type") == Some(&json!("string"))
+            && ["minLength", "maxLength", "pattern"]
+                .iter()
+                .any(|k| schema.get(*k).is_some()))
 }
 
 /// Calls `f` on every inline schema of `doc` (not a component itself, not a
@@ -189,6 +258,38 @@ fn inline_schemas(doc: &Value, f: &mut dyn FnMut(&str, &Value, Option<String>)) 
         .flatten()
     {
         children(schema, &join(SCHEMAS, name), &type_name(name), f);
+        // typify merges an `allOf` branch that refers to another component
+        // into this type, so that component's properties are named after
+        // this one too (`ExternalSecuritySolution` merging
+        // `ExternalSecuritySolutionKind`'s `kind` makes a second
+        // `ExternalSecuritySolutionKind`); they stand in that component.
+        let mut merged: Vec<&str> = Vec::new();
+        let mut todo: Vec<&Value> = vec![schema];
+        while let Some(next) = todo.pop() {
+            for branch in next
+                .get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let Some(target) = branch
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                else {
+                    continue;
+                };
+                if merged.contains(&target) || merged.len() > 64 {
+                    continue;
+                }
+                merged.push(target);
+                let at = join(SCHEMAS, &crate::pointer::unescape(target));
+                if let Some(component) = doc.pointer(&at) {
+                    children(component, &at, &type_name(name), f);
+                    todo.push(component);
+                }
+            }
+        }
     }
     // Outside the schemas: every `schema` of a parameter, a header or a
     // media type, in operations and in the other components.

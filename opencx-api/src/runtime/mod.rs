@@ -18,6 +18,7 @@ mod error_relay;
 mod hooks;
 pub mod multipart;
 pub mod path_segment;
+pub mod query;
 mod rate_limit;
 mod retry;
 pub mod tagged_union;

@@ -31,9 +31,27 @@ pub fn convert_document(
     let mut doc = doc.clone();
     let (moved, unresolved) = references::resolve(&mut doc)?;
     let converter = Converter::new(dialect_of);
-    converter.report.borrow_mut().moved.extend(moved);
+    // A refusal inside a schema moved to `components/schemas` (a `$defs`
+    // entry) points where upstream has it, which the caller can leave out.
+    let upstream = |mut error: super::ConvertError| {
+        for m in &moved {
+            let new = join("/components/schemas", &m.name);
+            if let Some(rest) = error.pointer.strip_prefix(&new) {
+                if rest.is_empty() || rest.starts_with('/') {
+                    error.pointer = format!("{}{rest}", m.from);
+                    break;
+                }
+            }
+        }
+        error
+    };
+    converter
+        .report
+        .borrow_mut()
+        .moved
+        .extend(moved.iter().cloned());
     converter.report.borrow_mut().unresolved.extend(unresolved);
-    let out = converter.document(&doc)?;
+    let out = converter.document(&doc).map_err(upstream)?;
     Ok((out, converter.into_report()))
 }
 

@@ -1,3 +1,5 @@
+use serde_json::json;
+
 use super::*;
 
 fn doc(operation: Value) -> Value {
@@ -159,4 +161,25 @@ fn cookies_are_dropped_when_optional_and_refuse_the_operation_when_required() {
         .unwrap()
         .reason
         .contains("cookie"));
+}
+
+#[test]
+fn branches_that_only_require_fields_leave_one_struct_with_every_field() {
+    let licence = json!({"type": "object",
+        "properties": {"name": {"type": "string"}, "path": {"type": "string"}, "title": {"type": "string"}},
+        "anyOf": [{"required": ["name", "title"]}, {"required": ["path", "title"]}]});
+    let mut doc = json!({"components": {"schemas": {"Licence": licence,
+        "Shape": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}});
+    let (out, report) = run(doc.take(), &[]);
+    assert_eq!(
+        out["components"]["schemas"]["Licence"],
+        json!({"type": "object",
+            "properties": {"name": {"type": "string"}, "path": {"type": "string"}, "title": {"type": "string"}},
+            "required": ["title"]})
+    );
+    assert!(out["components"]["schemas"]["Shape"]["oneOf"].is_array());
+    assert_eq!(
+        report.dropped.iter().next().unwrap().pointer,
+        "/components/schemas/Licence/anyOf"
+    );
 }

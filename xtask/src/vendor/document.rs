@@ -175,7 +175,8 @@ fn operations(doc: &Value, name: &str) -> Result<Vec<Operation>> {
         bail!("{name}#/paths: expected a mapping of paths");
     };
     for (path, item) in paths {
-        if !item.is_object() {
+        // `x-` keys of the Paths Object are extensions, not paths.
+        if !item.is_object() && !path.starts_with("x-") {
             bail!(
                 "{name}#{}: expected a path item (a mapping)",
                 join("/paths", path)

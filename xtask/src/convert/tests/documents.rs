@@ -284,3 +284,72 @@ fn a_ref_to_an_anchor_points_at_the_schema() {
         json!({"type": "string"})
     );
 }
+
+#[test]
+fn draft_07_definitions_are_hoisted_like_defs() {
+    let (out, report) = report_of(&doc(json!({
+        "components": {"schemas": {
+            "Transfer": {"definitions": {"transferAccount": {"type": "object",
+                "properties": {"currency": {"type": "string"}}}},
+                "type": "object",
+                "properties": {"from": {"$ref": "#/components/schemas/Transfer/definitions/transferAccount"},
+                    "definitions": {"type": "string", "example": {"definitions": {"a": 1}}}}}
+        }}
+    })));
+    let schemas = &out["components"]["schemas"];
+    assert_eq!(
+        schemas["Transfer"]["properties"]["from"],
+        json!({"$ref": "#/components/schemas/transferAccount"})
+    );
+    assert!(schemas["Transfer"].get("definitions").is_none());
+    // A property called `definitions`, and one in an example, are no keyword.
+    assert_eq!(
+        schemas["Transfer"]["properties"]["definitions"]["example"],
+        json!({"definitions": {"a": 1}})
+    );
+    assert_eq!(
+        report
+            .moved
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>(),
+        ["transferAccount"]
+    );
+}
+
+#[test]
+fn a_ref_into_another_schema_hoists_its_target_for_both_places() {
+    let (out, report) = report_of(&doc(json!({
+        "paths": {"/a": {"get": {"operationId": "a",
+            "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["x", "y"]}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "currency": {"$ref": "#/components/schemas/Account/properties/currency"},
+                    "kind": {"$ref": "#/paths/~1a/get/parameters/0/schema"}}
+            }}}}}}}},
+        "components": {"schemas": {
+            "Account": {"type": "object", "properties": {"currency": {"type": "string", "enum": ["EUR"]}}}
+        }}
+    })));
+    let schemas = &out["components"]["schemas"];
+    assert_eq!(
+        schemas["Account"]["properties"]["currency"],
+        json!({"$ref": "#/components/schemas/Account_currency"})
+    );
+    assert_eq!(schemas["Account_currency"]["enum"], json!(["EUR"]));
+    let body =
+        &out["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(
+        body["properties"]["currency"],
+        json!({"$ref": "#/components/schemas/Account_currency"})
+    );
+    assert_eq!(
+        body["properties"]["kind"],
+        json!({"$ref": "#/components/schemas/kind_parameter"})
+    );
+    assert_eq!(
+        out["paths"]["/a"]["get"]["parameters"][0]["schema"],
+        json!({"$ref": "#/components/schemas/kind_parameter"})
+    );
+    assert_eq!(report.moved.len(), 2);
+}

@@ -1,0 +1,186 @@
+//! Parameters progenitor would give one Rust name: named apart before it
+//! runs.
+//!
+//! progenitor names a builder's field, setter and `send()` binding after
+//! each parameter (`maxResults` → `max_results`) and the body `body`, without
+//! checking them against each other, so an AWS-style operation with both
+//! `maxResults` and `MaxResults` (or a query parameter `body` beside a
+//! request body) does not compile: E0124 on the builder, E0416 in `send()`'s
+//! `let Self { .. } = self` (no upstream report yet). Each later parameter
+//! of a taken name gets a stand-in name (`MaxResults` → `max_results_2`,
+//! `stand_ins.rs`), in the path template too for a path parameter; the wire
+//! names come back after generation.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use super::names::{progenitor_name, Case};
+use super::stand_ins::stand_in;
+
+/// Names apart the parameters of every operation of `doc`. Returns how many
+/// it renamed.
+pub fn name_apart(doc: &mut Value) -> usize {
+    let original = doc.clone();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return 0;
+    };
+    let mut renamed = 0;
+    let mut templates: Vec<(String, String)> = Vec::new();
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let methods: Vec<String> = item
+            .keys()
+            .filter(|k| super::METHODS.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        let mut template = path.clone();
+        for method in methods {
+            renamed += name_operation_apart(&original, item, &method, &mut template);
+        }
+        if template != *path {
+            templates.push((path.clone(), template));
+        }
+    }
+    // A renamed path parameter renames its place in the template.
+    if !templates.is_empty() {
+        let old = std::mem::take(paths);
+        let mut new = Map::new();
+        for (path, item) in old {
+            let key = templates
+                .iter()
+                .find(|(from, _)| *from == path)
+                .map_or(path, |(_, to)| to.clone());
+            new.insert(key, item);
+        }
+        *paths = new;
+    }
+    renamed
+}
+
+fn follow<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| doc.pointer(p))
+    {
+        Some(target) => target,
+        None => value,
+    }
+}
+
+/// Names apart the parameters of one operation, as progenitor combines them
+/// (the path item's, then the operation's, which replace those of the same
+/// name). The path item's are renamed in place, so every operation of the
+/// path sends the same name.
+fn name_operation_apart(
+    doc: &Value,
+    item: &mut Map<String, Value>,
+    method: &str,
+    template: &mut String,
+) -> usize {
+    let has_body = item[method].get("requestBody").is_some();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    if has_body {
+        taken.insert("body".to_string());
+    }
+    // (in the operation's own list?, index, name)
+    let mut order: Vec<(bool, usize, String)> = Vec::new();
+    for own in [false, true] {
+        let list = match own {
+            false => item.get("parameters"),
+            true => item[method].get("parameters"),
+        };
+        for (i, param) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let Some(name) = follow(doc, param).get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            // The operation's parameter replaces the path item's of its name.
+            if own {
+                order.retain(|(o, _, n)| *o || n != name);
+            }
+            order.push((own, i, name.to_string()));
+        }
+    }
+    let mut renamed = 0;
+    for (own, i, name) in order {
+        let rust = progenitor_name(&name, Case::Snake);
+        if taken.insert(rust) {
+            continue;
+        }
+        let new = (2..)
+            .map(|n| stand_in(&name, n))
+            .find(|candidate| !taken.contains(&progenitor_name(candidate, Case::Snake)))
+            .expect("some number is free");
+        taken.insert(progenitor_name(&new, Case::Snake));
+        let list = match own {
+            false => item.get_mut("parameters"),
+            true => item.get_mut(method).and_then(|o| o.get_mut("parameters")),
+        };
+        let Some(slot) = list
+            .and_then(Value::as_array_mut)
+            .and_then(|l| l.get_mut(i))
+        else {
+            continue;
+        };
+        let mut param = follow(doc, slot).clone();
+        if param["in"] == "path" {
+            *template = template.replace(&format!("{{{name}}}"), &format!("{{{new}}}"));
+        }
+        param["name"] = Value::String(new);
+        *slot = param;
+        renamed += 1;
+    }
+    renamed
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn later_parameters_of_a_taken_name_get_stand_ins() {
+        let mut doc = json!({"paths": {"/v1/{clusterArn}/{ClusterArn}": {
+            "parameters": [{"$ref": "#/components/parameters/Max"}],
+            "get": {"operationId": "list", "parameters": [
+                {"name": "clusterArn", "in": "path", "required": true, "schema": {}},
+                {"name": "ClusterArn", "in": "path", "required": true, "schema": {}},
+                {"name": "MaxResults", "in": "query", "schema": {}}
+            ]},
+            "post": {"operationId": "make", "requestBody": {}, "parameters": [
+                {"name": "body", "in": "query", "schema": {}}
+            ]}
+        }}, "components": {"parameters": {"Max": {"name": "maxResults", "in": "query", "schema": {}}}}});
+        assert_eq!(name_apart(&mut doc), 3);
+        let (path, item) = doc["paths"].as_object().unwrap().iter().next().unwrap();
+        assert_eq!(path, "/v1/{clusterArn}/{ClusterArn\u{1}2}");
+        let names = |method: &str| -> Vec<String> {
+            item[method]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| progenitor_name(p["name"].as_str().unwrap(), Case::Snake))
+                .collect()
+        };
+        assert_eq!(
+            names("get"),
+            ["cluster_arn", "cluster_arn_2", "max_results_2"]
+        );
+        assert_eq!(names("post"), ["body_2"]);
+        // The path item's own parameter keeps its name.
+        assert_eq!(
+            item["parameters"][0],
+            json!({"$ref": "#/components/parameters/Max"})
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! Lowerings that change no generated type's meaning and nothing the client
+//! sends, before the operations are screened; each is in the report.
+
+use serde_json::{json, Value};
+
+use crate::operations::METHODS;
+use crate::pointer::join;
+use crate::report::Report;
+
+/// A parameter given by `content` in one media type that is not JSON
+/// (`*/*`, `text/plain`) is sent as its value's text, which is what a
+/// `schema` parameter sends: it is read as one (progenitor reads `schema`
+/// only). JSON `content` would send the value JSON-encoded, which a schema
+/// cannot say; such an operation is left out with the reason.
+pub(super) fn parameter_content(doc: &mut Value, report: &mut Report) {
+    let mut lists: Vec<String> = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = join("/paths", path);
+        lists.push(join(&at, "parameters"));
+        for (method, _) in item.as_object().into_iter().flatten() {
+            if METHODS.contains(&method.as_str()) {
+                lists.push(join(&join(&at, method), "parameters"));
+            }
+        }
+    }
+    let mut params: Vec<String> = Vec::new();
+    for list in lists {
+        let count = doc
+            .pointer(&list)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        params.extend((0..count).map(|i| join(&list, &i.to_string())));
+    }
+    for (name, _) in doc
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        params.push(join("/components/parameters", name));
+    }
+    for at in params {
+        let Some(param) = doc.pointer_mut(&at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if param.contains_key("schema") {
+            continue;
+        }
+        let Some(Value::Object(content)) = param.get("content") else {
+            continue;
+        };
+        let [(media_type, media)] = content.iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let json = crate::codegen::responses::is_json(media_type);
+        let Some(schema) = media.get("schema").cloned().filter(|_| !json) else {
+            continue;
+        };
+        let media_type = media_type.clone();
+        param.shift_remove("content");
+        param.insert("schema".into(), schema);
+        report.repaired.insert(crate::report::Dropped {
+            pointer: join(&at, "content"),
+            why: format!(
+                "a parameter in `{media_type}` content is sent as its value's text: the client \
+                 takes it as its schema says"
+            ),
+        });
+    }
+}
+
+/// Drops the later copies of a value an `enum` lists twice (a real API lists
+/// one status twice): an enum is a set of values, and typify cannot name two
+/// variants alike.
+pub(super) fn repeated_enum_values(value: &mut Value, at: &str, report: &mut Report) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(values)) = map.get_mut("enum") {
+                let mut kept: Vec<Value> = Vec::new();
+                for (i, v) in values.iter().enumerate() {
+                    if kept.contains(v) {
+                        report.drop(
+                            join(&join(at, "enum"), &i.to_string()),
+                            format!("the enum lists {v} twice; an enum is a set of values"),
+                        );
+                    } else {
+                        kept.push(v.clone());
+                    }
+                }
+                *values = kept;
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
+                    repeated_enum_values(child, &join(at, key), report);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                repeated_enum_values(child, &join(at, &i.to_string()), report);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Drops `anyOf`/`oneOf` branches that only add `required` (JSON Schema's
+/// "at least one of these fields"): they constrain which fields are
+/// present, not the shape, which the object's `properties` give. A field
+/// every branch requires becomes required; the others stay optional. typify
+/// made a union of one struct per branch, and the round trip of a value
+/// that had the fields of two branches lost one of them.
+pub(super) fn required_only_branches(value: &mut Value, at: &str, report: &mut Report) {
+    match value {
+        Value::Object(map) => {
+            for key in ["anyOf", "oneOf"] {
+                let Some(Value::Array(branches)) = map.get(key) else {
+                    continue;
+                };
+                let only_required = |b: &Value| {
+                    b.as_object().is_some_and(|b| {
+                        b.contains_key("required")
+                            && b.keys().all(|k| {
+                                matches!(k.as_str(), "required" | "description" | "title")
+                                    || k.starts_with("x-")
+                            })
+                    })
+                };
+                if branches.is_empty()
+                    || !branches.iter().all(only_required)
+                    || map.get("properties").is_none()
+                {
+                    continue;
+                }
+                let lists: Vec<Vec<Value>> = branches
+                    .iter()
+                    .map(|b| b["required"].as_array().cloned().unwrap_or_default())
+                    .collect();
+                let always: Vec<Value> = lists[0]
+                    .iter()
+                    .filter(|name| lists.iter().all(|l| l.contains(name)))
+                    .cloned()
+                    .collect();
+                map.shift_remove(key);
+                if !always.is_empty() {
+                    let required = map
+                        .entry("required")
+                        .or_insert_with(|| json!([]))
+                        .as_array_mut();
+                    if let Some(required) = required {
+                        for name in always {
+                            if !required.contains(&name) {
+                                required.push(name);
+                            }
+                        }
+                    }
+                }
+                report.drop(
+                    join(at, key),
+                    "its branches only say which properties must be present (at least one of \
+                     them); the struct has every property, optional unless every branch \
+                     requires it",
+                );
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
+                    required_only_branches(child, &join(at, key), report);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                required_only_branches(child, &join(at, &i.to_string()), report);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Drops `format` from a schema whose type has no formats typify reads (an
+/// object, a list, a boolean: Twilio's `type: object, format: uri-map`):
+/// JSON Schema makes `format` an annotation, and typify panics on it there
+/// ("invalid (or unexpected) schema", typify-impl 0.8 `convert.rs`).
+pub(super) fn formats_without_meaning(value: &mut Value, at: &str, report: &mut Report) {
+    match value {
+        Value::Object(map) => {
+            let typed = map.get("type").and_then(Value::as_str);
+            if let (Some(kind @ ("object" | "array" | "boolean")), Some(format)) =
+                (typed, map.get("format").and_then(Value::as_str))
+            {
+                let why = format!(
+                    "`format: {format}` on a {kind} is an annotation no generated type reads"
+                );
+                map.shift_remove("format");
+                report.drop(join(at, "format"), why);
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
+                    formats_without_meaning(child, &join(at, key), report);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                formats_without_meaning(child, &join(at, &i.to_string()), report);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Drops a `default` that is not a value of its schema (a number for a
+/// string, a value its `enum` does not list): a default is what the server
+/// assumes, never sent, and typify panics rendering it ("The default value
+/// could not be rendered for this type").
+pub(super) fn defaults_that_do_not_fit(value: &mut Value, at: &str, report: &mut Report) {
+    match value {
+        Value::Object(map) => {
+            let fits = match (map.get("default"), map.get("type").and_then(Value::as_str)) {
+                (None, _) => true,
+                (Some(Value::Null), _) => map.get("nullable") == Some(&json!(true)),
+                (Some(default), kind) => {
+                    let typed = match (kind, default) {
+                        (None, _) => true,
+                        (Some("string"), Value::String(_))
+                        | (Some("boolean"), Value::Bool(_))
+                        | (Some("array"), Value::Array(_))
+                        | (Some("object"), Value::Object(_))
+                        | (Some("number"), Value::Number(_)) => true,
+                        (Some("integer"), Value::Number(n)) => n.is_i64() || n.is_u64(),
+                        _ => false,
+                    };
+                    let listed = map
+                        .get("enum")
+                        .and_then(Value::as_array)
+                        .is_none_or(|values| values.contains(default));
+                    typed && listed
+                }
+            };
+            if !fits {
+                let default = map.shift_remove("default").expect("checked");
+                report.drop(
+                    join(at, "default"),
+                    format!("the default {default} is not a value of its schema; a default is never sent"),
+                );
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
+                    defaults_that_do_not_fit(child, &join(at, key), report);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                defaults_that_do_not_fit(child, &join(at, &i.to_string()), report);
+            }
+        }
+        _ => {}
+    }
+}
