@@ -75,6 +75,14 @@ impl VisitMut for QueryValues {
             call.args[1] = parse_quote!(query_value(&value));
             self.0 += 1;
         }
+        // An optional body is `Option<&T>`, which `json_body_obj` takes by
+        // reference as every other: `None` is the `null` the client sends
+        // (progenitor writes `json_body_obj(value)`, which does not compile
+        // for it).
+        let is_value = |e: &Expr| matches!(e, Expr::Path(p) if p.path.is_ident("value"));
+        if call.method == "json_body_obj" && call.args.len() == 1 && is_value(&call.args[0]) {
+            call.args[0] = parse_quote!(&value);
+        }
     }
 }
 

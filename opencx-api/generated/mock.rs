@@ -117,7 +117,7 @@ pub mod operations {
                     .0
                     .status(200u16)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn internal_server_error(self, value: &types::ApiError) -> Self {
@@ -126,7 +126,7 @@ pub mod operations {
                     .0
                     .status(500u16)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn client_error(self, status: u16, value: &types::ApiError) -> Self {
@@ -136,7 +136,7 @@ pub mod operations {
                     .0
                     .status(status)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn server_error(self, status: u16, value: &types::ApiError) -> Self {
@@ -146,7 +146,7 @@ pub mod operations {
                     .0
                     .status(status)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
     }
@@ -163,7 +163,7 @@ pub mod operations {
             self.0
         }
         pub fn body(self, value: &types::SessionFilterRequest) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.json_body_obj(&value))
         }
     }
     pub struct FilterChatSessionsThen(::httpmock::Then);
@@ -180,7 +180,7 @@ pub mod operations {
                     .0
                     .status(200u16)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn internal_server_error(self, value: &types::ApiError) -> Self {
@@ -189,7 +189,7 @@ pub mod operations {
                     .0
                     .status(500u16)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn client_error(self, status: u16, value: &types::ApiError) -> Self {
@@ -199,7 +199,7 @@ pub mod operations {
                     .0
                     .status(status)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn server_error(self, status: u16, value: &types::ApiError) -> Self {
@@ -209,7 +209,7 @@ pub mod operations {
                     .0
                     .status(status)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
     }
@@ -255,7 +255,7 @@ pub mod operations {
                     .0
                     .status(200u16)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn internal_server_error(self, value: &types::ApiError) -> Self {
@@ -264,7 +264,7 @@ pub mod operations {
                     .0
                     .status(500u16)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn client_error(self, status: u16, value: &types::ApiError) -> Self {
@@ -274,7 +274,7 @@ pub mod operations {
                     .0
                     .status(status)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn server_error(self, status: u16, value: &types::ApiError) -> Self {
@@ -284,7 +284,7 @@ pub mod operations {
                     .0
                     .status(status)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
     }
@@ -344,7 +344,7 @@ pub mod operations {
                     .0
                     .status(200u16)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn internal_server_error(self, value: &types::ApiError) -> Self {
@@ -353,7 +353,7 @@ pub mod operations {
                     .0
                     .status(500u16)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn client_error(self, status: u16, value: &types::ApiError) -> Self {
@@ -363,7 +363,7 @@ pub mod operations {
                     .0
                     .status(status)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
         pub fn server_error(self, status: u16, value: &types::ApiError) -> Self {
@@ -373,7 +373,7 @@ pub mod operations {
                     .0
                     .status(status)
                     .header("content-type", "application/json")
-                    .json_body_obj(value),
+                    .json_body_obj(&value),
             )
         }
     }
