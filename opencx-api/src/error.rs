@@ -1,5 +1,6 @@
 //! What a failed call or a failed build says: the parts of an
-//! [`Error`](crate::Error), and [`ConfigError`].
+//! [`Error`](crate::Error), and [`ConfigError`]. (It names no API: the tests'
+//! crates around clients of other documents include it by path.)
 //!
 //! ```
 //! # async fn run(client: &opencx_api::Client) {

@@ -1,5 +1,6 @@
 //! The wrappers every answer comes in, from progenitor-client (named here so
-//! that a caller need not depend on it).
+//! that a caller need not depend on it). (It names no API: the tests' crates
+//! around clients of other documents include it by path.)
 //!
 //! ```
 //! use opencx_api::primitives::ResponseValue;

@@ -3,7 +3,9 @@
 //! writes for any API compiles and runs as the real crate does.
 //!
 //! The runtime names nothing of the OpenCX API, so it is included by path
-//! beside a generated `client.rs`; the dependencies are `opencx-api`'s own,
+//! beside a generated `client.rs` (with opencx-api's `error` and `primitives`
+//! modules; OpenCX's settings, `src/config.rs`, stay out: such a crate's
+//! `Client::builder()` starts from none); the dependencies are `opencx-api`'s own,
 //! read from its manifest, at the versions the workspace's lock file pins.
 //! All crates of one call share one target folder under the workspace's
 //! `target/`, so their dependencies are built once.
