@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use opencx_api::config::RateLimit;
 use opencx_api::export::DEFAULT_CONCURRENCY;
 use opencx_api::pagination::MAX_FILTER_PAGE_SIZE;
-use opencx_api::RateLimit;
 use opencx_tests::export_server::{history_requests, measure_export};
 use opencx_tests::fixtures;
 

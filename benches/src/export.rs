@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
+use opencx_api::config::{RateLimit, RetryPolicy};
 use opencx_api::prelude::*;
-use opencx_api::{RateLimit, RetryPolicy};
 
 use crate::pages::{index_of, Kind};
 use crate::server::{Behaviour, Counters, Faults, Listing, Server};

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
 use futures::TryStreamExt;
+use opencx_api::config::RateLimit;
 use opencx_api::export::{Exporter, Record, Watermark, DEFAULT_CONCURRENCY};
-use opencx_api::RateLimit;
 use opencx_tests::changing_server::{Behaviour, ChangingOpenCx, HISTORY_PAGE};
 use opencx_tests::fault_server::ServerLimit;
 

@@ -4,19 +4,25 @@
 //! per operation), `identical` (typify's twice-written types), `send`
 //! (`send()` returns `crate::Error`), `collisions`,
 //! `discriminator`, `builder_messages`, `forward_compat`, `non_exhaustive`,
-//! `path_encoding`, and last `dedup` (one type for one shape); on the mocks,
+//! `path_encoding`, `idempotent` (the document's `x-idempotent` operations),
+//! `constructors` (progenitor's hidden from the docs), `requests` and
+//! `query` (bodies and query parameters in their own media types and
+//! styles), and last `dedup` (one type for one shape); on the mocks,
 //! `typed_mocks`; on both, `variants` and `parameters` (names the
-//! generators would write twice, given `stand_ins` until they are done).
-//! Each module says which upstream issue it stands for.
+//! generators would write twice, given `stand_ins` until they are done) and
+//! `text` (prose as doc comments hold it). Each module says which upstream
+//! issue it stands for.
 //!
 //! Both compile this one file, so the committed snapshots under `generated/`
 //! are byte-for-byte what the build script writes into `OUT_DIR`.
 
 mod builder_messages;
 mod collisions;
+mod constructors;
 mod dedup;
 mod discriminator;
 mod forward_compat;
+mod idempotent;
 mod identical;
 mod isolate;
 pub mod names;
@@ -68,7 +74,7 @@ fn settings(file: &str) -> GenerationSettings {
         // Auth, retries and rate limiting live in `ClientState` and the crate's
         // own `ClientHooks` impl; `Expected` makes forgetting that impl a
         // compile error instead of a silently unauthenticated client.
-        .with_inner_type("crate::ClientState".parse().expect("a valid path"))
+        .with_inner_type("crate::runtime::ClientState".parse().expect("a valid path"))
         .with_hooks(HooksMode::Expected)
         .with_replacement(file, "crate::runtime::multipart::File", std::iter::empty());
     settings
@@ -228,6 +234,8 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
     forward_compat::apply(&mut client)?;
     non_exhaustive::apply(forward_compat::types_module(&mut client)?);
     path_encoding::apply(&mut client);
+    idempotent::apply(&mut client, &idempotent::operations(doc, &prepared.plans)?);
+    constructors::apply(&mut client);
     let components = doc["components"]["schemas"]
         .as_object()
         .map(|schemas| schemas.keys().map(|k| names::type_name(k)).collect())

@@ -49,7 +49,7 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
         /// A path segment as the client sends it (percent-encoded), as a
         /// regex that matches it literally.
         fn path_value(segment: ::std::string::String) -> ::std::string::String {
-            ::regex::escape(&crate::encode_path_segment(&segment))
+            ::regex::escape(&crate::runtime::path_segment::encode_path_segment(&segment))
         }
     });
     Ok(())

@@ -3882,7 +3882,7 @@ Version: 1.0-beta*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::ClientState,
+    pub(crate) inner: crate::runtime::ClientState,
 }
 impl Client {
     /// Create a new client.
@@ -3890,7 +3890,8 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::ClientState) -> Self {
+    #[doc(hidden)]
+    pub fn new(baseurl: &str, inner: crate::runtime::ClientState) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -3906,10 +3907,11 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::ClientState,
+        inner: crate::runtime::ClientState,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -3918,7 +3920,8 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::ClientState> for Client {
+#[doc(hidden)]
+impl ClientInfo<crate::runtime::ClientState> for Client {
     fn api_version() -> &'static str {
         "1.0-beta"
     }
@@ -3928,7 +3931,7 @@ impl ClientInfo<crate::ClientState> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::ClientState {
+    fn inner(&self) -> &crate::runtime::ClientState {
         &self.inner
     }
 }
@@ -3936,7 +3939,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::ClientState>,
+        Client: ClientHooks<crate::runtime::ClientState>,
     {}
 };
 impl Client {
@@ -4559,4 +4562,10 @@ Errors: an error status, a transport failure or an answer that does not decode i
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+impl Client {
+    /// Operations the document marks `x-idempotent: true`: retried like a `GET` after a failure that may have reached the server (the runtime's hooks read it).
+    pub(crate) const IDEMPOTENT_OPERATIONS: &'static [&'static str] = &[
+        "filter_chat_sessions",
+    ];
 }

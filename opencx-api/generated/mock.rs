@@ -391,7 +391,7 @@ pub mod operations {
     /// A path segment as the client sends it (percent-encoded), as a
     /// regex that matches it literally.
     fn path_value(segment: ::std::string::String) -> ::std::string::String {
-        ::regex::escape(&crate::encode_path_segment(&segment))
+        ::regex::escape(&crate::runtime::path_segment::encode_path_segment(&segment))
     }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that

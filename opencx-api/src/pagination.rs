@@ -8,7 +8,6 @@
 //! at a time, repeats every parameter the caller set on every page, ends on the
 //! last or an empty page, and ends with [`Error::Pagination`] instead of looping
 //! when the server stops advancing. An error is yielded once and ends the stream.
-#![deny(missing_docs)]
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -55,7 +54,7 @@ impl<T> NumberedPage<T> {
     /// `.body_map(|b| b.page(n))`; `None` on the last page.
     ///
     /// ```
-    /// let page = opencx_api::NumberedPage::<()> { items: vec![], page: 3, limit: 100, has_next: true };
+    /// let page = opencx_api::pagination::NumberedPage::<()> { items: vec![], page: 3, limit: 100, has_next: true };
     /// assert_eq!(page.next_page(), Some(4));
     /// ```
     pub fn next_page(&self) -> Option<u64> {

@@ -7,10 +7,11 @@
 //! let _sessions = client.list_chat_sessions().status(SessionStatus::Open).stream();
 //! ```
 
+pub use crate::error::TransportKind;
 pub use crate::export::Exporter;
 pub use crate::pagination::{FilterChatSessionsExt, ListChatHistoryExt, ListChatSessionsExt};
 pub use crate::types::{
     ChatEvent, ChatHistoryEntry, Sentiment, Session, SessionChannel, SessionFilterRequest,
     SessionFilters, SessionStatus,
 };
-pub use crate::{Client, ClientBuilder, Error, TransportKind};
+pub use crate::{Client, ClientBuilder, Error};

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
+use opencx_api::config::RateLimit;
 use opencx_api::export::{Exporter, Record, Throughput};
 use opencx_api::types::SessionFilterRequest;
-use opencx_api::{Client, RateLimit};
+use opencx_api::Client;
 use serde_json::{json, Value};
 
 use crate::fault_server::{FaultServer, Handler, Plan, ServerLimit};
@@ -125,7 +126,7 @@ pub struct ExportRun {
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// let run = opencx_tests::export_server::measure_export(300, opencx_api::RateLimit::new(20, Duration::from_millis(200)), 8);
+/// let run = opencx_tests::export_server::measure_export(300, opencx_api::config::RateLimit::new(20, Duration::from_millis(200)), 8);
 /// println!("{:.1} % of the limit", 100.0 * run.throughput.fraction_of_limit().unwrap());
 /// ```
 pub fn measure_export(sessions: u32, limit: RateLimit, concurrency: usize) -> ExportRun {

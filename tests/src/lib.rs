@@ -252,15 +252,18 @@ pub mod fixtures {
 pub const TOKEN: &str = "sk-secret-777";
 
 /// Retries a millisecond or two apart, so tests spend no time waiting.
-pub fn quick_retries() -> opencx_api::RetryPolicy {
-    opencx_api::RetryPolicy::default()
+pub fn quick_retries() -> opencx_api::config::RetryPolicy {
+    opencx_api::config::RetryPolicy::default()
         .initial_backoff(std::time::Duration::from_millis(1))
         .max_backoff(std::time::Duration::from_millis(2))
 }
 
 /// A client for a test server that sends [`TOKEN`] and retries by `policy`,
 /// without a rate limit.
-pub fn client_with_retries(base_url: &str, policy: opencx_api::RetryPolicy) -> opencx_api::Client {
+pub fn client_with_retries(
+    base_url: &str,
+    policy: opencx_api::config::RetryPolicy,
+) -> opencx_api::Client {
     opencx_api::Client::builder()
         .base_url(base_url)
         .bearer_token(TOKEN)

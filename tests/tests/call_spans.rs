@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use opencx_api::{Client, RetryPolicy};
+use opencx_api::config::RetryPolicy;
+use opencx_api::Client;
 use opencx_tests::fault_server::{always, Fault, FaultServer};
 use opencx_tests::{fixtures, TOKEN};
 use tracing::field::{Field, Visit};

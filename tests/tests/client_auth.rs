@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use httpmock::MockServer;
+use opencx_api::error::ConfigError;
 use opencx_api::mock::MockServerExt;
 use opencx_api::types::SessionFilterRequest;
-use opencx_api::{Client, ConfigError, Error};
+use opencx_api::{Client, Error};
 use opencx_tests::{fixtures, run};
 
 const TOKEN: &str = "sk-live-0123456789abcdef";
@@ -66,8 +67,8 @@ fn every_operation_sends_the_bearer_token() {
 fn the_default_user_agent_names_the_crate() {
     let server = MockServer::start();
     let mock = server.mock(|when, then| {
-        assert!(opencx_api::USER_AGENT.starts_with("opencx-api/0."));
-        when.header("user-agent", opencx_api::USER_AGENT);
+        assert!(opencx_api::config::USER_AGENT.starts_with("opencx-api/0."));
+        when.header("user-agent", opencx_api::config::USER_AGENT);
         then.status(200).json_body(fixtures::session_json(1));
     });
     let client = Client::with_bearer_token(server.base_url(), TOKEN).unwrap();
@@ -112,7 +113,7 @@ fn the_builder_sets_user_agent_and_timeout() {
         matches!(
             &error,
             Error::Transport {
-                kind: opencx_api::TransportKind::Timeout { .. },
+                kind: opencx_api::error::TransportKind::Timeout { .. },
                 ..
             }
         ),
@@ -249,7 +250,12 @@ fn from_env_reads_the_key_and_the_base_url() {
     std::env::remove_var("OPENCX_API_KEY");
     std::env::remove_var("OPENCX_BASE_URL");
     let missing = Client::from_env().unwrap_err();
-    assert!(matches!(missing, ConfigError::MissingApiKey));
+    assert!(matches!(
+        missing,
+        ConfigError::MissingApiKey {
+            variable: "OPENCX_API_KEY"
+        }
+    ));
     assert!(
         missing.to_string().contains("OPENCX_API_KEY is not set"),
         "{missing}"
@@ -286,5 +292,8 @@ fn from_env_reads_the_key_and_the_base_url() {
 #[test]
 fn the_default_base_url_is_the_specs_server() {
     let spec = opencx_tests::openapi_json();
-    assert_eq!(spec["servers"][0]["url"], opencx_api::DEFAULT_BASE_URL);
+    assert_eq!(
+        spec["servers"][0]["url"],
+        opencx_api::config::DEFAULT_BASE_URL
+    );
 }

@@ -8,7 +8,8 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use httpmock::MockServer;
-use opencx_api::{Client, RetryPolicy};
+use opencx_api::config::RetryPolicy;
+use opencx_api::Client;
 use opencx_tests::fault_server::{always, Fault, FaultServer};
 use opencx_tests::{fixtures, TOKEN};
 use serde_json::json;

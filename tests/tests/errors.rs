@@ -2,8 +2,9 @@
 //! error with the status and the first bytes of the body.
 
 use httpmock::MockServer;
+use opencx_api::error::BODY_SNIPPET_LEN;
 use opencx_api::mock::MockServerExt;
-use opencx_api::{Client, Error, BODY_SNIPPET_LEN};
+use opencx_api::{Client, Error};
 use opencx_tests::fixtures::api_error;
 use opencx_tests::run;
 

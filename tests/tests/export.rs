@@ -10,10 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
+use opencx_api::config::RateLimit;
 use opencx_api::export::ndjson::NdjsonFile;
 use opencx_api::export::{Checkpoint, Exporter, Position, Record};
 use opencx_api::prelude::*;
-use opencx_api::RateLimit;
 use opencx_tests::export_server::{self, history_ids, measure_export, opencx};
 use opencx_tests::fault_server::{Fault, FaultServer, Plan};
 use opencx_tests::{fixtures, quick_retries, run};

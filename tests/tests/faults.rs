@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::TryStreamExt;
+use opencx_api::config::RetryPolicy;
 use opencx_api::prelude::*;
-use opencx_api::RetryPolicy;
 use opencx_tests::fault_server::{always, Content, Fault, FaultServer};
 use opencx_tests::{client_with_retries as client, fixtures, quick_retries as quick, run, TOKEN};
 use serde_json::json;

@@ -4,8 +4,9 @@
 use futures::{StreamExt, TryStreamExt};
 use httpmock::MockServer;
 use opencx_api::mock::MockServerExt;
+use opencx_api::pagination::CursorPage;
 use opencx_api::prelude::*;
-use opencx_api::{CursorPage, Error};
+use opencx_api::Error;
 use opencx_tests::fixtures::{
     api_error, filter_page, filter_request, history_list, message, session, session_filters,
     session_list,
@@ -301,7 +302,7 @@ fn the_filter_stream_keeps_the_callers_limit_and_resumes_from_a_page() {
     fourth.assert_calls(1);
 }
 
-type NumberedPageOf = opencx_api::NumberedPage<Session>;
+type NumberedPageOf = opencx_api::pagination::NumberedPage<Session>;
 
 #[test]
 fn the_filter_stream_ends_on_an_empty_page() {

@@ -1,5 +1,5 @@
 //! Redirects: the token never follows one to another host, and a chain of
-//! them is cut off after [`opencx_api::MAX_REDIRECTS`].
+//! them is cut off after [`opencx_api::config::MAX_REDIRECTS`].
 
 use httpmock::MockServer;
 use opencx_api::{Client, Error};
@@ -80,7 +80,7 @@ fn redirect_chain(server: &MockServer, hops: usize) {
 #[test]
 fn redirects_are_followed_up_to_the_cap() {
     let server = MockServer::start();
-    redirect_chain(&server, opencx_api::MAX_REDIRECTS);
+    redirect_chain(&server, opencx_api::config::MAX_REDIRECTS);
     let session = run(client(&server).get_chat_session().session_id("s1").send()).unwrap();
     assert_eq!(session.ticket_number, 1);
 }
@@ -88,7 +88,7 @@ fn redirects_are_followed_up_to_the_cap() {
 #[test]
 fn one_redirect_more_than_the_cap_is_an_error() {
     let server = MockServer::start();
-    redirect_chain(&server, opencx_api::MAX_REDIRECTS + 1);
+    redirect_chain(&server, opencx_api::config::MAX_REDIRECTS + 1);
     let error: Error = run(client(&server).get_chat_session().session_id("s1").send()).unwrap_err();
     assert_eq!(
         error.to_string(),

@@ -7,30 +7,17 @@
 //! `tests/fixtures/responses/shapes.rs`, compiled against the client, calls
 //! each shape against a local server and checks what the caller sees.
 
-use opencx_tests::generated_crate;
+use opencx_tests::generated_crate::Fixture;
 use opencx_tests::workspace_root;
-use opencx_tests::xtask;
 
 #[test]
 fn every_response_shape_gives_the_caller_the_status_and_body_the_document_says() {
     let fixtures = workspace_root().join("tests/fixtures/responses");
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("ws");
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
-    let document = fixtures.join("api.yaml").display().to_string();
-    let (code, out, err) = xtask(&root, &["vendor", "--name", "api", &document]);
-    assert_eq!(code, 0, "{out}{err}");
-    let (code, out, err) = xtask(&root, &["regen"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let fixture = Fixture::regenerate(&fixtures.join("api.yaml"));
+    let err = &fixture.regen_stderr;
     assert!(!err.contains("warning"), "every shape is generated: {err}");
-    let output = generated_crate::test(
-        &dir.path().join("build"),
-        "api",
-        &root.join("opencx-api/generated"),
-        &[fixtures.join("shapes.rs")],
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let output = fixture
+        .test(&[fixtures.join("shapes.rs")])
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(output.contains("test result: ok. 8 passed"), "{output}");
 }

@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use httpmock::MockServer;
-use opencx_api::{Client, Error, RateLimit, RetryPolicy};
+use opencx_api::config::{RateLimit, RetryPolicy};
+use opencx_api::{Client, Error};
 use opencx_tests::{fixtures, quick_retries as quick, run};
 
 const TOKEN: &str = "sk-secret-777";
@@ -185,7 +186,7 @@ fn timeouts_and_connection_errors_are_retried() {
         matches!(
             &error,
             Error::Transport {
-                kind: opencx_api::TransportKind::Timeout { .. },
+                kind: opencx_api::error::TransportKind::Timeout { .. },
                 ..
             }
         ),

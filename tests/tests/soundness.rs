@@ -9,9 +9,8 @@
 
 use std::path::PathBuf;
 
-use opencx_tests::generated_crate;
+use opencx_tests::generated_crate::Fixture;
 use opencx_tests::workspace_root;
-use opencx_tests::xtask;
 
 fn fixture(name: &str) -> PathBuf {
     workspace_root().join("tests/fixtures/soundness").join(name)
@@ -19,16 +18,8 @@ fn fixture(name: &str) -> PathBuf {
 
 #[test]
 fn the_soundness_fixture_regenerates_into_a_client_that_means_what_the_document_says() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("ws");
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
-    let document = fixture("api.yaml").display().to_string();
-    let (code, out, err) = xtask(&root, &["vendor", "--name", "api", &document]);
-    assert_eq!(code, 0, "{out}{err}");
-    let (code, out, err) = xtask(&root, &["regen"]);
-    assert_eq!(code, 0, "{out}{err}");
+    let regenerated = Fixture::regenerate(&fixture("api.yaml"));
+    let (root, err) = (regenerated.root(), &regenerated.regen_stderr);
     // 5. `allOf` branches that give `kind` disjoint enums: no sound type, so
     // the schema and the operation using it are left out, with the pointer.
     let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
@@ -60,12 +51,8 @@ fn the_soundness_fixture_regenerates_into_a_client_that_means_what_the_document_
     ] {
         assert!(report.contains(line), "{line:?} missing from:\n{report}");
     }
-    let output = generated_crate::test(
-        &dir.path().join("build"),
-        "api",
-        &root.join("opencx-api/generated"),
-        &[fixture("meaning.rs")],
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let output = regenerated
+        .test(&[fixture("meaning.rs")])
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(output.contains("test result: ok. 8 passed"), "{output}");
 }

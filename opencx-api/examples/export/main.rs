@@ -30,10 +30,10 @@ use std::time::Duration;
 
 use futures::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
+use opencx_api::config::RateLimit;
 use opencx_api::export::ndjson::NdjsonFile;
 use opencx_api::export::{Export, Exporter, Record, Watermark};
 use opencx_api::prelude::*;
-use opencx_api::RateLimit;
 use serde_json::json;
 
 /// The mock allows far more than the API's 100 requests per minute, so that
@@ -66,21 +66,21 @@ fn run() -> Result<(), Failure> {
     let args = parse(std::env::args().skip(1))?;
     // The mock is set up before the runtime starts: httpmock's blocking set-up
     // calls run a runtime of their own.
-    let (base_url, key, _mock) = match std::env::var(opencx_api::API_KEY_ENV) {
+    let (base_url, key, _mock) = match std::env::var(opencx_api::config::API_KEY_ENV) {
         Ok(_) if args.mock_change > 0 => {
             return Err(
                 "--mock-change changes the embedded mock's sessions: unset OPENCX_API_KEY".into(),
             )
         }
         Ok(key) => {
-            let url = std::env::var(opencx_api::BASE_URL_ENV)
-                .unwrap_or_else(|_| opencx_api::DEFAULT_BASE_URL.to_string());
+            let url = std::env::var(opencx_api::config::BASE_URL_ENV)
+                .unwrap_or_else(|_| opencx_api::config::DEFAULT_BASE_URL.to_string());
             (url, key, None)
         }
         Err(_) => {
             eprintln!(
                 "{} is not set: exporting from an embedded mock OpenCX with {} sessions (it ignores filters)",
-                opencx_api::API_KEY_ENV,
+                opencx_api::config::API_KEY_ENV,
                 mock_opencx::SESSIONS
             );
             let mock = mock_opencx::start(args.mock_change);

@@ -16,7 +16,7 @@ const SAMPLE: usize = 20;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The mock is set up before the runtime starts: httpmock's blocking set-up
     // calls run a runtime of their own.
-    let (client, server, _mock) = if std::env::var_os(opencx_api::API_KEY_ENV).is_some() {
+    let (client, server, _mock) = if std::env::var_os(opencx_api::config::API_KEY_ENV).is_some() {
         let client = Client::from_env()?;
         let server = format!("the OpenCX API at {}", client.baseurl());
         (client, server, None)
@@ -26,7 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let server = format!(
             "an embedded mock OpenCX at {} (set {} to use the real API)",
             client.baseurl(),
-            opencx_api::API_KEY_ENV
+            opencx_api::config::API_KEY_ENV
         );
         (client, server, Some(mock))
     };

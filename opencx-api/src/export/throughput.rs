@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::RateLimit;
+use crate::config::RateLimit;
 
 /// Requests sent over a stretch of time, and the rate limit they ran under.
 ///
@@ -18,7 +18,7 @@ use crate::RateLimit;
 /// ```
 /// use std::time::Duration;
 /// use opencx_api::export::Throughput;
-/// use opencx_api::RateLimit;
+/// use opencx_api::config::RateLimit;
 ///
 /// let limit = Some(RateLimit::new(20, Duration::from_millis(200)));
 /// let run = Throughput { requests: 115, elapsed: Duration::from_millis(1250), limit };
@@ -78,7 +78,7 @@ impl Throughput {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use opencx_api::{export::Throughput, RateLimit};
+    /// use opencx_api::{config::RateLimit, export::Throughput};
     ///
     /// let limit = Some(RateLimit::per_minute(100));
     /// assert!(Throughput { requests: 40, elapsed: Duration::from_secs(2), limit }.within_burst());

@@ -1,27 +1,29 @@
 //! Bearer-token authentication.
-#![deny(missing_docs)]
 
 use std::fmt;
 
 use reqwest::header::HeaderValue;
 
-use super::config::ConfigError;
+use super::error::ConfigError;
 
-/// An OpenCX API key, ready to be sent as `Authorization: Bearer <key>`.
+/// An API key, ready to be sent as `Authorization: Bearer <key>`.
 ///
 /// Its `Debug` output is redacted, and the header value is marked sensitive so
 /// HTTP tooling that honours the flag keeps it out of logs too.
 ///
 /// ```
-/// let token = opencx_api::BearerToken::new("sk-live-123").unwrap();
+/// use opencx_api::config::BearerToken;
+///
+/// let token = BearerToken::new("sk-live-123").unwrap();
 /// assert_eq!(format!("{token:?}"), "BearerToken(<redacted>)");
-/// assert!(opencx_api::BearerToken::new("  ").is_err());
+/// assert!(BearerToken::new("  ").is_err());
 /// ```
 #[derive(Clone)]
 pub struct BearerToken(HeaderValue);
 
 impl BearerToken {
-    /// Validates `key`: not empty, and only characters a header can carry.
+    /// Validates `key`: not empty, and only characters a header can carry;
+    /// otherwise [`ConfigError::EmptyApiKey`] or [`ConfigError::InvalidApiKey`].
     pub fn new(key: impl AsRef<str>) -> Result<Self, ConfigError> {
         let key = key.as_ref().trim();
         if key.is_empty() {

@@ -13,13 +13,16 @@ use reqwest::header::AUTHORIZATION;
 
 use super::buffered::{Buffered, CutShort};
 use super::call::Tries;
-use super::config::Timeouts;
 use super::error::{Attempts, NotRetried};
 use super::retry::RetryPolicy;
+use super::state::{ClientState, Timeouts};
 use super::transport::TransportKind;
-use super::{error_relay, ClientState, Error};
+use super::{error_relay, Error};
 use crate::Client;
 
+// progenitor's trait, implemented for the generated code to call: not part
+// of the documented surface (its type parameter is the hidden `ClientState`).
+#[doc(hidden)]
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
         &self,
@@ -42,7 +45,10 @@ impl ClientHooks<ClientState> for Client {
         let state = self.inner();
         let policy = &state.retry;
         let method = request.method().clone();
-        let repeatable = policy.may_repeat(&method, info.operation_id);
+        // `info.operation_id` is the client's method name; the list is the
+        // generated client's, from the document's `x-idempotent` operations.
+        let idempotent = Client::IDEMPOTENT_OPERATIONS.contains(&info.operation_id);
+        let repeatable = policy.may_repeat(&method, idempotent);
         let url = request.url().clone();
         let mut request = request;
         let mut tries = 0;

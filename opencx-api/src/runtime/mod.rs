@@ -2,17 +2,22 @@
 //! limiting, retries, reading answers whole, the one [`Error`] type and the
 //! per-call `tracing` span.
 //!
-//! Nothing here names an operation or a type of the OpenCX API, so the
-//! runtime compiles with a client generated from any document the pipeline
-//! takes (the tests build clients of other real APIs on it). What it needs
-//! from the crate around it is what progenitor generates (`Client`,
-//! `ResponseValue`) and `crate::runtime` as the path the generated code calls
-//! (`crate::runtime::call`, `crate::runtime::tagged_union`).
+//! Nothing here names an operation, a type or a setting of the OpenCX API
+//! (its server, environment variables, user agent and rate limit are in
+//! `src/config.rs`; which operations may be repeated comes from the document),
+//! so the runtime compiles with a client generated from any document the
+//! pipeline takes (the tests build clients of other APIs on it, and check
+//! that they get none of OpenCX's settings). What it needs from the crate
+//! around it is what progenitor generates (`Client`, with its
+//! `IDEMPOTENT_OPERATIONS`), a `Client::builder()` that starts a
+//! [`ClientBuilder`] from the API's own settings, and `crate::runtime` as the
+//! path the generated code calls (`crate::runtime::call`,
+//! `crate::runtime::tagged_union`, `crate::runtime::ClientState`).
 
 mod auth;
 mod buffered;
+mod builder;
 pub mod call;
-mod config;
 mod error;
 mod error_relay;
 mod hooks;
@@ -21,18 +26,17 @@ pub mod path_segment;
 pub mod query;
 mod rate_limit;
 mod retry;
+mod state;
 pub mod tagged_union;
 mod transport;
 
 pub use auth::BearerToken;
-pub use config::{
-    ClientBuilder, ClientState, ConfigError, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_REDIRECTS, USER_AGENT,
-};
+pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_REDIRECTS};
 pub use error::{
-    Attempts, DecodeFailure, Error, ErrorResponse, NotRetried, Result, BODY_SNIPPET_LEN,
+    Attempts, ConfigError, DecodeFailure, Error, ErrorResponse, NotRetried, Result,
+    BODY_SNIPPET_LEN,
 };
-pub use path_segment::encode_path_segment;
 pub use rate_limit::RateLimit;
-pub use retry::{RetryPolicy, READ_ONLY_OPERATIONS};
+pub use retry::RetryPolicy;
+pub use state::ClientState;
 pub use transport::TransportKind;

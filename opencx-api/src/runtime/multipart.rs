@@ -26,7 +26,7 @@ const FILE: &str = "$opencx_api::runtime::multipart::File";
 /// Built from anything that gives bytes:
 ///
 /// ```
-/// use opencx_api::multipart::File;
+/// use opencx_api::primitives::File;
 /// let logo = File::from(b"\x89PNG...".to_vec())
 ///     .file_name("logo.png")
 ///     .content_type("image/png");
@@ -155,15 +155,6 @@ impl<'de> serde::Deserialize<'de> for File {
 /// # Errors
 /// `body` is not a struct (a generated multipart body always is), or a
 /// field cannot be written as a part; the message names the field.
-///
-/// ```
-/// use opencx_api::multipart::{form, File};
-/// #[derive(serde::Serialize)]
-/// struct Upload { file: File, title: Option<String>, tags: Vec<String> }
-/// let body = Upload { file: File::from("a,b\n"), title: None, tags: vec!["x".into(), "y".into()] };
-/// let form = form(&body).unwrap();
-/// assert!(form.boundary().len() > 0);
-/// ```
 pub fn form<T: Serialize>(body: &T) -> Result<Form, String> {
     body.serialize(FormWriter).map_err(|e| e.0)
 }

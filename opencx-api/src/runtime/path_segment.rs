@@ -17,11 +17,8 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// One path segment, percent-encoded.
-///
-/// ```
-/// assert_eq!(opencx_api::encode_path_segment("a\\b,c d"), "a%5Cb%2Cc%20d");
-/// ```
+/// One path segment, percent-encoded (`a\\b,c d` is `a%5Cb%2Cc%20d`); the
+/// typed mocks match the path a request sends with it.
 pub fn encode_path_segment(segment: &str) -> String {
     utf8_percent_encode(segment, SEGMENT).to_string()
 }
@@ -56,5 +53,11 @@ mod tests {
         }
         assert_eq!(checked("a/b", "id").unwrap(), "a%2Fb");
         assert_eq!(checked("...", "id").unwrap(), "...");
+    }
+
+    #[test]
+    fn everything_outside_the_unreserved_set_is_encoded() {
+        assert_eq!(encode_path_segment("a\\b,c d"), "a%5Cb%2Cc%20d");
+        assert_eq!(encode_path_segment("A-z.0_9~"), "A-z.0_9~");
     }
 }

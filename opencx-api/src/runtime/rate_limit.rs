@@ -4,7 +4,6 @@
 //! Written here rather than taken from a crate because it is a few lines on
 //! tokio's clock (which tests can pause), and a mutex held while waiting keeps
 //! waiters in arrival order.
-#![deny(missing_docs)]
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -19,14 +18,14 @@ use tokio::time::Instant;
 /// counts over a sliding window, a fixed window or a token bucket never
 /// answers 429. Within that, a token bucket of `burst` paces the requests.
 ///
-/// The default matches OpenCX's documented limit for standard endpoints:
-/// 100 requests per minute, with a burst of 100.
+/// A client has none unless its API's crate sets one (opencx-api sets
+/// OpenCX's documented limit, `config::DEFAULT_RATE_LIMIT`) or the caller
+/// does.
 ///
 /// ```
 /// use std::time::Duration;
-/// use opencx_api::RateLimit;
+/// use opencx_api::config::RateLimit;
 ///
-/// assert_eq!(RateLimit::default(), RateLimit::per_minute(100));
 /// let gentle = RateLimit::new(10, Duration::from_secs(1)).burst(2);
 /// let client = opencx_api::Client::builder().bearer_token("sk-test").rate_limit(gentle).build().unwrap();
 /// let unlimited = opencx_api::Client::builder().bearer_token("sk-test").no_rate_limit().build().unwrap();
@@ -44,7 +43,7 @@ impl RateLimit {
     ///
     /// # Panics
     /// If `requests` is zero or `period` is zero: such a limit allows nothing.
-    pub fn new(requests: u32, period: Duration) -> Self {
+    pub const fn new(requests: u32, period: Duration) -> Self {
         assert!(
             requests > 0 && !period.is_zero(),
             "a rate limit must allow some requests"
@@ -57,7 +56,7 @@ impl RateLimit {
     }
 
     /// `requests` per minute, with a burst of `requests`.
-    pub fn per_minute(requests: u32) -> Self {
+    pub const fn per_minute(requests: u32) -> Self {
         Self::new(requests, Duration::from_secs(60))
     }
 
@@ -93,11 +92,11 @@ impl RateLimit {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let limit = opencx_api::RateLimit::new(20, Duration::from_millis(200));
+    /// let limit = opencx_api::config::RateLimit::new(20, Duration::from_millis(200));
     /// assert_eq!(limit.shortest_time_for(20), Duration::ZERO);
     /// assert_eq!(limit.shortest_time_for(115), Duration::from_secs(1));
     /// // 3000 a minute with a burst of 100: 100 at once, then 50 a second.
-    /// let paced = opencx_api::RateLimit::per_minute(3000).burst(100);
+    /// let paced = opencx_api::config::RateLimit::per_minute(3000).burst(100);
     /// assert_eq!(paced.shortest_time_for(628), Duration::from_millis(10_560));
     /// ```
     pub fn shortest_time_for(&self, requests: u64) -> Duration {
@@ -115,12 +114,6 @@ impl RateLimit {
 
     fn per_second(&self) -> f64 {
         f64::from(self.requests) / self.period.as_secs_f64()
-    }
-}
-
-impl Default for RateLimit {
-    fn default() -> Self {
-        Self::per_minute(100)
     }
 }
 

@@ -1,20 +1,10 @@
 //! Retries with exponential backoff, applied to every request in the client's
 //! `exec` hook.
-#![deny(missing_docs)]
 
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
-
-/// Operations sent with a non-idempotent method that only read, so they are
-/// retried like a `GET`. An operation added upstream is not in this list
-/// until someone has checked that it only reads.
-///
-/// ```
-/// assert!(opencx_api::READ_ONLY_OPERATIONS.contains(&"filter_chat_sessions"));
-/// ```
-pub const READ_ONLY_OPERATIONS: &[&str] = &["filter_chat_sessions"];
 
 /// When and how often a failed request is sent again.
 ///
@@ -26,18 +16,22 @@ pub const READ_ONLY_OPERATIONS: &[&str] = &["filter_chat_sessions"];
 ///
 /// # Idempotency
 ///
-/// Every operation of the API today only reads: the `GET`s, and
-/// `filter_chat_sessions`, a `POST` that carries its filters in the body (see
-/// [`READ_ONLY_OPERATIONS`]). Any other non-idempotent request (a `POST` or
-/// `PATCH` an upstream update may add) is not retried when the first try may
-/// have reached the server (a 5xx, a timeout, a connection lost mid-way): it
-/// is retried only when it never left (no connection could be made) or after
-/// a 429, which says the server did not act on it. [`retry_non_idempotent`](Self::retry_non_idempotent)
-/// lifts that for callers who know better.
+/// A request may be sent again once it may have reached the server when its
+/// method is idempotent (`GET`, `PUT`, `DELETE`...) or its operation is one
+/// the API's document marks `x-idempotent: true` (for OpenCX,
+/// `filter_chat_sessions`, a `POST` that carries its filters in the body and
+/// only reads; the mark is set in `specs/overlay.yaml`, with its reason, and
+/// the generated client lists such operations). Any other request (a `POST`
+/// or `PATCH` that creates or changes something) is not retried when the
+/// first try may have reached the server (a 5xx, a timeout, a connection lost
+/// mid-way): it is retried only when it never left (no connection could be
+/// made) or after a 429, which says the server did not act on it.
+/// [`retry_non_idempotent`](Self::retry_non_idempotent) lifts that for
+/// callers who know better.
 ///
 /// ```
 /// use std::time::Duration;
-/// use opencx_api::RetryPolicy;
+/// use opencx_api::config::RetryPolicy;
 ///
 /// let patient = RetryPolicy::default().max_retries(5).max_backoff(Duration::from_secs(30));
 /// let client = opencx_api::Client::builder().bearer_token("sk-test").retry(patient).build().unwrap();
@@ -113,7 +107,7 @@ impl RetryPolicy {
     /// [Idempotency](Self#idempotency)).
     ///
     /// ```
-    /// let brave = opencx_api::RetryPolicy::default().retry_non_idempotent(true);
+    /// let brave = opencx_api::config::RetryPolicy::default().retry_non_idempotent(true);
     /// # let _ = brave;
     /// ```
     pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
@@ -121,25 +115,12 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether `method` sent for `operation` can be repeated without effect:
-    /// an idempotent method, or one of [`READ_ONLY_OPERATIONS`].
-    ///
-    /// ```
-    /// use opencx_api::RetryPolicy;
-    /// use reqwest::Method;
-    ///
-    /// assert!(RetryPolicy::is_idempotent(&Method::GET, "get_chat_session"));
-    /// assert!(RetryPolicy::is_idempotent(&Method::POST, "filter_chat_sessions"));
-    /// assert!(!RetryPolicy::is_idempotent(&Method::POST, "create_chat_session"));
-    /// ```
-    pub fn is_idempotent(method: &Method, operation: &str) -> bool {
-        method.is_idempotent() || READ_ONLY_OPERATIONS.contains(&operation)
-    }
-
-    /// Whether this policy may send `method` for `operation` again after a
-    /// try that may have reached the server.
-    pub(crate) fn may_repeat(&self, method: &Method, operation: &str) -> bool {
-        self.non_idempotent || Self::is_idempotent(method, operation)
+    /// Whether this policy may send a request again after a try that may
+    /// have reached the server: its `method` is idempotent, its operation is
+    /// marked `x-idempotent` in the document (`declared`), or the policy
+    /// retries every request.
+    pub(crate) fn may_repeat(&self, method: &Method, declared: bool) -> bool {
+        self.non_idempotent || declared || method.is_idempotent()
     }
 
     /// Whether an answer with `status` is retried, for a request that may
@@ -171,7 +152,7 @@ impl RetryPolicy {
     /// Whether an answer with `status` is worth sending again.
     ///
     /// ```
-    /// use opencx_api::RetryPolicy;
+    /// use opencx_api::config::RetryPolicy;
     /// use reqwest::StatusCode;
     ///
     /// assert!(RetryPolicy::is_retryable_status(StatusCode::TOO_MANY_REQUESTS));
@@ -339,14 +320,15 @@ mod tests {
     }
 
     #[test]
-    fn only_reads_may_be_repeated_unless_the_policy_allows_more() {
+    fn only_idempotent_requests_may_be_repeated_unless_the_policy_allows_more() {
         let post = Method::POST;
-        assert!(RetryPolicy::default().may_repeat(&Method::GET, "get_chat_session"));
-        assert!(RetryPolicy::default().may_repeat(&post, "filter_chat_sessions"));
-        assert!(!RetryPolicy::default().may_repeat(&post, "create_chat_session"));
-        assert!(!RetryPolicy::default().may_repeat(&Method::PATCH, "update_chat_session"));
+        assert!(RetryPolicy::default().may_repeat(&Method::GET, false));
+        assert!(RetryPolicy::default().may_repeat(&Method::PUT, false));
+        assert!(RetryPolicy::default().may_repeat(&post, true));
+        assert!(!RetryPolicy::default().may_repeat(&post, false));
+        assert!(!RetryPolicy::default().may_repeat(&Method::PATCH, false));
         let brave = RetryPolicy::default().retry_non_idempotent(true);
-        assert!(brave.may_repeat(&post, "create_chat_session"));
+        assert!(brave.may_repeat(&post, false));
     }
 
     #[test]

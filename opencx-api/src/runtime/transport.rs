@@ -4,18 +4,17 @@
 //! reqwest's own `Display` says only "error sending request for url (...)";
 //! what happened (a timeout, a refused or reset connection, TLS, DNS) is in
 //! the chain of causes beneath it, as hyper, rustls and `std::io` errors.
-#![deny(missing_docs)]
 
 use std::error::Error as StdError;
 use std::fmt;
 use std::io;
 use std::time::Duration;
 
-/// What went wrong below HTTP, in [`Error::Transport`](crate::Error::Transport).
+/// What went wrong below HTTP, in [`Error::Transport`](super::Error::Transport).
 ///
 /// ```
 /// use std::time::Duration;
-/// use opencx_api::TransportKind;
+/// use opencx_api::error::TransportKind;
 ///
 /// let kind = TransportKind::Timeout { after: Some(Duration::from_secs(30)) };
 /// assert_eq!(kind.to_string(), "timed out after 30 s");

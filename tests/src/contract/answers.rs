@@ -2,7 +2,8 @@
 //! message that says what Prism objected to.
 
 use futures::{Stream, StreamExt};
-use opencx_api::{Error, ResponseValue};
+use opencx_api::primitives::ResponseValue;
+use opencx_api::Error;
 use serde::Serialize;
 use serde_json::Value;
 

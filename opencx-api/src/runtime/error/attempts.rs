@@ -1,6 +1,5 @@
 //! What an error keeps of the tries: the operation and how many times it was
 //! sent, and why a request was not sent again.
-#![deny(missing_docs)]
 
 use std::fmt;
 
@@ -13,7 +12,7 @@ pub enum NotRetried {
     /// Its method is not idempotent (`POST`, `PATCH`) and the request may
     /// have reached the server, which may have acted on it: sending it again
     /// could act twice. Check before trying again (or allow it with
-    /// [`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    /// [`RetryPolicy::retry_non_idempotent`](crate::runtime::RetryPolicy::retry_non_idempotent)).
     NonIdempotent {
         /// The request's method.
         method: Method,
@@ -36,11 +35,11 @@ impl fmt::Display for NotRetried {
 /// (the first try and the retries).
 ///
 /// ```
-/// let attempts = opencx_api::Attempts::new("get_chat_session", 3);
+/// let attempts = opencx_api::error::Attempts::new("get_chat_session", 3);
 /// assert_eq!(attempts.operation(), "get_chat_session");
 /// assert_eq!(attempts.tries(), 3);
 /// assert_eq!(attempts.to_string(), "get_chat_session failed after 3 tries");
-/// assert_eq!(opencx_api::Attempts::new("get_chat_session", 1).to_string(), "get_chat_session failed");
+/// assert_eq!(opencx_api::error::Attempts::new("get_chat_session", 1).to_string(), "get_chat_session failed");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attempts {

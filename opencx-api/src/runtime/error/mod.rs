@@ -2,10 +2,11 @@
 //!
 //! The enum, its accessors and what it prints are here; [`response`] holds
 //! what an error keeps of an answer (its body and headers, where decoding
-//! stopped), [`attempts`] what it keeps of the tries.
-#![deny(missing_docs)]
+//! stopped), [`attempts`] what it keeps of the tries, and [`config`] the
+//! error of building a client.
 
 mod attempts;
+mod config;
 mod response;
 
 use std::fmt;
@@ -16,6 +17,7 @@ use reqwest::StatusCode;
 use super::transport::TransportKind;
 
 pub use attempts::{Attempts, NotRetried};
+pub use config::ConfigError;
 pub(crate) use response::request_id;
 pub use response::{DecodeFailure, ErrorResponse, BODY_SNIPPET_LEN};
 

@@ -1,6 +1,5 @@
 //! What an error keeps of an answer: the headers and body of an error
 //! status, or where a success body stopped making sense.
-#![deny(missing_docs)]
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -11,7 +10,7 @@ pub const BODY_SNIPPET_LEN: usize = 512;
 /// The headers and body of an error answer.
 ///
 /// ```
-/// let response = opencx_api::ErrorResponse::new(Default::default(), r#"{"message":"no"}"#.into());
+/// let response = opencx_api::error::ErrorResponse::new(Default::default(), r#"{"message":"no"}"#.into());
 /// assert_eq!(response.message().as_deref(), Some("no"));
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -39,7 +38,7 @@ impl ErrorResponse {
     /// The body decoded as `T` (the API documents its error bodies as JSON).
     ///
     /// ```
-    /// let response = opencx_api::ErrorResponse::new(Default::default(), r#"{"code":7}"#.into());
+    /// let response = opencx_api::error::ErrorResponse::new(Default::default(), r#"{"code":7}"#.into());
     /// let value: serde_json::Value = response.json().unwrap();
     /// assert_eq!(value["code"], 7);
     /// ```
@@ -105,7 +104,7 @@ fn json_message(value: &serde_json::Value) -> Option<String> {
 ///
 /// ```
 /// let error = serde_json::from_str::<u8>("300").unwrap_err();
-/// let detail = opencx_api::DecodeFailure::new("items[3].id", b"300", error);
+/// let detail = opencx_api::error::DecodeFailure::new("items[3].id", b"300", error);
 /// assert_eq!(detail.path(), "items[3].id");
 /// ```
 #[derive(Debug)]
