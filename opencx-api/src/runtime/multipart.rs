@@ -155,6 +155,8 @@ impl<'de> serde::Deserialize<'de> for File {
 /// # Errors
 /// `body` is not a struct (a generated multipart body always is), or a
 /// field cannot be written as a part; the message names the field.
+// Called by the generated code of an API with multipart bodies only.
+#[allow(dead_code)]
 pub fn form<T: Serialize>(body: &T) -> Result<Form, String> {
     body.serialize(FormWriter).map_err(|e| e.0)
 }
