@@ -3,7 +3,8 @@
 //! prettyplease. On the client: `responses` (every success status, one shape
 //! per operation), `send` (`send()` returns `crate::Error`), `collisions`,
 //! `discriminator`, `builder_messages`, `forward_compat`, `non_exhaustive`,
-//! `path_encoding`, and last `dedup` (one type for one shape); on the mocks,
+//! `path_encoding`, `deprecations` (`#[deprecated]` where upstream says
+//! `deprecated: true`), and last `dedup` (one type for one shape); on the mocks,
 //! `typed_mocks`. Each module says which upstream issue it stands for.
 //!
 //! Both compile this one file, so the committed snapshots under `generated/`
@@ -12,6 +13,7 @@
 mod builder_messages;
 mod collisions;
 mod dedup;
+mod deprecations;
 mod discriminator;
 mod forward_compat;
 mod isolate;
@@ -146,7 +148,8 @@ fn spec(doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, String> {
 }
 
 fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
-    let prepared = responses::prepare(doc);
+    // Deprecated properties carry a marker into typify's doc comments.
+    let prepared = responses::prepare(&deprecations::mark(doc));
     let client = Generator::new(&settings())
         .generate_tokens(&spec(&prepared.client)?)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
@@ -173,6 +176,8 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
     forward_compat::apply(&mut client)?;
     non_exhaustive::apply(forward_compat::types_module(&mut client)?);
     path_encoding::apply(&mut client);
+    // Before dedup, so shapes deprecated differently stay two types.
+    deprecations::apply(&mut client, doc);
     let components = doc["components"]["schemas"]
         .as_object()
         .map(|schemas| schemas.keys().map(|k| names::type_name(k)).collect())
