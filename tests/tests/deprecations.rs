@@ -6,7 +6,10 @@
 //! and crates using its client are built beside it. One that uses each
 //! deprecated item gets one `deprecated` warning per use, with upstream's
 //! reason; one that uses only the rest, and the client itself (its mocks
-//! and its own conversions included), get none.
+//! and its own conversions included), get none. The same fixture, without
+//! its deprecations and then without the deprecated items, shows the API
+//! diff and the CHANGELOG telling the lifecycle: deprecated, then removed
+//! after deprecation, before its sunset date, or without deprecation.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -14,18 +17,26 @@ use std::path::PathBuf;
 use opencx_tests::downstream::{self, Diagnostic, Downstream};
 use opencx_tests::generated_crate::ApiCrate;
 use opencx_tests::{workspace_root, xtask};
+use xtask::diff::{Explanation, Format, Lifecycle, RustVerdict};
+use xtask::workspace::Workspace;
 
-/// A scratch workspace with the fixture vendored and regenerated.
-fn regenerated() -> (tempfile::TempDir, PathBuf) {
+fn fixture() -> String {
+    std::fs::read_to_string(workspace_root().join("tests/fixtures/deprecations/api.yaml")).unwrap()
+}
+
+/// A scratch workspace with `document` vendored as `specs/api.yaml` and
+/// regenerated.
+fn regenerated(document: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("ws");
     for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
         std::fs::create_dir_all(root.join(sub)).unwrap();
     }
-    let fixture = workspace_root().join("tests/fixtures/deprecations/api.yaml");
+    let file = dir.path().join("api.yaml");
+    std::fs::write(&file, document).unwrap();
     let (code, out, err) = xtask(
         &root,
-        &["vendor", "--name", "api", &fixture.display().to_string()],
+        &["vendor", "--name", "api", &file.display().to_string()],
     );
     assert_eq!(code, 0, "{out}{err}");
     let (code, out, err) = xtask(&root, &["regen"]);
@@ -108,7 +119,7 @@ pub fn items(page: &types::ListWidgetsResponse) -> usize {
 
 #[test]
 fn each_deprecated_item_warns_downstream_with_its_reason_and_nothing_else_warns() {
-    let (_dir, root) = regenerated();
+    let (_dir, root) = regenerated(&fixture());
     let client = std::fs::read_to_string(root.join("opencx-api/generated/client.rs")).unwrap();
     assert!(
         !client.contains("opencx-deprecated"),
@@ -168,4 +179,201 @@ fn each_deprecated_item_warns_downstream_with_its_reason_and_nothing_else_warns(
         expected.len(),
         "one warning per use: {warned:#?}"
     );
+}
+
+/// `text` with each of `cuts` taken out; panics on one it does not hold.
+fn without(text: &str, cuts: &[&str]) -> String {
+    cuts.iter().fold(text.to_string(), |text, cut| {
+        assert!(text.contains(cut), "the fixture has no {cut:?}");
+        text.replacen(cut, "", 1)
+    })
+}
+
+/// Writes `document` as the vendored `specs/api.yaml` and regenerates;
+/// returns what regen explained.
+fn step(root: &std::path::Path, document: &str) -> Explanation {
+    std::fs::write(root.join("specs/api.yaml"), document).unwrap();
+    xtask::regen::regen_with_warnings(&Workspace::new(root.to_path_buf()))
+        .expect("regen runs")
+        .explanation
+}
+
+#[test]
+fn the_diff_and_the_changelog_tell_deprecations_and_how_things_went() {
+    let deprecated = fixture();
+    let never_deprecated = deprecated
+        .lines()
+        .filter(|l| l.trim() != "deprecated: true")
+        .map(|l| format!("{l}\n"))
+        .collect::<String>();
+    let (_dir, root) = regenerated(&never_deprecated);
+
+    // Upstream deprecates: minor, compatible, the Rust items marked.
+    let e = step(&root, &deprecated);
+    let found: BTreeSet<(String, String, RustVerdict)> = e
+        .changes
+        .iter()
+        .map(|c| (c.rule.clone(), c.detail.clone(), c.rust))
+        .collect();
+    use RustVerdict::Compatible;
+    for (rule, detail) in [
+        ("endpoint-deprecated", "operation `getWidget` deprecated"),
+        ("endpoint-deprecated", "operation `deleteWidget` deprecated"),
+        (
+            "request-parameter-deprecated",
+            "`query`: query parameter `colour` deprecated",
+        ),
+        (
+            "request-parameter-deprecated",
+            "`query`: query parameter `page` deprecated",
+        ),
+        (
+            "request-property-deprecated",
+            "`body`: property `label` deprecated",
+        ),
+        (
+            "response-property-deprecated",
+            "`200`: property `total` deprecated",
+        ),
+        ("response-property-deprecated", "property `name` deprecated"),
+        (
+            "response-property-deprecated",
+            "property `owner` deprecated",
+        ),
+        ("response-property-deprecated", "property `size` deprecated"),
+    ] {
+        assert!(
+            found.contains(&(rule.into(), detail.into(), Compatible)),
+            "{rule} {detail}:\n{}",
+            e.render(Format::Text)
+        );
+    }
+    assert_eq!(e.changes.len(), 9, "{}", e.render(Format::Text));
+    assert!(e
+        .changes
+        .iter()
+        .all(|c| c.lifecycle == Some(Lifecycle::Deprecated)));
+    assert_eq!(e.bump(), xtask::diff::Bump::Minor);
+    let text = e.render(Format::Text);
+    assert!(
+        text.contains(
+            "endpoint-deprecated operation `getWidget` deprecated  [wire: compatible, Rust API: compatible]"
+        ),
+        "{text}"
+    );
+    let changelog = std::fs::read_to_string(root.join("opencx-api/CHANGELOG.md")).unwrap();
+    let section = changelog
+        .split("### Deprecated\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{changelog}"));
+    assert!(
+        section.contains("#### `GET /widgets/{widget_id}` (`getWidget`)\n\n- operation `getWidget` deprecated (wire: compatible, Rust API: compatible) `endpoint-deprecated`"),
+        "{changelog}"
+    );
+
+    // Upstream removes: two operations, two parameters and three properties,
+    // some deprecated first, one before the sunset date it announced.
+    let removed = without(
+        &deprecated,
+        &[
+            "        - name: colour\n          in: query\n          deprecated: true\n          \
+             description: Filter by colour. Use `shade` instead.\n          schema:\n            type: string\n",
+            "        - name: shade\n          in: query\n          schema:\n            type: string\n",
+            "                label:\n                  type: string\n                  deprecated: true\n                  \
+             description: Set `title` instead.\n",
+            "        name:\n          type: string\n          deprecated: true\n          description: The old name of `title`.\n",
+            "        title:\n          type: string\n",
+        ],
+    )
+    .replacen("      required: [id, title]\n", "      required: [id]\n", 1);
+    let path = removed.find("  /widgets/{widget_id}:").unwrap();
+    let components = removed.find("components:").unwrap();
+    let removed = format!("{}{}", &removed[..path], &removed[components..]);
+    let e = step(&root, &removed);
+    let found: BTreeSet<(String, String, Option<Lifecycle>)> = e
+        .changes
+        .iter()
+        .map(|c| (c.rule.clone(), c.detail.clone(), c.lifecycle))
+        .collect();
+    use Lifecycle::*;
+    for (rule, detail, lifecycle) in [
+        (
+            "api-removed-with-deprecation",
+            "operation `getWidget` removed after deprecation",
+            RemovedAfterDeprecation,
+        ),
+        (
+            "api-removed-before-sunset",
+            "operation `deleteWidget` removed before its sunset date 2999-12-31",
+            RemovedBeforeSunset,
+        ),
+        (
+            "request-parameter-removed-with-deprecation",
+            "`query`: query parameter `colour` removed after deprecation",
+            RemovedAfterDeprecation,
+        ),
+        (
+            "request-parameter-removed",
+            "`query`: query parameter `shade` removed without deprecation",
+            RemovedWithoutDeprecation,
+        ),
+        (
+            "request-property-removed-with-deprecation",
+            "`body`: property `label` removed after deprecation",
+            RemovedAfterDeprecation,
+        ),
+        (
+            "response-optional-property-removed-with-deprecation",
+            "property `name` removed after deprecation",
+            RemovedAfterDeprecation,
+        ),
+        (
+            "response-required-property-removed",
+            "property `title` removed without deprecation",
+            RemovedWithoutDeprecation,
+        ),
+    ] {
+        assert!(
+            found.contains(&(rule.into(), detail.into(), Some(lifecycle))),
+            "{rule} {detail}:\n{}",
+            e.render(Format::Text)
+        );
+    }
+    let markdown = e.render(Format::Markdown);
+    for line in [
+        "- `GET /widgets/{widget_id}` (`getWidget`): removed after deprecation\n",
+        "- `DELETE /widgets/{widget_id}` (`deleteWidget`): removed before its sunset date 2999-12-31\n",
+        "- `query`: query parameter `shade` removed without deprecation: ",
+    ] {
+        assert!(markdown.contains(line), "{line}\n{markdown}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&e.render(Format::Json)).unwrap();
+    let lifecycles: BTreeSet<&str> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["lifecycle"].as_str())
+        .collect();
+    assert!(
+        [
+            "removed_after_deprecation",
+            "removed_before_sunset",
+            "removed_without_deprecation"
+        ]
+        .iter()
+        .all(|l| lifecycles.contains(l)),
+        "{lifecycles:?}"
+    );
+    let changelog = std::fs::read_to_string(root.join("opencx-api/CHANGELOG.md")).unwrap();
+    let breaking = changelog
+        .split("### Breaking\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{changelog}"));
+    for line in [
+        "- operation `getWidget` removed after deprecation (wire: breaking, Rust API: breaking) `api-removed-with-deprecation`",
+        "- operation `deleteWidget` removed before its sunset date 2999-12-31 (wire: breaking, Rust API: breaking) `api-removed-before-sunset`",
+        "- `query`: query parameter `shade` removed without deprecation (wire: compatible, Rust API: breaking) `request-parameter-removed`",
+    ] {
+        assert!(breaking.contains(line), "{line}\n{changelog}");
+    }
 }

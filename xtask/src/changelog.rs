@@ -6,7 +6,9 @@
 //! Releasing is a hand edit: rename `[Unreleased]` to `[x.y.z] - date` with the
 //! version the hint asks for; the next regen starts a new, empty `Unreleased`.
 
-use crate::diff::{changelog_heading, changelog_line, groups, rust_lines, Bump, Explanation};
+use crate::diff::{
+    changelog_heading, changelog_line, groups, rust_lines, Bump, Explanation, Lifecycle,
+};
 
 const HEADER: &str = "# Changelog\n\n\
 All notable changes to `opencx-api`. The format is [Keep a Changelog](https://keepachangelog.com/en/1.1.0/);\n\
@@ -15,9 +17,13 @@ versions follow [Semantic Versioning](https://semver.org/) with Cargo's rules fo
 it breaks a running program (wire) or code compiled against the crate (Rust API).\n";
 
 /// The sections of `Unreleased`, in order, and the bump each stands for.
-const SECTIONS: [(&str, Bump); 3] = [
+/// `Deprecated` is Keep a Changelog's: what upstream marked `deprecated`;
+/// what it then removes is `Breaking`, each line saying whether a
+/// deprecation came first.
+const SECTIONS: [(&str, Bump); 4] = [
     ("Breaking", Bump::Major),
     ("Added", Bump::Minor),
+    ("Deprecated", Bump::Minor),
     ("Changed", Bump::Patch),
 ];
 
@@ -40,12 +46,16 @@ pub fn update(
     for group in groups(explanation) {
         let heading = changelog_heading(&group.subject);
         for entry in &group.entries {
-            add(
-                &mut entries,
-                section_of(entry.bump),
-                &heading,
-                changelog_line(entry),
-            );
+            let deprecation = entry
+                .rules
+                .iter()
+                .all(|r| Lifecycle::of_rule(r) == Some(Lifecycle::Deprecated));
+            let section = if deprecation && entry.bump < Bump::Major {
+                "Deprecated"
+            } else {
+                section_of(entry.bump)
+            };
+            add(&mut entries, section, &heading, changelog_line(entry));
         }
     }
     for (line, breaking) in rust_lines(&explanation.other_rust_changes) {
