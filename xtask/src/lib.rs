@@ -7,7 +7,8 @@
 //! [`codegen`] module, leaving out what cannot be generated; [`type_names`]
 //! separates names typify would write twice) → `opencx-api/openapi.json`,
 //! the committed snapshots, the [`contract`] tests, the [`report`] of what
-//! was not exact, and the [`changelog`] from [`diff`].
+//! was not exact, and the [`changelog`] from [`diff`]. [`upstream`] runs the
+//! whole upstream step (fetch, regen, a pull request's text) for a scheduled job.
 
 pub mod changelog;
 pub mod cli;
@@ -32,6 +33,7 @@ pub mod relax;
 pub mod report;
 pub mod screen;
 pub mod type_names;
+pub mod upstream;
 pub mod vendor;
 pub mod visibility;
 pub mod workspace;
