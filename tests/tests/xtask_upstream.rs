@@ -299,3 +299,66 @@ fn a_step_regen_refuses_leaves_specs_as_they_were() {
     assert!(scratch.snapshot() == before, "specs/ must be as it was");
     assert!(!out.exists());
 }
+
+/// The `cargo xtask upstream ...` line of `text`, as arguments, with
+/// `vars` (`$NAME`, `"$NAME"`) replaced.
+fn command_in(text: &str, file: &str, vars: &[(&str, &str)]) -> Vec<String> {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("cargo xtask upstream "))
+        .unwrap_or_else(|| panic!("{file} runs no `cargo xtask upstream`"));
+    let line = line.split(" 2>&1").next().unwrap();
+    line.split_whitespace()
+        .skip(2)
+        .map(|word| {
+            let word = word.trim_matches('"');
+            vars.iter()
+                .fold(word.to_string(), |w, (name, value)| w.replace(name, value))
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_and_the_workflow_run_the_command_tested() {
+    let root = opencx_tests::workspace_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/upstream.yml")).unwrap();
+    for file in xtask::upstream::FILES {
+        if file != "changelog.md" {
+            assert!(
+                workflow.contains(&format!("\"$OUT/{file}\"")),
+                "upstream.yml reads {file}"
+            );
+        }
+        assert!(
+            readme.contains(&format!("| `{file}` |")),
+            "the README tells {file}"
+        );
+    }
+    let scratch = ScratchWorkspace::new();
+    let site = upstream(&scratch);
+    add_create_contact(&site);
+    let out = out_dir(&scratch, "pr").display().to_string();
+    let from_readme = command_in(
+        &readme,
+        "README.md",
+        &[
+            ("https://docs.open.cx", &site.base),
+            ("$RUNNER_TEMP/upstream", &out),
+        ],
+    );
+    let from_workflow = command_in(
+        &workflow,
+        "upstream.yml",
+        &[("$DOCS_URL", &site.base), ("$OUT", &out)],
+    );
+    assert_eq!(from_readme, from_workflow);
+    let args: Vec<&str> = from_readme.iter().map(String::as_str).collect();
+    let (code, stdout, stderr) = xtask(&scratch.root(), &args);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(
+        read(Path::new(&out), "title"),
+        "opencx-api 0.2.0: 1 operation added\n"
+    );
+}
