@@ -377,3 +377,22 @@ fn the_diff_and_the_changelog_tell_deprecations_and_how_things_went() {
         assert!(breaking.contains(line), "{line}\n{changelog}");
     }
 }
+
+#[test]
+fn the_contract_tests_call_deprecated_items_without_a_warning() {
+    let Some(prism) = opencx_tests::contract::prism_or_skip("the deprecations fixture") else {
+        return;
+    };
+    let (_dir, root) = regenerated(&fixture());
+    let tests = std::fs::read_to_string(root.join("tests/tests/contract.rs")).unwrap();
+    // Only the requests of operations upstream deprecated, or with a
+    // deprecated parameter, allow it.
+    assert_eq!(tests.matches("#[allow(deprecated)]").count(), 3, "{tests}");
+    match opencx_tests::generated_crate::run_contract_tests(&root, &prism) {
+        Ok(output) => {
+            assert!(output.contains("test result: ok. 4 passed"), "{output}");
+            assert!(!output.contains("use of deprecated"), "{output}");
+        }
+        Err(output) => panic!("the fixture's contract tests failed:\n{output}"),
+    }
+}
