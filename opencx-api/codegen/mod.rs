@@ -7,8 +7,9 @@
 //! `path_encoding`, `idempotent` (the document's `x-idempotent` operations),
 //! `constructors` (progenitor's hidden from the docs), `requests` and
 //! `query` (bodies and query parameters in their own media types and
-//! styles), and last `dedup` (one type for one shape); on the mocks,
-//! `typed_mocks`; on both, `variants` and `parameters` (names the
+//! styles), `deprecations` (`#[deprecated]` where upstream says
+//! `deprecated: true`), and last `dedup` (one type for one shape); on the
+//! mocks, `typed_mocks`; on both, `variants` and `parameters` (names the
 //! generators would write twice, given `stand_ins` until they are done) and
 //! `text` (prose as doc comments hold it). Each module says which upstream
 //! issue it stands for.
@@ -20,6 +21,7 @@ mod builder_messages;
 mod collisions;
 mod constructors;
 mod dedup;
+mod deprecations;
 mod discriminator;
 mod forward_compat;
 mod idempotent;
@@ -193,7 +195,8 @@ fn spec(doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, String> {
 }
 
 fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
-    let mut for_progenitor = doc.clone();
+    // Deprecated properties carry a marker into typify's doc comments.
+    let mut for_progenitor = deprecations::mark(doc);
     text::normalize_line_ends(&mut for_progenitor);
     let stand_ins =
         variants::name_apart(&mut for_progenitor) + parameters::name_apart(&mut for_progenitor);
@@ -236,6 +239,8 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
     path_encoding::apply(&mut client);
     idempotent::apply(&mut client, &idempotent::operations(doc, &prepared.plans)?);
     constructors::apply(&mut client);
+    // Before dedup, so shapes deprecated differently stay two types.
+    deprecations::apply(&mut client, doc);
     let components = doc["components"]["schemas"]
         .as_object()
         .map(|schemas| schemas.keys().map(|k| names::type_name(k)).collect())

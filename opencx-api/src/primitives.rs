@@ -15,6 +15,6 @@
 //! # let _ = id;
 //! ```
 
-pub use progenitor_client::{ByteStream, ResponseValue};
 /// A file part of a `multipart/form-data` request body.
 pub use crate::runtime::multipart::File;
+pub use progenitor_client::{ByteStream, ResponseValue};

@@ -6,6 +6,8 @@ use xtask::workspace::Workspace;
 
 pub mod changing_server;
 pub mod contract;
+pub mod docs_site;
+pub mod downstream;
 pub mod export_server;
 pub mod fault_server;
 pub mod generated_crate;

@@ -229,7 +229,7 @@ fn assert_changelog_reads_well(name: &str, changelog: &str) {
         .lines()
         .filter_map(|l| l.strip_prefix("### "))
         .collect();
-    let order = ["Breaking", "Added", "Changed"];
+    let order = ["Breaking", "Added", "Deprecated", "Changed"];
     let positions: Vec<usize> = sections
         .iter()
         .map(|s| order.iter().position(|o| o == s).unwrap_or(usize::MAX))

@@ -6,7 +6,9 @@
 //! Releasing is a hand edit: rename `[Unreleased]` to `[x.y.z] - date` with the
 //! version the hint asks for; the next regen starts a new, empty `Unreleased`.
 
-use crate::diff::{changelog_heading, changelog_line, groups, rust_lines, Bump, Explanation};
+use crate::diff::{
+    changelog_heading, changelog_line, groups, rust_lines, Bump, Explanation, Lifecycle,
+};
 
 const HEADER: &str = "# Changelog\n\n\
 All notable changes to `opencx-api`. The format is [Keep a Changelog](https://keepachangelog.com/en/1.1.0/);\n\
@@ -15,9 +17,13 @@ versions follow [Semantic Versioning](https://semver.org/) with Cargo's rules fo
 it breaks a running program (wire) or code compiled against the crate (Rust API).\n";
 
 /// The sections of `Unreleased`, in order, and the bump each stands for.
-const SECTIONS: [(&str, Bump); 3] = [
+/// `Deprecated` is Keep a Changelog's: what upstream marked `deprecated`;
+/// what it then removes is `Breaking`, each line saying whether a
+/// deprecation came first.
+const SECTIONS: [(&str, Bump); 4] = [
     ("Breaking", Bump::Major),
     ("Added", Bump::Minor),
+    ("Deprecated", Bump::Minor),
     ("Changed", Bump::Patch),
 ];
 
@@ -40,12 +46,16 @@ pub fn update(
     for group in groups(explanation) {
         let heading = changelog_heading(&group.subject);
         for entry in &group.entries {
-            add(
-                &mut entries,
-                section_of(entry.bump),
-                &heading,
-                changelog_line(entry),
-            );
+            let deprecation = entry
+                .rules
+                .iter()
+                .all(|r| Lifecycle::of_rule(r) == Some(Lifecycle::Deprecated));
+            let section = if deprecation && entry.bump < Bump::Major {
+                "Deprecated"
+            } else {
+                section_of(entry.bump)
+            };
+            add(&mut entries, section, &heading, changelog_line(entry));
         }
     }
     for (line, breaking) in rust_lines(&explanation.other_rust_changes) {
@@ -212,6 +222,29 @@ pub fn crate_version(manifest: &str) -> Option<String> {
     None
 }
 
+/// The version the `Unreleased` section of `changelog` calls for: the last
+/// release it records bumped as its entries say, else `crate_version` so
+/// bumped; `None` when there is nothing to release or no version to bump.
+pub fn next_release(changelog: &str, crate_version: Option<&str>) -> Option<String> {
+    let (entries, released) = parse(changelog);
+    let bump = entries
+        .iter()
+        .filter_map(|(section, _, _)| SECTIONS.iter().find(|(name, _)| name == section))
+        .map(|(_, bump)| *bump)
+        .max()?;
+    bump.apply(last_release(&released).as_deref().or(crate_version)?)
+}
+
+/// `explanation` alone as `Unreleased` would list it: its `### Breaking`,
+/// `### Added`... sections, without the file's header and semver hint.
+pub fn entry(explanation: &Explanation) -> String {
+    let whole = update(None, explanation, None);
+    whole
+        .find("\n### ")
+        .map(|start| whole[start + 1..].to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +258,24 @@ mod tests {
             .as_deref(),
             Some("0.3.1")
         );
+    }
+
+    #[test]
+    fn the_next_release_follows_the_hint() {
+        let text = format!(
+            "{HEADER}\n## [Unreleased]\n\n### Added\n\n#### x\n\n- new\n\n## [0.3.1] - 2026-01-01\n"
+        );
+        assert_eq!(next_release(&text, Some("9.9.9")).as_deref(), Some("0.3.2"));
+        let unreleased_only = format!("{HEADER}\n## [Unreleased]\n\n### Breaking\n\n- gone\n");
+        assert_eq!(
+            next_release(&unreleased_only, Some("0.1.0")).as_deref(),
+            Some("0.2.0")
+        );
+        assert_eq!(
+            next_release(&format!("{HEADER}\n## [Unreleased]\n"), Some("0.1.0")),
+            None
+        );
+        assert!(entry(&Explanation::default()).is_empty());
     }
 
     #[test]

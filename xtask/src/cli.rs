@@ -62,6 +62,19 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The whole upstream step for a scheduled job: fetch from the docs site,
+    /// vendor what changed and what is new, regenerate, and write a pull
+    /// request's branch, title, body and CHANGELOG entry into --out. Says
+    /// "up to date" and writes nothing when upstream matches specs/.
+    Upstream {
+        /// The docs site whose llms.txt is read (or the index's own URL).
+        #[arg(long, value_name = "URL", default_value = crate::fetch::DEFAULT_DOCS_URL)]
+        docs_url: String,
+        /// A new or empty folder for the pull request's files (outside the
+        /// checkout, so that they are not committed).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Explain the API changes of the working tree against a revision: rule
     /// ids, wire and Rust API verdicts, and the semver bump they call for.
     Diff {
@@ -143,6 +156,15 @@ pub fn run_with_stdin(
                 0
             })
         }
+        Command::Upstream { docs_url, out: dir } => crate::upstream::run(
+            &ws,
+            crate::upstream::Options {
+                docs_url: &docs_url,
+                out: &dir,
+            },
+            out,
+            err,
+        ),
         Command::Regen { check: false } => crate::regen::regen_with_warnings(&ws).map(|done| {
             for warning in &done.warnings {
                 let _ = writeln!(err, "warning: {warning}");

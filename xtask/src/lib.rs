@@ -9,6 +9,8 @@
 //! the committed snapshots, the [`contract`] tests, the [`report`] of what
 //! was not exact, and the [`changelog`] from [`diff`]; last, [`accounting`]
 //! checks that every vendored operation is generated or reported left out.
+//! [`upstream`] runs the whole upstream step (fetch, regen, a pull request's
+//! text) for a scheduled job.
 
 pub mod accounting;
 pub mod changelog;
@@ -35,6 +37,7 @@ pub mod relax;
 pub mod report;
 pub mod screen;
 pub mod type_names;
+pub mod upstream;
 pub mod vendor;
 pub mod visibility;
 pub mod workspace;

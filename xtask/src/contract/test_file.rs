@@ -33,6 +33,9 @@ struct Operation {
     answer: Answer,
     /// The response's list property, when the builder has `.stream()`.
     stream_items: Option<String>,
+    /// Whether upstream deprecated the operation or one of its parameters,
+    /// which the client marks `#[deprecated]` and the test still calls.
+    deprecated: bool,
 }
 
 /// How the request body is set.
@@ -140,12 +143,14 @@ fn operation(
     let no_setters = Default::default();
     let setters = api.setters.get(builder).unwrap_or(&no_setters);
     let mut inputs = Vec::new();
+    let mut deprecated = op.get("deprecated") == Some(&Value::Bool(true));
     let params = item
         .get("parameters")
         .into_iter()
         .chain(op.get("parameters"));
     for param in params.filter_map(Value::as_array).flatten() {
         let param = follow_ref(doc, param);
+        deprecated |= param.get("deprecated") == Some(&Value::Bool(true));
         let name = param["name"].as_str().unwrap_or_default();
         // `send_` where the name is one of the builder's own methods
         // (codegen/collisions.rs).
@@ -223,6 +228,7 @@ fn operation(
         statuses: plan.successes.iter().filter_map(|s| s.code()).collect(),
         answer: answer(plan),
         stream_items,
+        deprecated,
     })
 }
 
@@ -307,6 +313,8 @@ fn test(op: &Operation) -> TokenStream {
         }
     });
     let statuses = &op.statuses;
+    // The contract covers what upstream deprecated too, until it is gone.
+    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     let read = match &op.answer {
         Answer::Json { empty } => quote!(json(#request(&round).send().await, &[#(#empty),*])),
         Answer::Bodiless => quote!(bodiless(#request(&round).send().await)),
@@ -348,6 +356,7 @@ fn test(op: &Operation) -> TokenStream {
             contract.assert_coverage();
         }
 
+        #allow
         fn #request(round: &Round) -> builder::#builder<'_> {
             #[allow(unused_mut)]
             let mut request = round.client().#name();

@@ -7,6 +7,7 @@
 //! the generated code itself ([`rust`]), compared item by item with syn, so a
 //! `T` → `Option<T>` or a new variant of an exhaustive enum is caught.
 
+mod lifecycle;
 mod names;
 mod render;
 pub mod revision;
@@ -18,6 +19,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use lifecycle::Lifecycle;
 pub use render::{
     changelog_heading, changelog_line, groups, rust_lines, verdicts, Entry, Format, Group,
 };
@@ -70,6 +72,10 @@ pub struct Change {
     /// Does it break an existing program at run time?
     pub wire_breaking: bool,
     pub rust: RustVerdict,
+    /// Deprecated, reactivated, or removed after a deprecation or without
+    /// one: read from the rule id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<Lifecycle>,
     /// The generated items it changed.
     pub rust_changes: Vec<String>,
     /// Rust items the change may touch: (item path, member), member empty for
@@ -96,6 +102,7 @@ impl Change {
             detail,
             wire_breaking,
             rust: RustVerdict::Unchanged,
+            lifecycle: Lifecycle::of_rule(rule),
             rust_changes: Vec::new(),
             candidates,
         }

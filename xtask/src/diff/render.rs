@@ -273,6 +273,7 @@ const ADDED: &[&str] = &["endpoint-added", "type-added"];
 const REMOVED: &[&str] = &[
     "api-removed-without-deprecation",
     "api-removed-with-deprecation",
+    "api-removed-before-sunset",
     "type-removed",
 ];
 
@@ -302,18 +303,17 @@ fn subjects_list(out: &mut String, operations_title: &str, types_title: &str, gr
     if !operations.is_empty() {
         out.push_str(&format!("\n**{operations_title}**\n\n"));
         for group in operations {
-            let deprecated = group
+            // How it went: `after deprecation`, `without deprecation`, `before
+            // its sunset date ...` (a removed operation's one entry says).
+            let how = group
                 .entries
                 .iter()
-                .any(|e| e.rules.iter().any(|r| r == "api-removed-with-deprecation"));
+                .find_map(|e| e.detail.split_once(" removed ").map(|(_, how)| how));
             out.push_str(&format!(
                 "- {}{}\n",
                 markdown_subject(&group.subject),
-                if deprecated {
-                    " (deprecated before)"
-                } else {
-                    ""
-                }
+                how.map(|how| format!(": removed {how}"))
+                    .unwrap_or_default()
             ));
         }
     }

@@ -19,7 +19,7 @@ use std::io::Write;
 use anyhow::Result;
 
 pub use plan::{compare, select, Change, Plan};
-pub use report::vendored;
+pub use report::{vendored, vendored_lines};
 pub use upstream::{read, Upstream, UpstreamPage};
 
 use crate::workspace::Workspace;
@@ -40,6 +40,17 @@ pub struct Options<'a> {
     pub operation_ids: &'a [String],
 }
 
+/// Reads upstream at `docs_url` and compares it with `specs/`, saying on
+/// `err` what was passed over or cannot be updated from the pages. Returns
+/// the index and overview pages read (the operation pages are in the plan)
+/// and the plan.
+pub fn survey(ws: &Workspace, docs_url: &str, err: &mut dyn Write) -> Result<(Upstream, Plan)> {
+    let mut upstream = read(docs_url, err)?;
+    let plan = compare(ws, std::mem::take(&mut upstream.pages))?;
+    report::notes(err, &upstream.index, &upstream.overviews, &plan);
+    Ok((upstream, plan))
+}
+
 /// Runs `vendor --fetch`: progress and warnings go to `err`, the result to
 /// `out`. Returns the exit code: 1 when `check` finds upstream different.
 pub fn run(
@@ -48,9 +59,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8> {
-    let upstream = read(options.docs_url, err)?;
-    let plan = compare(ws, upstream.pages)?;
-    report::notes(err, &upstream.index, &upstream.overviews, &plan);
+    let (_, plan) = survey(ws, options.docs_url, err)?;
     if options.check {
         return Ok(report::check(out, err, &plan));
     }

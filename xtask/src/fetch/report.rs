@@ -14,6 +14,12 @@ const VENDOR_NEW: &str =
 /// One `vendored specs/<file> (<operation>) from <source>` line per record,
 /// then the next step.
 pub fn vendored(out: &mut dyn Write, records: &[Provenance]) {
+    vendored_lines(out, records);
+    let _ = writeln!(out, "now run `cargo xtask regen` and review the diff");
+}
+
+/// One `vendored specs/<file> (<operation>) from <source>` line per record.
+pub fn vendored_lines(out: &mut dyn Write, records: &[Provenance]) {
     for r in records {
         let _ = writeln!(
             out,
@@ -23,7 +29,6 @@ pub fn vendored(out: &mut dyn Write, records: &[Provenance]) {
             r.source_page
         );
     }
-    let _ = writeln!(out, "now run `cargo xtask regen` and review the diff");
 }
 
 /// What was passed over or cannot be updated from the pages, on `err`.

@@ -3,7 +3,7 @@
 //! and methods with their signatures (a builder method's parameter type is in
 //! its signature), so type changes are caught.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quote::ToTokens;
 
@@ -14,6 +14,8 @@ struct Item {
     non_exhaustive: bool,
     /// member name → (member kind, its type or signature).
     members: BTreeMap<String, (&'static str, String)>,
+    /// The members marked `#[deprecated]`.
+    deprecated: BTreeSet<String>,
 }
 
 /// The public API of one generated client source, by item path.
@@ -79,18 +81,23 @@ impl Api {
                 }
                 syn::Item::Struct(s) if is_pub(&s.vis) => {
                     let mut members = BTreeMap::new();
+                    let mut deprecated_fields = BTreeSet::new();
                     for (i, field) in s.fields.iter().enumerate() {
                         if is_pub(&field.vis) {
                             let name = field
                                 .ident
                                 .as_ref()
                                 .map_or(i.to_string(), ToString::to_string);
+                            if deprecated(&field.attrs) {
+                                deprecated_fields.insert(name.clone());
+                            }
                             members.insert(name, ("field", tokens(&field.ty)));
                         }
                     }
                     let entry = self.entry(path(&s.ident.to_string()), "struct");
                     entry.non_exhaustive = non_exhaustive(&s.attrs);
                     entry.members.extend(members);
+                    entry.deprecated.extend(deprecated_fields);
                 }
                 syn::Item::Enum(e) if is_pub(&e.vis) => {
                     let members = e
@@ -117,9 +124,11 @@ impl Api {
                         if let syn::ImplItem::Fn(f) = member {
                             if is_pub(&f.vis) {
                                 let name = f.sig.ident.to_string();
-                                self.entry(owner.clone(), "struct")
-                                    .members
-                                    .insert(name, ("method", tokens(&f.sig)));
+                                let entry = self.entry(owner.clone(), "struct");
+                                if deprecated(&f.attrs) {
+                                    entry.deprecated.insert(name.clone());
+                                }
+                                entry.members.insert(name, ("method", tokens(&f.sig)));
                             }
                         }
                     }
@@ -134,6 +143,7 @@ impl Api {
             kind,
             non_exhaustive: false,
             members: BTreeMap::new(),
+            deprecated: BTreeSet::new(),
         });
         // An `impl` can come before its type: the type says what it is.
         if kind != "struct" {
@@ -233,6 +243,25 @@ pub fn changes(old: &Api, new: &Api) -> Vec<RustChange> {
                 }
                 Some(_) => {}
             }
+            let (was, is) = (
+                before.deprecated.contains(name),
+                item.deprecated.contains(name),
+            );
+            if before.members.contains_key(name) && was != is {
+                // Upstream's deprecation, or its end: code still compiles
+                // (with a warning, or without one).
+                let what = if is {
+                    "is now #[deprecated]"
+                } else {
+                    "is no longer #[deprecated]"
+                };
+                out.push(change(
+                    path,
+                    name,
+                    format!("`{path}::{name}` {what}"),
+                    false,
+                ));
+            }
         }
         for (name, (kind, _)) in &before.members {
             if *kind == "alias" && !item.members.contains_key(name) {
@@ -269,6 +298,10 @@ pub fn changes(old: &Api, new: &Api) -> Vec<RustChange> {
 
 fn is_pub(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
+}
+
+fn deprecated(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("deprecated"))
 }
 
 fn non_exhaustive(attrs: &[syn::Attribute]) -> bool {

@@ -100,3 +100,30 @@ fn a_type_that_becomes_an_alias_of_its_shape_keeps_its_members() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_deprecation_is_a_compatible_change_beside_any_other() {
+    let old = "pub mod types { pub struct S { pub a: i64, pub b: i64 } } pub struct Client; impl Client { pub fn get(&self) {} pub fn old(&self) {} }";
+    let new = "pub mod types { pub struct S { #[deprecated(note = \"x\")] pub a: i64, #[deprecated] pub b: u8 } } pub struct Client; impl Client { #[deprecated] pub fn get(&self) {} pub fn old(&self) {} }";
+    let found = diff(old, new);
+    assert_eq!(
+        found,
+        [
+            ("`Client::get` is now #[deprecated]".to_string(), false),
+            ("`types::S::a` is now #[deprecated]".to_string(), false),
+            (
+                "field `types::S::b` changed from `i64` to `u8`".to_string(),
+                true
+            ),
+            ("`types::S::b` is now #[deprecated]".to_string(), false),
+        ]
+    );
+    let back = diff(new, old);
+    assert!(
+        back.contains(&(
+            "`Client::get` is no longer #[deprecated]".to_string(),
+            false
+        )),
+        "{back:?}"
+    );
+}

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::super::lifecycle;
 use super::super::names::{pascal, snake};
 use super::parameters::{self, path_names};
 use super::{docs_differ, Differ, Found, Place, Side, Subject};
@@ -168,19 +169,16 @@ impl Differ<'_> {
             });
         }
         for op in &removed {
-            // oasdiff's rule: an operation marked deprecated first was
-            // announced; one removed without warning breaks its callers.
-            let deprecated = op.value.get("deprecated") == Some(&Value::Bool(true));
+            // oasdiff's rules: an operation marked deprecated first (and
+            // past its sunset date) was announced; one removed without
+            // warning breaks its callers unannounced.
+            let removal =
+                lifecycle::removal(&op.value, "api-removed-without-deprecation", "api-removed");
             self.push(Found {
                 place: &place_of(op),
-                rule: if deprecated {
-                    "api-removed-with-deprecation"
-                } else {
-                    "api-removed-without-deprecation"
-                }
-                .into(),
+                rule: removal.rule,
                 name: String::new(),
-                detail: format!("operation `{}` removed", op.id),
+                detail: format!("operation `{}` {}", op.id, removal.removed),
                 wire_breaking: true,
                 rust: client_method(&op.id),
             });
@@ -240,15 +238,15 @@ impl Differ<'_> {
                     rust,
                 });
             }
-            let deprecated = |o: &Operation| o.value.get("deprecated") == Some(&Value::Bool(true));
-            if deprecated(op) && !deprecated(before) {
+            if let Some((rule, words)) = lifecycle::transition(&before.value, &op.value) {
                 self.push(Found {
                     place: &place,
-                    rule: "api-deprecated".into(),
+                    rule: format!("endpoint-{rule}"),
                     name: String::new(),
-                    detail: format!("operation `{}` deprecated", op.id),
+                    detail: format!("operation `{}` {words}", op.id),
                     wire_breaking: false,
-                    rust: Vec::new(),
+                    // The method that starts the operation is marked.
+                    rust: vec![("Client".into(), snake(&op.id))],
                 });
             }
             self.operation(&place, before, op);

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::super::lifecycle;
 use super::super::names::snake;
 use super::schemas::Slot;
 use super::{docs_differ, Differ, Found, Place};
@@ -109,15 +110,14 @@ impl Differ<'_> {
                     rust: rust.clone(),
                 });
             }
-            let deprecated = |p: &Value| p.get("deprecated") == Some(&Value::Bool(true));
-            if deprecated(param) && !deprecated(before) {
+            if let Some((rule, words)) = lifecycle::transition(before, param) {
                 self.push(Found {
                     place: &at,
-                    rule: "request-parameter-deprecated".into(),
+                    rule: format!("request-parameter-{rule}"),
                     name: name.clone(),
-                    detail: format!("{location} parameter `{name}` deprecated"),
+                    detail: format!("{location} parameter `{name}` {words}"),
                     wire_breaking: false,
-                    rust: Vec::new(),
+                    rust: rust.clone(),
                 });
             }
             if docs_differ(before, param, &["description", "example", "examples"]) {
@@ -146,11 +146,16 @@ impl Differ<'_> {
                     at: key.0.clone(),
                     ..request.clone()
                 };
+                let removal = lifecycle::removal(
+                    &old_params[key],
+                    "request-parameter-removed",
+                    "request-parameter-removed",
+                );
                 self.push(Found {
                     place: &at,
-                    rule: "request-parameter-removed".into(),
+                    rule: removal.rule,
                     name: key.1.clone(),
-                    detail: format!("{} parameter `{}` removed", key.0, key.1),
+                    detail: format!("{} parameter `{}` {}", key.0, key.1, removal.removed),
                     wire_breaking: false,
                     rust: vec![(builder.to_string(), snake(&key.1))],
                 });

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::super::lifecycle;
 use super::super::names::{pascal, snake};
 use super::view::{merged, merges, resolved, view, View};
 use super::{Differ, Found, Place, Side};
@@ -301,15 +302,16 @@ impl Differ<'_> {
                     rust: field.clone(),
                 });
             }
-            let deprecated = |schema: &Value| schema.get("deprecated") == Some(&Value::Bool(true));
-            if property.owned && deprecated(property.schema) && !deprecated(before.schema) {
+            if let Some((rule, words)) =
+                lifecycle::transition(before.schema, property.schema).filter(|_| property.owned)
+            {
                 self.push(Found {
                     place: here,
-                    rule: format!("{prefix}-property-deprecated"),
+                    rule: format!("{prefix}-property-{rule}"),
                     name: name.into(),
-                    detail: format!("property `{name}` deprecated"),
+                    detail: format!("property `{name}` {words}"),
                     wire_breaking: false,
-                    rust: Vec::new(),
+                    rust: field.clone(),
                 });
             }
             if property.owned && before.owned {
@@ -334,11 +336,12 @@ impl Differ<'_> {
                 (Side::Response, false) => ("response-optional-property-removed", false),
             };
             let field = self.member(here, name);
+            let removal = lifecycle::removal(before.schema, rule, rule);
             self.push(Found {
                 place: here,
-                rule: rule.into(),
+                rule: removal.rule,
                 name: (*name).into(),
-                detail: format!("property `{name}` removed"),
+                detail: format!("property `{name}` {}", removal.removed),
                 wire_breaking: breaks,
                 rust: field,
             });

@@ -1,6 +1,7 @@
 use serde_json::{json, Value};
 
 use super::*;
+use crate::diff::Lifecycle;
 
 fn doc(paths: Value, schemas: Value) -> Value {
     json!({"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}})
@@ -281,22 +282,130 @@ fn deprecations_are_reported_as_minor_changes() {
         )
     };
     let (changes, _) = changes(&get(false), &get(true));
-    let found: Vec<(&str, &str, bool)> = changes
+    let found: Vec<(&str, &str, bool, Option<Lifecycle>)> = changes
         .iter()
         .map(|c| {
             (
                 c.rule.as_str(),
                 c.name.as_str(),
                 c.bump() == crate::diff::Bump::Minor,
+                c.lifecycle,
             )
         })
         .collect();
+    let deprecated = Some(Lifecycle::Deprecated);
     assert_eq!(
         found,
         [
-            ("api-deprecated", "", true),
-            ("request-parameter-deprecated", "env", true),
-            ("response-property-deprecated", "env", true)
+            ("endpoint-deprecated", "", true, deprecated),
+            ("request-parameter-deprecated", "env", true, deprecated),
+            ("response-property-deprecated", "env", true, deprecated)
+        ]
+    );
+    let (changes, _) = super::changes(&get(true), &get(false));
+    let rules: Vec<&str> = changes.iter().map(|c| c.rule.as_str()).collect();
+    assert_eq!(
+        rules,
+        [
+            "endpoint-reactivated",
+            "request-parameter-reactivated",
+            "response-property-reactivated"
+        ]
+    );
+}
+
+#[test]
+fn a_removal_says_whether_a_deprecation_came_first() {
+    // Version 1 has two of each: one deprecated (one with a sunset date to
+    // come), one not; version 2 has neither.
+    let v1 = doc(
+        json!({
+            "/old": {"get": {"operationId": "getOld", "deprecated": true,
+                "responses": {"204": {"description": ""}}}},
+            "/gone": {"get": {"operationId": "getGone",
+                "responses": {"204": {"description": ""}}}},
+            "/later": {"get": {"operationId": "getLater", "deprecated": true, "x-sunset": "2999-12-31",
+                "responses": {"204": {"description": ""}}}},
+            "/n": {"post": {"operationId": "postN",
+                "parameters": [
+                    {"name": "env", "in": "query", "deprecated": true, "schema": {"type": "string"}},
+                    {"name": "tag", "in": "query", "schema": {"type": "string"}}],
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "label": {"type": "string", "deprecated": true}, "note": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "", "content": {"application/json": {"schema":
+                    {"type": "object", "required": ["id"], "properties": {
+                        "id": {"type": "string", "deprecated": true, "x-sunset": "2999-12-31"},
+                        "size": {"type": "integer", "deprecated": true},
+                        "name": {"type": "string"}}}}}}}}}
+        }),
+        json!({}),
+    );
+    let v2 = doc(
+        json!({"/n": {"post": {"operationId": "postN",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "", "content": {"application/json": {"schema":
+                {"type": "object"}}}}}}}}),
+        json!({}),
+    );
+    let (changes, _) = changes(&v1, &v2);
+    let found: Vec<(&str, &str, Option<Lifecycle>)> = changes
+        .iter()
+        .map(|c| (c.rule.as_str(), c.detail.as_str(), c.lifecycle))
+        .collect();
+    use Lifecycle::*;
+    assert_eq!(
+        found,
+        [
+            (
+                "api-removed-with-deprecation",
+                "operation `getOld` removed after deprecation",
+                Some(RemovedAfterDeprecation)
+            ),
+            (
+                "api-removed-without-deprecation",
+                "operation `getGone` removed without deprecation",
+                Some(RemovedWithoutDeprecation)
+            ),
+            (
+                "api-removed-before-sunset",
+                "operation `getLater` removed before its sunset date 2999-12-31",
+                Some(RemovedBeforeSunset)
+            ),
+            (
+                "request-parameter-removed-with-deprecation",
+                "`query`: query parameter `env` removed after deprecation",
+                Some(RemovedAfterDeprecation)
+            ),
+            (
+                "request-parameter-removed",
+                "`query`: query parameter `tag` removed without deprecation",
+                Some(RemovedWithoutDeprecation)
+            ),
+            (
+                "request-property-removed-with-deprecation",
+                "`body`: property `label` removed after deprecation",
+                Some(RemovedAfterDeprecation)
+            ),
+            (
+                "request-property-removed",
+                "`body`: property `note` removed without deprecation",
+                Some(RemovedWithoutDeprecation)
+            ),
+            (
+                "response-required-property-removed-before-sunset",
+                "`200`: property `id` removed before its sunset date 2999-12-31",
+                Some(RemovedBeforeSunset)
+            ),
+            (
+                "response-optional-property-removed",
+                "`200`: property `name` removed without deprecation",
+                Some(RemovedWithoutDeprecation)
+            ),
+            (
+                "response-optional-property-removed-with-deprecation",
+                "`200`: property `size` removed after deprecation",
+                Some(RemovedAfterDeprecation)
+            ),
         ]
     );
 }
