@@ -29,7 +29,7 @@ mod identical;
 mod isolate;
 pub mod names;
 mod non_exhaustive;
-mod parameters;
+pub mod parameters;
 mod path_encoding;
 mod query;
 pub mod requests;

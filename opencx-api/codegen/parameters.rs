@@ -72,67 +72,122 @@ fn follow<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     }
 }
 
-/// Names apart the parameters of one operation, as progenitor combines them
-/// (the path item's, then the operation's, which replace those of the same
-/// name). The path item's are renamed in place, so every operation of the
-/// path sends the same name.
+/// One parameter of an operation as progenitor combines them, and the
+/// stand-in it needs, if any.
+struct Planned {
+    /// In the operation's own list (else the path item's), at this index.
+    own: bool,
+    index: usize,
+    /// `query`, `path`, `header`...
+    location: String,
+    name: String,
+    stand_in: Option<String>,
+}
+
+/// The parameters of operation `method` of path item `item`, in the order
+/// progenitor combines them (the path item's, then the operation's, which
+/// replace those of the same name), each with the stand-in its name needs.
+fn plan(doc: &Value, item: &Map<String, Value>, method: &str) -> Vec<Planned> {
+    let has_body = item[method].get("requestBody").is_some();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    if has_body {
+        taken.insert("body".to_string());
+    }
+    let mut order: Vec<Planned> = Vec::new();
+    for own in [false, true] {
+        let list = match own {
+            false => item.get("parameters"),
+            true => item[method].get("parameters"),
+        };
+        for (index, param) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let param = follow(doc, param);
+            let Some(name) = param.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let location = param["in"].as_str().unwrap_or_default().to_string();
+            // The operation's parameter replaces the path item's of its name.
+            if own {
+                order.retain(|p| p.own || p.name != name);
+            }
+            order.push(Planned {
+                own,
+                index,
+                location,
+                name: name.to_string(),
+                stand_in: None,
+            });
+        }
+    }
+    for planned in order.iter_mut() {
+        if taken.insert(progenitor_name(&planned.name, Case::Snake)) {
+            continue;
+        }
+        let new = (2..)
+            .map(|n| stand_in(&planned.name, n))
+            .find(|candidate| !taken.contains(&progenitor_name(candidate, Case::Snake)))
+            .expect("some number is free");
+        taken.insert(progenitor_name(&new, Case::Snake));
+        planned.stand_in = Some(new);
+    }
+    order
+}
+
+/// The Rust name (the builder's field and setter, before a setter named
+/// like a builder method gets its `_`) of every parameter of the operation
+/// at `path` and `method` of `doc`, by `(location, name)`: what progenitor
+/// writes once [`name_apart`] has run. For the tests regen writes, which
+/// call each setter.
+pub fn rust_names(doc: &Value, path: &str, method: &str) -> Vec<((String, String), String)> {
+    let Some(item) = doc
+        .get("paths")
+        .and_then(|p| p.get(path))
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    if item.get(method).is_none() {
+        return Vec::new();
+    }
+    plan(doc, item, method)
+        .into_iter()
+        .map(|p| {
+            let rust = progenitor_name(p.stand_in.as_deref().unwrap_or(&p.name), Case::Snake);
+            ((p.location, p.name), rust)
+        })
+        .collect()
+}
+
+/// Names apart the parameters of one operation. The path item's are renamed
+/// in place, so every operation of the path sends the same name.
 fn name_operation_apart(
     doc: &Value,
     item: &mut Map<String, Value>,
     method: &str,
     template: &mut String,
 ) -> usize {
-    let has_body = item[method].get("requestBody").is_some();
-    let mut taken: BTreeSet<String> = BTreeSet::new();
-    if has_body {
-        taken.insert("body".to_string());
-    }
-    // (in the operation's own list?, index, name)
-    let mut order: Vec<(bool, usize, String)> = Vec::new();
-    for own in [false, true] {
-        let list = match own {
-            false => item.get("parameters"),
-            true => item[method].get("parameters"),
-        };
-        for (i, param) in list
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let Some(name) = follow(doc, param).get("name").and_then(Value::as_str) else {
-                continue;
-            };
-            // The operation's parameter replaces the path item's of its name.
-            if own {
-                order.retain(|(o, _, n)| *o || n != name);
-            }
-            order.push((own, i, name.to_string()));
-        }
-    }
     let mut renamed = 0;
-    for (own, i, name) in order {
-        let rust = progenitor_name(&name, Case::Snake);
-        if taken.insert(rust) {
+    for planned in plan(doc, item, method) {
+        let Some(new) = planned.stand_in else {
             continue;
-        }
-        let new = (2..)
-            .map(|n| stand_in(&name, n))
-            .find(|candidate| !taken.contains(&progenitor_name(candidate, Case::Snake)))
-            .expect("some number is free");
-        taken.insert(progenitor_name(&new, Case::Snake));
-        let list = match own {
+        };
+        let list = match planned.own {
             false => item.get_mut("parameters"),
             true => item.get_mut(method).and_then(|o| o.get_mut("parameters")),
         };
         let Some(slot) = list
             .and_then(Value::as_array_mut)
-            .and_then(|l| l.get_mut(i))
+            .and_then(|l| l.get_mut(planned.index))
         else {
             continue;
         };
         let mut param = follow(doc, slot).clone();
         if param["in"] == "path" {
+            let name = &planned.name;
             *template = template.replace(&format!("{{{name}}}"), &format!("{{{new}}}"));
         }
         param["name"] = Value::String(new);

@@ -148,13 +148,22 @@ fn operation(
         .get("parameters")
         .into_iter()
         .chain(op.get("parameters"));
+    // The names progenitor gives them once codegen has named them apart.
+    let rust_names = crate::codegen::parameters::rust_names(doc, path, method);
     for param in params.filter_map(Value::as_array).flatten() {
         let param = follow_ref(doc, param);
         deprecated |= param.get("deprecated") == Some(&Value::Bool(true));
         let name = param["name"].as_str().unwrap_or_default();
+        let location = param["in"].as_str().unwrap_or_default();
         // `send_` where the name is one of the builder's own methods
         // (codegen/collisions.rs).
-        let base = progenitor_name(name, Case::Snake);
+        let base = rust_names
+            .iter()
+            .find(|((l, n), _)| l == location && n == name)
+            .map_or_else(
+                || progenitor_name(name, Case::Snake),
+                |(_, rust)| rust.clone(),
+            );
         let (setter, ty) = (0..4)
             .map(|n| format!("{base}{}", "_".repeat(n)))
             .find_map(|s| setters.get(&s).map(|ty| (s, ty)))

@@ -1,0 +1,331 @@
+//! Constructs real APIs use, each of a kind the directory of public APIs
+//! holds thousands of (issues 21 and 24): every one is generated and sends
+//! and decodes what the document says, or is left out with the vendored
+//! file, the JSON pointer and the reason, never without a word.
+//!
+//! - `tests/fixtures/constructs/api.yaml`: a JSON body in a vendor media type,
+//!   multipart, XML, an image, a form with an `encoding`, text with a
+//!   checked schema, TRACE and OPTIONS, every query style, two parameters of
+//!   one Rust name, a parameter in `content`, enum values typify cannot name,
+//!   "at least one of" branches; `behaviour.rs` checks each against a local
+//!   server.
+//! - A tuple (refused) and `patternProperties` (generated), alone.
+//! - Path items by reference, in a page as in a bare document.
+//! - Parameters named like every local and item progenitor writes around
+//!   them, and every reserved word: the client compiles, and Prism, serving
+//!   the document, accepts every request the contract tests make.
+//! - A `$ref` cycle through 2,000 schemas: refused with its pointer.
+
+use std::path::{Path, PathBuf};
+
+use opencx_tests::generated_crate::{self, ApiCrate, Fixture};
+use opencx_tests::{workspace_root, xtask};
+
+fn fixture(name: &str) -> PathBuf {
+    workspace_root()
+        .join("tests/fixtures/constructs")
+        .join(name)
+}
+
+/// A scratch workspace in `dir` with `inputs` vendored (as `specs/api.*`
+/// when there is one bare document), and what regen did: its exit code and
+/// standard error.
+fn regen(dir: &Path, inputs: &[&str], name: Option<&str>) -> (PathBuf, u8, String) {
+    let root = dir.join("ws");
+    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    let mut args = vec!["vendor"];
+    if let Some(name) = name {
+        args.extend(["--name", name]);
+    }
+    args.extend(inputs);
+    let (code, out, err) = xtask(&root, &args);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = xtask(&root, &["regen"]);
+    (root, code, err)
+}
+
+/// The report's rows of operations left out.
+fn left_out(root: &Path) -> String {
+    let report = std::fs::read_to_string(root.join("opencx-api/CONVERSION.md")).unwrap();
+    let start = report
+        .find("## Operations left out of the generated client")
+        .expect("the report's section");
+    let end = report[start..].find("\n## Schemas").unwrap() + start;
+    report[start..end].to_string()
+}
+
+#[test]
+fn every_construct_is_generated_and_sends_and_decodes_what_the_document_says() {
+    let regenerated = Fixture::regenerate(&fixture("api.yaml"));
+    let left = left_out(&regenerated.root());
+    assert!(
+        left.contains("\nNone.\n"),
+        "every operation is generated:\n{left}"
+    );
+    let err = &regenerated.regen_stderr;
+    for expected in [
+        "specs/api.yaml#/paths/~1search/get: the query parameter `filter` is an object",
+        "specs/api.yaml#/paths/~1search/get/parameters/6/content: a parameter in `text/plain` content",
+    ] {
+        assert!(err.contains(expected), "{expected:?} in:\n{err}");
+    }
+    let report =
+        std::fs::read_to_string(regenerated.root().join("opencx-api/CONVERSION.md")).unwrap();
+    for expected in [
+        "| `specs/api.yaml#/components/schemas/Licence/anyOf` |",
+        "| `specs/api.yaml#/components/schemas/Sort/enum/4` | the enum lists \"count\" twice",
+        "/encoding` | the form is sent in OpenAPI's default encoding",
+    ] {
+        assert!(report.contains(expected), "{expected:?} in:\n{report}");
+    }
+    let output = regenerated
+        .test(&[fixture("behaviour.rs")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.contains("test result: ok. 7 passed"), "{output}");
+}
+
+#[test]
+fn a_refused_construct_is_named_with_its_file_pointer_and_reason_even_when_nothing_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let tuple = fixture("tuple.yaml").display().to_string();
+    let (root, code, err) = regen(dir.path(), &[&tuple], Some("api"));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(
+            "error: nothing is left to generate: every operation of the vendored documents is \
+             left out of the client:\n  specs/api.yaml#/paths/~1point/get/responses/200/content/\
+             application~1json/schema/prefixItems: GET /point (getPoint): `prefixItems` (a tuple"
+        ),
+        "{err}"
+    );
+    // Nothing is written.
+    assert!(!root.join("opencx-api/openapi.json").exists());
+}
+
+#[test]
+fn pattern_properties_beside_no_additional_ones_are_generated() {
+    let regenerated = Fixture::regenerate(&fixture("pattern.yaml"));
+    assert!(left_out(&regenerated.root()).contains("\nNone.\n"));
+    let client =
+        std::fs::read_to_string(regenerated.root().join("opencx-api/generated/client.rs")).unwrap();
+    assert!(client.contains("pub fn get_labels(&self)"), "{client}");
+}
+
+#[test]
+fn path_items_by_reference_count_alike_in_a_page_and_a_bare_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = fixture("path-items.txt").display().to_string();
+    let root = dir.path().join("ws");
+    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    let (code, out, err) = xtask(&root, &["vendor", &page]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("vendored specs/listWidgets.yaml (GET /widgets)"),
+        "{out}"
+    );
+    let (code, out, err) = xtask(&root, &["regen"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let client = std::fs::read_to_string(root.join("opencx-api/generated/client.rs")).unwrap();
+    assert!(client.contains("pub fn list_widgets(&self)"));
+    // The same document bare.
+    let text = std::fs::read_to_string(&page).unwrap();
+    let fence = text.split("```yaml get /widgets\n").nth(1).unwrap();
+    let bare = dir.path().join("widgets.yaml");
+    std::fs::write(&bare, fence.split("```").next().unwrap()).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let (root, code, err) = regen(other.path(), &[&bare.display().to_string()], None);
+    assert_eq!(code, 0, "{err}");
+    let client = std::fs::read_to_string(root.join("opencx-api/generated/client.rs")).unwrap();
+    assert!(client.contains("pub fn list_widgets(&self)"));
+}
+
+/// Every name progenitor writes beside a parameter's in the builder and its
+/// `send()` (its fields, methods and locals, ours too), every Rust keyword
+/// and reserved word, and names that differ from another only by case or
+/// separators.
+const NAMES: &[&str] = &[
+    // progenitor's builder and `send()`, and the rewrites' own.
+    "client",
+    "_client",
+    "url",
+    "_url",
+    "request",
+    "_request",
+    "response",
+    "result",
+    "_result",
+    "header_map",
+    "info",
+    "body",
+    "body_map",
+    "send",
+    "send_request",
+    "new",
+    "stream",
+    "value",
+    "self",
+    "Self",
+    "super",
+    "crate",
+    // Keywords, strict and reserved, of every edition.
+    "as",
+    "async",
+    "await",
+    "break",
+    "const",
+    "continue",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "fn",
+    "for",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "pub",
+    "ref",
+    "return",
+    "static",
+    "struct",
+    "trait",
+    "true",
+    "type",
+    "unsafe",
+    "use",
+    "where",
+    "while",
+    "abstract",
+    "become",
+    "box",
+    "do",
+    "final",
+    "gen",
+    "macro",
+    "override",
+    "priv",
+    "try",
+    "typeof",
+    "unsized",
+    "virtual",
+    "yield",
+    "union",
+    "_",
+    // One Rust name for several wire names.
+    "maxResults",
+    "MaxResults",
+    "max-results",
+    "max_results",
+    "MAX_RESULTS",
+];
+
+/// A document whose one operation takes a required query parameter of each
+/// of [`NAMES`] (each with its own one value, so Prism rejects a request that
+/// sends one under another name), a path parameter `id`, a header and a
+/// JSON body.
+fn names_document() -> String {
+    let mut parameters = vec![
+        serde_json::json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}),
+        serde_json::json!({"name": "x-request-id", "in": "header", "required": true,
+            "schema": {"type": "string", "enum": ["r-1"]}}),
+    ];
+    for (i, name) in NAMES.iter().enumerate() {
+        parameters.push(serde_json::json!({
+            "name": name, "in": "query", "required": true,
+            "schema": {"type": "string", "enum": [format!("v{i}")]},
+        }));
+    }
+    serde_json::to_string_pretty(&serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Names", "version": "1"},
+        "paths": {"/things/{id}": {"post": {
+            "operationId": "postThing",
+            "parameters": parameters,
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"name": {"type": "string"}}}}}},
+            "responses": {"204": {"description": "stored"}},
+        }}},
+    }))
+    .unwrap()
+}
+
+#[test]
+fn parameters_named_like_anything_progenitor_writes_compile_and_are_sent_by_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = dir.path().join("names.json");
+    std::fs::write(&document, names_document()).unwrap();
+    let (root, code, err) = regen(dir.path(), &[&document.display().to_string()], Some("api"));
+    assert_eq!(code, 0, "{err}");
+    assert!(left_out(&root).contains("\nNone.\n"), "{}", left_out(&root));
+    assert!(
+        !err.contains("no contract test"),
+        "every parameter has its setter: {err}"
+    );
+    let crates = [ApiCrate {
+        name: "names".into(),
+        generated: root.join("opencx-api/generated"),
+    }];
+    if let Err(errors) = generated_crate::check(&dir.path().join("build"), &crates) {
+        panic!("the client does not compile:\n{errors}");
+    }
+    let Some(prism) = opencx_tests::contract::prism_or_skip("the names fixture") else {
+        return;
+    };
+    match generated_crate::run_contract_tests(&root, &prism) {
+        Ok(output) => assert!(output.contains("test result: ok. 1 passed"), "{output}"),
+        Err(output) => panic!("Prism refused a request:\n{output}"),
+    }
+}
+
+#[test]
+fn a_ref_cycle_through_two_thousand_schemas_is_refused_with_its_pointer() {
+    let n = 2000;
+    let schemas: serde_json::Map<String, serde_json::Value> = (0..n)
+        .map(|i| {
+            (
+                format!("S{i}"),
+                serde_json::json!({"$ref": format!("#/components/schemas/S{}", (i + 1) % n)}),
+            )
+        })
+        .collect();
+    let document = serde_json::json!({
+        "openapi": "3.0.3", "info": {"title": "Cycle", "version": "1"},
+        "paths": {
+            "/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}}}}},
+            "/b": {"get": {"operationId": "getB", "responses": {"204": {"description": ""}}}}
+        },
+        "components": {"schemas": schemas},
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cycle.json");
+    std::fs::write(&path, document.to_string()).unwrap();
+    let (root, code, err) = regen(dir.path(), &[&path.display().to_string()], Some("api"));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: specs/api.json#/components/schemas/S0: schema S0 is left out of the \
+             generated client: `S0`, `S1`, `S10`, `S100` and 1996 more reach each other through \
+             `allOf` and `$ref` alone"
+        ),
+        "{}",
+        err.lines().next().unwrap_or_default()
+    );
+    assert!(
+        err.contains("GET /a (getA) is left out"),
+        "the operation using it goes too"
+    );
+    let client = std::fs::read_to_string(root.join("opencx-api/generated/client.rs")).unwrap();
+    assert!(client.contains("pub fn get_b(&self)"));
+}
