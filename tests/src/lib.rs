@@ -6,6 +6,7 @@ use xtask::workspace::Workspace;
 
 pub mod changing_server;
 pub mod contract;
+pub mod corpus;
 pub mod docs_site;
 pub mod downstream;
 pub mod export_server;

@@ -138,13 +138,27 @@ impl Serialize for File {
     }
 }
 
+/// A file read from JSON: the object [`Repr`] writes, or the file's
+/// content as a string or a list of bytes (what a JSON document or a mock
+/// server gives for a `format: binary` value).
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Wire {
+    Text(String),
+    Bytes(Vec<u8>),
+    Repr(Repr),
+}
+
 impl<'de> serde::Deserialize<'de> for File {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let repr = Repr::deserialize(deserializer)?;
-        Ok(Self {
-            bytes: repr.bytes.into(),
-            file_name: repr.file_name,
-            content_type: repr.content_type,
+        Ok(match Wire::deserialize(deserializer)? {
+            Wire::Text(text) => Self::from(text),
+            Wire::Bytes(bytes) => Self::from(bytes),
+            Wire::Repr(repr) => Self {
+                bytes: repr.bytes.into(),
+                file_name: repr.file_name,
+                content_type: repr.content_type,
+            },
         })
     }
 }
@@ -543,6 +557,11 @@ mod tests {
         let json = serde_json::to_value(&file).unwrap();
         assert_eq!(json["file_name"], "a.txt");
         assert_eq!(serde_json::from_value::<File>(json).unwrap(), file);
+        // A file's content as JSON gives it.
+        let text: File = serde_json::from_value(serde_json::json!("a,b")).unwrap();
+        assert_eq!(text.bytes().as_ref(), b"a,b");
+        let bytes: File = serde_json::from_value(serde_json::json!([0, 159])).unwrap();
+        assert_eq!(bytes.bytes().as_ref(), [0, 159]);
     }
 
     #[test]
