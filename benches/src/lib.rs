@@ -9,6 +9,7 @@
 pub mod api_size;
 pub mod build_cost;
 pub mod bulk_export;
+pub mod corpus;
 pub mod decode;
 pub mod export;
 pub mod incremental;

@@ -5,7 +5,9 @@
 //! scenario; `--out FILE` writes elsewhere. `serve` and
 //! `mem-client` are the two halves of the memory figure, run as processes of
 //! their own; `serve` and `overhead-client` are the stream overhead's client
-//! alone, for a profiler (see `benches/NOTES.md`).
+//! alone, for a profiler (see `benches/NOTES.md`). `corpus DIR` runs a
+//! folder of OpenAPI documents through the pipeline and progenitor alone and
+//! prints the table (`CORPUS.md`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,6 +15,7 @@ use std::process::ExitCode;
 use opencx_bench::{memory, overhead, report, run_all, workspace_root, Sizes, SCENARIOS};
 
 const USAGE: &str = "usage: opencx-bench [--quick] [--no-builds] [--only SCENARIO] [--out FILE]
+       opencx-bench corpus DIR [--no-check] [--out FILE]
        opencx-bench serve --pages N --per-page N
        opencx-bench mem-client --url URL --items N
        opencx-bench overhead-client --url URL --variant stream|pages|hand";
@@ -27,6 +30,31 @@ fn main() -> ExitCode {
     };
     let number = |name: &str| value(name).and_then(|v| v.parse::<u64>().ok());
     match args.first().map(String::as_str) {
+        Some("corpus") => {
+            let Some(dir) = args.get(1).filter(|a| !a.starts_with("--")) else {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            };
+            let check = !args.iter().any(|a| a == "--no-check");
+            match opencx_bench::corpus::run(std::path::Path::new(dir), check, &mut |step| {
+                eprintln!("{step}")
+            }) {
+                Ok(report) => match value("--out") {
+                    Some(out) => {
+                        if let Err(e) = std::fs::write(&out, report) {
+                            eprintln!("error: {out}: {e}");
+                            return ExitCode::FAILURE;
+                        }
+                        eprintln!("wrote {out}");
+                    }
+                    None => print!("{report}"),
+                },
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
         Some("serve") => {
             let (Some(pages), Some(per_page)) = (number("--pages"), number("--per-page")) else {
                 eprintln!("{USAGE}");

@@ -200,10 +200,23 @@ pub(crate) fn cargo(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Result
     }
 }
 
+/// A member of a workspace [`write_workspace`] writes beside the API
+/// crates: its manifest and its `src/lib.rs`.
+pub struct Member {
+    pub name: String,
+    pub manifest: String,
+    pub lib: String,
+}
+
 /// Writes one workspace in `dir` holding every crate of `crates` (with the
-/// mocks), and `cargo check`s them all at once.
-pub fn check(dir: &Path, crates: &[ApiCrate]) -> Result<(), String> {
-    let members: Vec<String> = crates.iter().map(|c| c.name.clone()).collect();
+/// mocks, as features) and the `extra` members, with the real workspace's
+/// lock file, without building it.
+pub fn write_workspace(dir: &Path, crates: &[ApiCrate], extra: &[Member]) -> Result<(), String> {
+    let members: Vec<String> = crates
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(extra.iter().map(|m| m.name.clone()))
+        .collect();
     write(&dir.join("Cargo.toml"), &workspace_manifest(&members));
     // The lock file pins the versions the real crate builds with, so the
     // check needs nothing the workspace did not already fetch.
@@ -214,6 +227,18 @@ pub fn check(dir: &Path, crates: &[ApiCrate]) -> Result<(), String> {
         write(&root.join("Cargo.toml"), &crate_manifest(&api.name, &[]));
         write(&root.join("src/lib.rs"), &api_lib(&api.generated));
     }
+    for member in extra {
+        let root = dir.join(&member.name);
+        write(&root.join("Cargo.toml"), &member.manifest);
+        write(&root.join("src/lib.rs"), &member.lib);
+    }
+    Ok(())
+}
+
+/// Writes one workspace in `dir` holding every crate of `crates` (with the
+/// mocks), and `cargo check`s them all at once.
+pub fn check(dir: &Path, crates: &[ApiCrate]) -> Result<(), String> {
+    write_workspace(dir, crates, &[])?;
     cargo(
         dir,
         &[

@@ -265,8 +265,8 @@ fn template_names(path: &str) -> Vec<String> {
 /// progenitor (`unreachable!()` in `builder_struct` when optional, an
 /// `assert_eq!(param.name, "body")` when required; progenitor 0.15, no
 /// upstream report yet), so:
-/// - a union of strings (`anyOf` an IPv4 or an IPv6 address) is a string,
-///   which is what either branch sends;
+/// - an `anyOf` of scalars (an IPv4 or an IPv6 address) is a string, which
+///   is what any branch sends;
 /// - an object in the query is taken as JSON (`serde_json::Value`), which
 ///   the query spells field by field as for the object, in its style;
 /// - an object in the path or a header cannot be taken: the operation is
@@ -292,21 +292,26 @@ fn struct_parameters(
             Some([one]) => follow_ref(original, one),
             _ => schema,
         };
-        let branches = ["anyOf", "oneOf"]
-            .iter()
-            .find_map(|k| schema.get(*k).and_then(Value::as_array));
-        let strings = branches.is_some_and(|b| {
-            !b.is_empty()
-                && b.iter()
-                    .all(|s| follow_ref(original, s).get("type") == Some(&json!("string")))
-        });
+        // typify makes an `anyOf` a struct of optional parts (a `oneOf` is
+        // an enum, which progenitor sets and sends like a scalar).
+        let branches = schema.get("anyOf").and_then(Value::as_array);
+        let scalar = |s: &Value| {
+            matches!(
+                follow_ref(original, s).get("type").and_then(Value::as_str),
+                Some("string" | "integer" | "number" | "boolean")
+            )
+        };
+        let strings = branches.is_some_and(|b| !b.is_empty() && b.iter().all(scalar));
         let is_struct = schema.get("properties").is_some()
             || schema.get("allOf").is_some()
             || (branches.is_some() && !strings);
         let (replacement, why) = if strings {
             (
                 json!({"type": "string"}),
-                format!("the {location} parameter `{name}` is one of several strings: the client takes it as a string"),
+                format!(
+                    "the {location} parameter `{name}` is any of several scalars: the client \
+                     takes it as the string it is sent as"
+                ),
             )
         } else if is_struct && location == "query" {
             (

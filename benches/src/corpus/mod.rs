@@ -1,0 +1,445 @@
+//! `opencx-bench corpus DIR`: any folder of OpenAPI documents through the
+//! pipeline, and through progenitor alone, side by side, as a table a
+//! maintainer reads before adopting a new upstream: per document, the
+//! operations generated of all, what was left out and why (grouped by
+//! reason), the generated lines, regen's time, and (unless `--no-check`) the
+//! `cargo check` time of each client; the same for progenitor alone.
+//!
+//! Both generators run in this process and profile (`--release`), so their
+//! times compare; a maintainer's `cargo xtask regen` is the dev profile.
+//! The clients are checked in one workspace under `target/corpus/`, sharing
+//! one target folder: each crate is checked once to build its dependencies,
+//! then checked alone again and timed (`CARGO_INCREMENTAL=0`, its source
+//! touched).
+
+mod alone;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use opencx_tests::generated_crate::{self, ApiCrate, Member};
+
+use crate::workspace_root;
+use alone::Outcome;
+
+/// What the pipeline made of one document.
+struct Ours {
+    operations: usize,
+    generated: usize,
+    /// Reason (its kind: names taken out) → operations left out for it.
+    left_out: BTreeMap<String, Vec<String>>,
+    lines: usize,
+    regen: f64,
+    /// A failure of vendor or regen.
+    error: Option<String>,
+    generated_dir: PathBuf,
+}
+
+/// One document, both ways, and the check times (seconds; `None` where not
+/// checked, `Err` where it did not compile).
+struct Row {
+    name: String,
+    ours: Ours,
+    alone: Outcome,
+    alone_seconds: f64,
+    alone_lines: usize,
+    ours_check: Option<Result<f64, ()>>,
+    alone_check: Option<Result<f64, ()>>,
+}
+
+/// The reason an operation was left out, with names taken out, so that
+/// operations left out for one kind of reason are counted together; the
+/// chain "it uses X, which is left out: ..." reads as its root.
+fn kind(reason: &str) -> String {
+    let mut reason = reason;
+    while let Some(rest) = [", which is left out: "]
+        .iter()
+        .find_map(|sep| reason.split_once(sep).map(|(_, r)| r))
+    {
+        reason = rest;
+    }
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in reason.chars() {
+        match c {
+            '`' if quoted => {
+                quoted = false;
+                out.push_str("…`");
+            }
+            '`' => {
+                quoted = true;
+                out.push('`');
+            }
+            _ if quoted => {}
+            c => out.push(c),
+        }
+    }
+    alone::one_line(&out)
+}
+
+fn count_lines(path: &Path) -> usize {
+    std::fs::read_to_string(path)
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
+}
+
+/// The pipeline on one document, in a scratch workspace at `root`.
+fn ours(root: &Path, document: &Path) -> Ours {
+    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
+        std::fs::create_dir_all(root.join(sub)).expect("a scratch folder");
+    }
+    let generated_dir = root.join("opencx-api/generated");
+    let mut ours = Ours {
+        operations: 0,
+        generated: 0,
+        left_out: BTreeMap::new(),
+        lines: 0,
+        regen: 0.0,
+        error: None,
+        generated_dir: generated_dir.clone(),
+    };
+    let xtask = |args: &[&str]| {
+        let mut all = vec!["--root".to_string(), root.display().to_string()];
+        all.extend(args.iter().map(|a| a.to_string()));
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = xtask::cli::run(&all, &mut out, &mut err);
+        (code, String::from_utf8_lossy(&err).into_owned())
+    };
+    let source = document.display().to_string();
+    let (code, err) = xtask(&["vendor", "--name", "api", &source]);
+    if code != 0 {
+        ours.error = Some(format!("vendor: {}", alone::one_line(&err)));
+        return ours;
+    }
+    let vendored = std::fs::read_dir(root.join("specs"))
+        .expect("specs/")
+        .map(|e| e.expect("an entry").path())
+        .find(|p| p.file_stem().is_some_and(|s| s == "api"))
+        .expect("the vendored document");
+    let text = std::fs::read_to_string(&vendored).expect("the vendored document");
+    if let Ok(doc) = xtask::vendor::parse_vendored(&text, "api") {
+        ours.operations = xtask::operations::listed(&doc).len();
+    }
+    let started = Instant::now();
+    let (code, err) = xtask(&["regen"]);
+    ours.regen = started.elapsed().as_secs_f64();
+    if code != 0 {
+        ours.error = Some(alone::one_line(&err));
+        return ours;
+    }
+    let client = std::fs::read_to_string(generated_dir.join("client.rs")).unwrap_or_default();
+    ours.generated = xtask::accounting::generated_operations(&client)
+        .map(|g| g.len())
+        .unwrap_or(0);
+    ours.lines = count_lines(&generated_dir.join("client.rs"));
+    for warning in err.lines().filter_map(|l| l.strip_prefix("warning: ")) {
+        let Some((_, rest)) = warning.split_once(": ") else {
+            continue;
+        };
+        if let Some((operation, reason)) = rest.split_once(" is left out of the generated client: ")
+        {
+            let operation = operation.split(" (").next().unwrap_or(operation);
+            ours.left_out
+                .entry(kind(reason))
+                .or_default()
+                .push(operation.to_string());
+        }
+    }
+    ours
+}
+
+/// `cargo check` of each member alone, after one untimed check of each
+/// (which builds the dependencies); seconds, or `Err` where it does not
+/// compile.
+fn check_each(
+    dir: &Path,
+    members: &[String],
+    progress: &mut dyn FnMut(&str),
+) -> Vec<Result<f64, ()>> {
+    let target = workspace_root().join("target/corpus-build");
+    let cargo = |args: &[&str]| {
+        let mut command = crate::build_cost::cargo();
+        command
+            .args(args)
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_INCREMENTAL", "0")
+            .env_remove("RUSTFLAGS");
+        command.output()
+    };
+    // Each crate once first: `-p` resolves each one's features alone, so
+    // the dependencies each needs are built before its check is timed.
+    progress("  building the dependencies (each client checked once)");
+    for member in members {
+        let _ = cargo(&["check", "--offline", "--quiet", "-p", member]);
+    }
+    members
+        .iter()
+        .map(|member| {
+            // A touched source is checked again; its dependencies are not.
+            let lib = dir.join(member).join("src/lib.rs");
+            if let Ok(text) = std::fs::read_to_string(&lib) {
+                let _ = std::fs::write(&lib, text);
+            }
+            let started = Instant::now();
+            let output = cargo(&["check", "--offline", "--quiet", "-p", member]);
+            let seconds = started.elapsed().as_secs_f64();
+            progress(&format!("  checked {member} in {seconds:.1} s"));
+            match output {
+                Ok(o) if o.status.success() => Ok(seconds),
+                _ => Err(()),
+            }
+        })
+        .collect()
+}
+
+/// Runs every document of `dir` (its `.json`, `.yaml` and `.yml` files)
+/// through both, and returns the report (Markdown). `check`: also time
+/// `cargo check` of every client.
+///
+/// # Errors
+/// `dir` cannot be read, or holds no document.
+pub fn run(dir: &Path, check: bool, progress: &mut dyn FnMut(&str)) -> Result<String, String> {
+    let mut documents: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+        })
+        .collect();
+    documents.sort();
+    if documents.is_empty() {
+        return Err(format!("{}: no .json or .yaml documents", dir.display()));
+    }
+    let scratch = workspace_root().join("target/corpus");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let mut rows = Vec::new();
+    for document in &documents {
+        let name = document
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        progress(&name);
+        let ours = ours(&scratch.join("ws").join(&name), document);
+        let text = std::fs::read_to_string(document).unwrap_or_default();
+        let is_json = document.extension().is_some_and(|e| e == "json");
+        let (alone, alone_seconds) = alone::generate(&text, is_json);
+        let alone_lines = match &alone {
+            Outcome::Generated(code) => code.lines().count(),
+            _ => 0,
+        };
+        rows.push(Row {
+            name,
+            ours,
+            alone,
+            alone_seconds,
+            alone_lines,
+            ours_check: None,
+            alone_check: None,
+        });
+    }
+    if check {
+        let build = scratch.join("build");
+        let slug = |name: &str| name.to_lowercase().replace(['_', '.'], "-");
+        let mut crates = Vec::new();
+        let mut members = Vec::new();
+        for row in &rows {
+            if row.ours.error.is_none() {
+                crates.push(ApiCrate {
+                    name: format!("ours-{}", slug(&row.name)),
+                    generated: row.ours.generated_dir.clone(),
+                });
+            }
+            if let Outcome::Generated(code) = &row.alone {
+                let name = format!("alone-{}", slug(&row.name));
+                let source = scratch.join("alone").join(format!("{name}.rs"));
+                std::fs::create_dir_all(source.parent().expect("a folder"))
+                    .map_err(|e| e.to_string())?;
+                std::fs::write(&source, code).map_err(|e| e.to_string())?;
+                members.push(Member {
+                    manifest: alone::manifest(&name),
+                    lib: format!(
+                        "#![allow(warnings, clippy::all)]\ninclude!({:?});\n",
+                        source.display().to_string()
+                    ),
+                    name,
+                });
+            }
+        }
+        generated_crate::write_workspace(&build, &crates, &members)?;
+        let names: Vec<String> = crates
+            .iter()
+            .map(|c| c.name.clone())
+            .chain(members.iter().map(|m| m.name.clone()))
+            .collect();
+        let times: BTreeMap<String, Result<f64, ()>> = names
+            .iter()
+            .cloned()
+            .zip(check_each(&build, &names, progress))
+            .collect();
+        for row in &mut rows {
+            row.ours_check = times.get(&format!("ours-{}", slug(&row.name))).cloned();
+            row.alone_check = times.get(&format!("alone-{}", slug(&row.name))).cloned();
+        }
+    }
+    Ok(render(dir, &rows, check))
+}
+
+fn seconds(s: f64) -> String {
+    format!("{s:.1} s")
+}
+
+fn checked(check: &Option<Result<f64, ()>>) -> String {
+    match check {
+        None => "–".into(),
+        Some(Ok(s)) => seconds(*s),
+        Some(Err(())) => "**does not compile**".into(),
+    }
+}
+
+fn render(dir: &Path, rows: &[Row], check: bool) -> String {
+    let total: usize = rows.iter().map(|r| r.ours.operations).sum();
+    let generated: usize = rows.iter().map(|r| r.ours.generated).sum();
+    let clients = rows.iter().filter(|r| r.ours.error.is_none()).count();
+    let compiling = rows
+        .iter()
+        .filter(|r| matches!(r.ours_check, Some(Ok(_))))
+        .count();
+    let alone_generated: Vec<&Row> = rows
+        .iter()
+        .filter(|r| matches!(r.alone, Outcome::Generated(_)))
+        .collect();
+    let alone_operations: usize = alone_generated.iter().map(|r| r.ours.operations).sum();
+    let alone_compiling = rows
+        .iter()
+        .filter(|r| matches!(r.alone_check, Some(Ok(_))))
+        .count();
+    let folder = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| dir.display().to_string());
+    let mut out = format!(
+        "# Corpus: `{folder}`\n\n\
+         Written by `cargo run --release -p opencx-bench -- corpus {}`{}; do not edit.\n\n\
+         Every document of the folder, through the pipeline (`cargo xtask vendor --name api` \
+         and `regen` in a scratch workspace) and through progenitor 0.15.1 alone (builder \
+         interface, default settings), in one process and profile (release), so the times \
+         compare.{}\n\n",
+        dir.display(),
+        if check { "" } else { " --no-check" },
+        if check {
+            " Check times are `cargo check` of each client alone, once its dependencies are \
+             built (`CARGO_INCREMENTAL=0`)."
+        } else {
+            ""
+        }
+    );
+    out.push_str(&format!(
+        "- **The pipeline**: {clients} of {} documents give a client{}; {generated} of {total} \
+         operations are in them ({:.1} %); every other is listed below with its reason.\n",
+        rows.len(),
+        if check {
+            format!(", {compiling} of them compile")
+        } else {
+            String::new()
+        },
+        100.0 * generated as f64 / total.max(1) as f64
+    ));
+    out.push_str(&format!(
+        "- **progenitor alone**: {} of {} documents give a client{}, holding {alone_operations} \
+         of {total} operations ({:.1} %); it panics on {} and refuses {}.\n\n",
+        alone_generated.len(),
+        rows.len(),
+        if check {
+            format!(" ({alone_compiling} of them compile)")
+        } else {
+            String::new()
+        },
+        100.0 * alone_operations as f64 / total.max(1) as f64,
+        rows.iter()
+            .filter(|r| matches!(r.alone, Outcome::Panicked(_)))
+            .count(),
+        rows.iter()
+            .filter(|r| matches!(r.alone, Outcome::Refused(_)))
+            .count(),
+    ));
+    out.push_str(
+        "| document | operations | pipeline: generated | lines | regen | check | progenitor alone | lines | generate | check |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n",
+    );
+    for row in rows {
+        let ours = match &row.ours.error {
+            Some(error) => format!("**fails**: {error}"),
+            None => format!("{}", row.ours.generated),
+        };
+        let alone = match &row.alone {
+            Outcome::Generated(_) => "a client".to_string(),
+            Outcome::Refused(why) => format!("refuses: {why}"),
+            Outcome::Panicked(why) => format!("panics: {why}"),
+        };
+        let alone_lines = match row.alone {
+            Outcome::Generated(_) => row.alone_lines.to_string(),
+            _ => "–".into(),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {ours} | {} | {} | {} | {} | {alone_lines} | {} | {} |\n",
+            row.name,
+            row.ours.operations,
+            row.ours.lines,
+            seconds(row.ours.regen),
+            checked(&row.ours_check),
+            alone.replace('|', "\\|"),
+            seconds(row.alone_seconds),
+            checked(&row.alone_check),
+        ));
+    }
+    let mut reasons: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for row in rows {
+        for (reason, operations) in &row.ours.left_out {
+            for operation in operations {
+                reasons
+                    .entry(reason.as_str())
+                    .or_default()
+                    .push((row.name.as_str(), operation.as_str()));
+            }
+        }
+    }
+    out.push_str("\n## Left out, by reason\n\n");
+    if reasons.is_empty() {
+        out.push_str("Nothing: every operation of every document is generated.\n");
+    } else {
+        let mut reasons: Vec<_> = reasons.into_iter().collect();
+        reasons.sort_by_key(|(reason, ops)| (std::cmp::Reverse(ops.len()), *reason));
+        out.push_str("| reason | operations | where |\n| --- | ---: | --- |\n");
+        for (reason, operations) in reasons {
+            let mut documents: Vec<&str> = operations.iter().map(|(d, _)| *d).collect();
+            documents.dedup();
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                reason.replace('|', "\\|"),
+                operations.len(),
+                documents
+                    .iter()
+                    .map(|d| format!("`{d}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_is_counted_by_its_kind() {
+        assert_eq!(
+            kind("it uses `#/components/schemas/A`, which is left out: `prefixItems` (a tuple) has no lowering"),
+            "`…` (a tuple) has no lowering"
+        );
+    }
+}
