@@ -183,21 +183,68 @@ pub(super) fn required_only_branches(value: &mut Value, at: &str, report: &mut R
 }
 
 /// Drops `format` from a schema whose type has no formats typify reads (an
-/// object, a list, a boolean: Twilio's `type: object, format: uri-map`):
+/// object, a list, a boolean: Twilio's `type: object, format: uri-map`), or
+/// that has no `type` at all (Loket's `format: int32` alone):
 /// JSON Schema makes `format` an annotation, and typify panics on it there
 /// ("invalid (or unexpected) schema", typify-impl 0.8 `convert.rs`).
 pub(super) fn formats_without_meaning(value: &mut Value, at: &str, report: &mut Report) {
     match value {
         Value::Object(map) => {
             let typed = map.get("type").and_then(Value::as_str);
-            if let (Some(kind @ ("object" | "array" | "boolean")), Some(format)) =
-                (typed, map.get("format").and_then(Value::as_str))
-            {
-                let why = format!(
+            let format = map.get("format").and_then(Value::as_str).map(String::from);
+            let why = match (typed, &format) {
+                (Some(kind @ ("object" | "array" | "boolean")), Some(format)) => Some(format!(
                     "`format: {format}` on a {kind} is an annotation no generated type reads"
-                );
+                )),
+                _ => None,
+            };
+            if let Some(why) = why {
                 map.shift_remove("format");
                 report.drop(join(at, "format"), why);
+            }
+            // A schema without `type` or structure is any value; checks of
+            // one type's values there (Loket's `format: int32` or
+            // `maximum` alone) say nothing of others, and typify panics.
+            const STRUCTURE: [&str; 10] = [
+                "type",
+                "$ref",
+                "allOf",
+                "anyOf",
+                "oneOf",
+                "not",
+                "properties",
+                "items",
+                "additionalProperties",
+                "enum",
+            ];
+            const CHECKS: [&str; 14] = [
+                "format",
+                "maximum",
+                "minimum",
+                "exclusiveMaximum",
+                "exclusiveMinimum",
+                "multipleOf",
+                "minLength",
+                "maxLength",
+                "pattern",
+                "minItems",
+                "maxItems",
+                "uniqueItems",
+                "minProperties",
+                "maxProperties",
+            ];
+            if !STRUCTURE.iter().any(|k| map.contains_key(*k)) {
+                for check in CHECKS {
+                    if map.shift_remove(check).is_some() {
+                        report.drop(
+                            join(at, check),
+                            format!(
+                                "`{check}` in a schema without a `type` checks no type: the \
+                                 value is any JSON"
+                            ),
+                        );
+                    }
+                }
             }
             for (key, child) in map.iter_mut() {
                 if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
@@ -214,27 +261,59 @@ pub(super) fn formats_without_meaning(value: &mut Value, at: &str, report: &mut 
     }
 }
 
+/// Whether `value` is of the JSON Schema type `kind` (`null` is `nullable`'s,
+/// read elsewhere).
+fn fits_type(kind: &str, value: &Value) -> bool {
+    match (kind, value) {
+        (_, Value::Null) => true,
+        ("string", Value::String(_))
+        | ("boolean", Value::Bool(_))
+        | ("array", Value::Array(_))
+        | ("object", Value::Object(_))
+        | ("number", Value::Number(_)) => true,
+        ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
+        _ => false,
+    }
+}
+
 /// Drops a `default` that is not a value of its schema (a number for a
 /// string, a value its `enum` does not list): a default is what the server
 /// assumes, never sent, and typify panics rendering it ("The default value
-/// could not be rendered for this type").
+/// could not be rendered for this type"). And enum values not of the
+/// schema's type.
 pub(super) fn defaults_that_do_not_fit(value: &mut Value, at: &str, report: &mut Report) {
     match value {
         Value::Object(map) => {
+            // Enum values its type does not allow (`type: integer` listing
+            // "0", "1"...: Bungie's 844 error codes) no value can be; typify
+            // refuses the whole client ("value does not conform to the given
+            // schema"). They go, and an enum left with none goes too.
+            if let (Some(kind), Some(Value::Array(values))) = (
+                map.get("type").and_then(Value::as_str).map(String::from),
+                map.get_mut("enum"),
+            ) {
+                let before = values.len();
+                values.retain(|v| fits_type(&kind, v));
+                let dropped = before - values.len();
+                if dropped > 0 {
+                    let all = values.is_empty();
+                    if all {
+                        map.shift_remove("enum");
+                    }
+                    report.drop(
+                        join(at, "enum"),
+                        format!(
+                            "{dropped} of its enum values are not of its type `{kind}`{}",
+                            if all { ", so it has no enum" } else { "" }
+                        ),
+                    );
+                }
+            }
             let fits = match (map.get("default"), map.get("type").and_then(Value::as_str)) {
                 (None, _) => true,
                 (Some(Value::Null), _) => map.get("nullable") == Some(&json!(true)),
                 (Some(default), kind) => {
-                    let typed = match (kind, default) {
-                        (None, _) => true,
-                        (Some("string"), Value::String(_))
-                        | (Some("boolean"), Value::Bool(_))
-                        | (Some("array"), Value::Array(_))
-                        | (Some("object"), Value::Object(_))
-                        | (Some("number"), Value::Number(_)) => true,
-                        (Some("integer"), Value::Number(n)) => n.is_i64() || n.is_u64(),
-                        _ => false,
-                    };
+                    let typed = kind.is_none_or(|kind| fits_type(kind, default));
                     let listed = map
                         .get("enum")
                         .and_then(Value::as_array)

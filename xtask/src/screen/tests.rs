@@ -183,3 +183,31 @@ fn branches_that_only_require_fields_leave_one_struct_with_every_field() {
         "/components/schemas/Licence/anyOf"
     );
 }
+
+#[test]
+fn values_no_type_allows_and_checks_of_no_type_are_dropped() {
+    let mut doc = json!({"components": {"schemas": {
+        "Code": {"type": "integer", "enum": ["0", "1"], "x-enum-values": []},
+        "Mixed": {"type": "string", "enum": ["a", 1]},
+        "Amount": {"description": "net wage", "maximum": 9.5, "format": "double", "nullable": false},
+        "Kept": {"type": "number", "maximum": 9.5}
+    }}});
+    let (out, report) = run(doc.take(), &[]);
+    let schemas = &out["components"]["schemas"];
+    assert!(schemas["Code"].get("enum").is_none(), "{out}");
+    assert_eq!(schemas["Mixed"]["enum"], json!(["a"]));
+    assert_eq!(
+        schemas["Amount"],
+        json!({"description": "net wage", "nullable": false})
+    );
+    assert_eq!(schemas["Kept"], json!({"type": "number", "maximum": 9.5}));
+    let dropped: Vec<&str> = report.dropped.iter().map(|d| d.pointer.as_str()).collect();
+    assert!(
+        dropped.contains(&"/components/schemas/Code/enum"),
+        "{dropped:?}"
+    );
+    assert!(
+        dropped.contains(&"/components/schemas/Amount/maximum"),
+        "{dropped:?}"
+    );
+}

@@ -4,6 +4,11 @@
 //! missing"). The target is hoisted into `components/schemas` and left in
 //! its place as a `$ref` to the new component, so the place and every
 //! reference to it are one type.
+//!
+//! A `$ref` to a parameter, a response, a request body or a header that is
+//! not a component (`#/paths/~1a/get/parameters/0`): progenitor looks up
+//! every such reference by its last segment among the components ("key 0 is
+//! missing"); it is replaced by what it refers to.
 
 use std::collections::BTreeSet;
 
@@ -117,4 +122,49 @@ pub(super) fn hoist(doc: &mut Value) -> Vec<Moved> {
         renamed.sort_by_key(|(old, _)| std::cmp::Reverse(old.len()));
         rewrite_refs(doc, &renamed);
     }
+}
+
+/// Replaces every local `$ref` outside schemas whose target is not a
+/// component (`#/components/SECTION/NAME`) by a copy of its target. Returns
+/// the pointers of the references it replaced.
+pub(super) fn inline_others(doc: &mut Value) -> Vec<String> {
+    let mut found = Found::default();
+    walk(doc, "", "", &mut found);
+    let mut replaced = Vec::new();
+    for (at, _, reference) in found.refs {
+        let Some(pointer) = reference.strip_prefix('#') else {
+            continue;
+        };
+        let parts = tokens(pointer);
+        let is_component = parts.len() == 3 && parts[0] == "components";
+        // Schemas are hoisted above; a reference into its own target would
+        // never end.
+        if is_component
+            || is_inside_a_schema(pointer)
+            || at == pointer
+            || at.starts_with(&format!("{pointer}/"))
+        {
+            continue;
+        }
+        let mut target = doc.pointer(pointer).cloned();
+        // Chains of references end at the first that is not one.
+        for _ in 0..16 {
+            let next = target
+                .as_ref()
+                .and_then(|t| t.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+                .filter(|p| tokens(p).len() != 3)
+                .map(str::to_string);
+            match next {
+                Some(next) => target = doc.pointer(&next).cloned(),
+                None => break,
+            }
+        }
+        if let (Some(target), Some(slot)) = (target, doc.pointer_mut(&at)) {
+            *slot = target;
+            replaced.push(at);
+        }
+    }
+    replaced
 }

@@ -34,6 +34,7 @@ pub(super) fn resolve(doc: &mut Value) -> Result<(Vec<Moved>, Vec<Unresolved>)> 
     let mut moved = identifiers::resolve(doc)?;
     moved.extend(defs::hoist(doc)?);
     moved.extend(deep::hoist(doc));
+    deep::inline_others(doc);
     let unresolved = unresolved(doc);
     Ok((moved, unresolved))
 }

@@ -52,6 +52,8 @@ const PASSTHROUGH: &[&str] = &[
 const SUBSCHEMA: &[&str] = &["not", "additionalProperties"];
 
 /// Why each codegen-neutral drop is safe.
+const UNKNOWN_KEYWORD: &str =
+    "not a JSON Schema 2020-12 keyword: an annotation, which constrains nothing";
 const CONTAINS: &str = "`contains` only checks that some item matches; the item type is `items`";
 const DEPENDENT_REQUIRED: &str =
     "`dependentRequired` only makes declared properties required together; their types are unchanged";
@@ -270,7 +272,10 @@ impl Converter<'_> {
                         out.insert(key.clone(), value.clone());
                     }
                 }
-                _ => return fail(&here, format!("unsupported schema keyword `{key}`")),
+                // JSON Schema 2020-12 reads a keyword it does not define as
+                // an annotation (§6.5): it constrains nothing (Vercel's
+                // `regex`, a stray `name`).
+                _ => self.dropped(&here, UNKNOWN_KEYWORD),
             }
         }
         if nullable {

@@ -348,9 +348,17 @@ fn pattern_properties_beside_other_properties_are_refused() {
 }
 
 #[test]
-fn an_unknown_keyword_is_refused_naming_its_pointer() {
-    let e = error(json!({"type": "object", "properties": {"a": {"frobnicate": 1}}}));
-    assert_eq!(e.pointer, "/s/properties/a/frobnicate");
+fn an_unknown_keyword_is_an_annotation_dropped_with_its_pointer() {
+    let (out, drops) = with_drops(
+        json!({"type": "object", "properties": {"a": {"type": "string", "regex": "^a"}}}),
+    );
+    assert_eq!(
+        out,
+        json!({"type": "object", "properties": {"a": {"type": "string"}}})
+    );
+    assert_eq!(drops.len(), 1);
+    assert_eq!(drops[0].0, "/s/properties/a/regex");
+    assert!(drops[0].1.contains("annotation"), "{}", drops[0].1);
 }
 
 #[test]

@@ -353,3 +353,20 @@ fn a_ref_into_another_schema_hoists_its_target_for_both_places() {
     );
     assert_eq!(report.moved.len(), 2);
 }
+
+#[test]
+fn a_ref_to_a_parameter_that_is_no_component_is_replaced_by_it() {
+    let out = document(&doc(json!({
+        "paths": {"/a/{id}": {
+            "get": {"operationId": "a", "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+            ], "responses": {}},
+            "delete": {"operationId": "b", "parameters": [{"$ref": "#/paths/~1a~1%7Bid%7D/get/parameters/0"}], "responses": {}}
+        }}
+    })))
+    .unwrap();
+    assert_eq!(
+        out["paths"]["/a/{id}"]["delete"]["parameters"][0],
+        json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}})
+    );
+}
