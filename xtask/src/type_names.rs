@@ -35,27 +35,7 @@ pub fn separate(doc: &mut Value, duplicates: &[String], report: &mut Report) -> 
     let mut taken: BTreeSet<String> = names.iter().map(|n| type_name(n)).collect();
     let mut changed = 0;
 
-    // Two components with one type name: the later one is renamed.
-    let mut owners: BTreeSet<String> = BTreeSet::new();
-    for name in &names {
-        let typed = type_name(name);
-        if !duplicates.contains(typed.as_str()) || owners.insert(typed.clone()) {
-            continue;
-        }
-        let new = unique(&format!("{typed}2"), &mut taken);
-        let schema = doc["components"]["schemas"]
-            .as_object_mut()
-            .and_then(|m| m.shift_remove(name))
-            .expect("listed above");
-        doc["components"]["schemas"][&new] = schema;
-        let old = format!("#{}", join(SCHEMAS, name));
-        rewrite_refs(doc, &old, &format!("#{}", join(SCHEMAS, &new)));
-        report.moved.insert(Moved {
-            from: join(SCHEMAS, name),
-            name: new,
-        });
-        changed += 1;
-    }
+    changed += rename_components(doc, report, &|typed| duplicates.contains(typed));
 
     // Inline schemas typify would name like a component, or like another
     // schema. A copy of the component it is named like (a bundled document
@@ -131,6 +111,62 @@ pub fn separate(doc: &mut Value, duplicates: &[String], report: &mut Report) -> 
     changed
 }
 
+/// Renames every later component whose type name (one that `which`
+/// accepts) an earlier component has (`foo_bar` beside `FooBar`), and
+/// points every `$ref` at the new names in one walk. Returns how many.
+fn rename_components(doc: &mut Value, report: &mut Report, which: &dyn Fn(&str) -> bool) -> usize {
+    let names: Vec<String> = doc
+        .pointer(SCHEMAS)
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut taken: BTreeSet<String> = names.iter().map(|n| type_name(n)).collect();
+    let mut owners: BTreeSet<String> = BTreeSet::new();
+    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+    for name in &names {
+        let typed = type_name(name);
+        if !which(&typed) || owners.insert(typed.clone()) {
+            continue;
+        }
+        let new = unique(&format!("{typed}2"), &mut taken);
+        let schema = doc["components"]["schemas"]
+            .as_object_mut()
+            .and_then(|m| m.shift_remove(name))
+            .expect("listed above");
+        doc["components"]["schemas"][&new] = schema;
+        report.moved.insert(Moved {
+            from: join(SCHEMAS, name),
+            name: new.clone(),
+        });
+        renamed.insert(
+            format!("#{}", join(SCHEMAS, name)),
+            format!("#{}", join(SCHEMAS, &new)),
+        );
+    }
+    if !renamed.is_empty() {
+        rewrite_all_refs(doc, &renamed);
+    }
+    renamed.len()
+}
+
+/// Points every `$ref` to a key of `renamed` (or into it) at its value.
+fn rewrite_all_refs(value: &mut Value, renamed: &BTreeMap<String, String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                let component = crate::graph::component_of(reference);
+                if let Some(new) = component.as_ref().and_then(|c| renamed.get(c)) {
+                    let old = component.expect("found");
+                    *reference = format!("{new}{}", &reference[old.len()..]);
+                }
+            }
+            map.values_mut().for_each(|v| rewrite_all_refs(v, renamed));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_all_refs(v, renamed)),
+        _ => {}
+    }
+}
+
 /// The component named `wanted` (as a type) whose schema is `schema`.
 fn copy_of(components: &[(String, Value)], wanted: &str, schema: &Value) -> Option<String> {
     components
@@ -179,13 +215,16 @@ fn settle_title(
     true
 }
 
-/// Before codegen: the titles of inline schemas that name one type for two
+/// Before codegen: components of one type name (the later renamed), and
+/// the titles of inline schemas that name one type for two
 /// different shapes (two `Status` enums of different values), or name a
 /// component's type, are settled as [`separate`] settles them. typify gives
 /// both one name and checks one's `default` against the other's values
 /// ("value does not conform to the given schema": the whole client fails,
 /// and no part fails alone). Returns how many it changed.
 pub fn settle_titles(doc: &mut Value, report: &mut Report) -> usize {
+    // Two components of one type name, which typify would define twice.
+    let mut changed = rename_components(doc, report, &|_| true);
     let mut groups: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
     inline_schemas(doc, &mut |at, schema, _| {
         if let Some(name) = title_names(schema) {
@@ -200,7 +239,6 @@ pub fn settle_titles(doc: &mut Value, report: &mut Report) -> usize {
         .and_then(Value::as_object)
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
-    let mut changed = 0;
     for (name, members) in groups {
         let component = components.iter().any(|(c, _)| type_name(c) == name);
         let mut shapes: Vec<&Value> = Vec::new();
@@ -415,22 +453,6 @@ fn composed(
                 _ => visit(part, &here, None, f),
             }
         }
-    }
-}
-
-/// Points every `$ref` to `old` (or into it) at `new`.
-fn rewrite_refs(value: &mut Value, old: &str, new: &str) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                if reference == old || reference.starts_with(&format!("{old}/")) {
-                    *reference = format!("{new}{}", &reference[old.len()..]);
-                }
-            }
-            map.values_mut().for_each(|v| rewrite_refs(v, old, new));
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, old, new)),
-        _ => {}
     }
 }
 
