@@ -17,6 +17,7 @@ pub mod memory;
 pub mod overhead;
 pub mod pages;
 pub mod report;
+pub mod scale;
 pub mod server;
 pub mod stats;
 
@@ -167,7 +168,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// The scenarios, by the key of the section each writes, in report order.
-pub const SCENARIOS: [&str; 9] = [
+pub const SCENARIOS: [&str; 10] = [
     "overhead",
     "memory",
     "decode",
@@ -177,6 +178,7 @@ pub const SCENARIOS: [&str; 9] = [
     "regen",
     "api_size",
     "incremental",
+    "scale",
 ];
 
 /// Runs every scenario, or only the one whose key is `only` (one of
@@ -216,6 +218,9 @@ pub fn run_all(
     });
     step("incremental", "incremental export", &mut || {
         incremental::run(sizes)
+    });
+    step("scale", "any size: GitHub and Nexus", &mut || {
+        scale::run(sizes)
     });
     sections
 }

@@ -25,6 +25,7 @@ fn a_quick_run_writes_every_figure() {
         "## 7. Regen",
         "## 8. Cost as the API grows",
         "## 9. Incremental export",
+        "## 10. Any size",
         "bulk export (`opencx_api::export`)",
         "CPU: ",
         "cargo run --release -p opencx-bench",
@@ -50,6 +51,7 @@ fn a_quick_run_writes_every_figure() {
         "20 of 2000 sessions changed: time at OpenCX's 100/min, incremental / full",
         "incremental run: achieved ÷ what the limit allows",
         "incremental run: changed sessions lost / duplicated",
+        "regen per operation, ",
     ] {
         let row = report
             .lines()

@@ -61,6 +61,22 @@ pub fn type_name(input: &str) -> String {
     }
 }
 
+/// A struct field as typify writes it for a property: `ticketNumber` →
+/// `ticket_number`, `2fa` → `x2fa`, `type` → `type_`.
+pub fn field_name(input: &str) -> String {
+    let out = convert(input, Case::Snake);
+    let out = match out.chars().next() {
+        None => "x".to_string(),
+        Some(c) if is_xid_start(c) => out,
+        Some(_) => format!("x{out}"),
+    };
+    if acceptable(&out) {
+        out
+    } else {
+        format!("{out}_")
+    }
+}
+
 /// A method, builder or parameter name as progenitor writes it:
 /// `listChatSessions` → `list_chat_sessions`; `Widget` in [`Case::Pascal`] for
 /// a builder struct.
@@ -183,6 +199,9 @@ mod tests {
         );
         assert_eq!(progenitor_name("get-thing.v2", Case::Pascal), "GetThingV2");
         assert_eq!(progenitor_name("type", Case::Snake), "type_");
+        assert_eq!(field_name("ticketNumber"), "ticket_number");
+        assert_eq!(field_name("2fa"), "x2fa");
+        assert_eq!(field_name("self"), "self_");
         assert_eq!(status_variant("201"), "Created");
         assert_eq!(status_variant("207"), "MultiStatus");
         assert_eq!(status_variant("299"), "Status299");

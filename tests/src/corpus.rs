@@ -142,3 +142,121 @@ pub fn left_out(warnings: &[String]) -> Vec<String> {
         })
         .collect()
 }
+
+/// Checks that the Rust name the API diff predicts (`xtask::diff::names`)
+/// for every component schema, every property of an object component and
+/// every operation of the merged document codegen read
+/// (`opencx-api/openapi.json`) is an item of the generated client: a type
+/// of `types` (an alias resolved), a field of that struct, a `Client`
+/// method. Returns how many names it checked, or the ones missing.
+pub fn predicted_names_exist(root: &Path) -> Result<usize, Vec<String>> {
+    use std::collections::{BTreeMap, BTreeSet};
+    use xtask::diff::names;
+
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("opencx-api/openapi.json")).expect("openapi.json"),
+    )
+    .expect("JSON");
+    let client = std::fs::read_to_string(root.join("opencx-api/generated/client.rs")).unwrap();
+    let file = syn::parse_file(&client).expect("the client parses");
+    let mut methods = BTreeSet::new();
+    let mut fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut types = BTreeSet::new();
+    let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Impl(imp) if quote::quote!(#imp).to_string().starts_with("impl Client") => {
+                for f in &imp.items {
+                    if let syn::ImplItem::Fn(f) = f {
+                        methods.insert(f.sig.ident.to_string());
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "types" => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    match item {
+                        syn::Item::Struct(s) => {
+                            types.insert(s.ident.to_string());
+                            let own = fields.entry(s.ident.to_string()).or_default();
+                            for field in s.fields.iter().filter_map(|f| f.ident.as_ref()) {
+                                own.insert(field.to_string());
+                            }
+                        }
+                        syn::Item::Enum(e) => {
+                            types.insert(e.ident.to_string());
+                        }
+                        syn::Item::Type(t) => {
+                            types.insert(t.ident.to_string());
+                            let ty = &t.ty;
+                            let to = quote::quote!(#ty).to_string();
+                            aliases.insert(
+                                t.ident.to_string(),
+                                to.rsplit(' ').next().unwrap_or("").into(),
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for (name, schema) in doc
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let ty = names::type_of_schema(name);
+        checked += 1;
+        if !types.contains(&ty) {
+            missing.push(format!("type `{ty}` of schema `{name}`"));
+            continue;
+        }
+        let mut target = ty.clone();
+        while let Some(to) = aliases.get(&target) {
+            target = to.clone();
+        }
+        let Some(own) = fields.get(&target) else {
+            continue; // an enum, a newtype: no named fields
+        };
+        let Some(properties) = schema
+            .get("properties")
+            .and_then(serde_json::Value::as_object)
+        else {
+            continue;
+        };
+        let predicted: Vec<(String, String)> = properties
+            .keys()
+            .map(|p| (p.clone(), names::field_of_property(p)))
+            .collect();
+        for (property, field) in &predicted {
+            // Two properties of one Rust name are named apart by the
+            // rewrites (`field_2`), which no prediction from one name sees.
+            if predicted.iter().filter(|(_, f)| f == field).count() > 1 {
+                continue;
+            }
+            checked += 1;
+            if !own.contains(field) {
+                missing.push(format!("field `{target}::{field}` of `{name}.{property}`"));
+            }
+        }
+    }
+    for listed in xtask::operations::listed(&doc) {
+        let Some(id) = listed.operation["operationId"].as_str() else {
+            continue;
+        };
+        let method = names::method_of_operation(id);
+        checked += 1;
+        if !methods.contains(&method) {
+            missing.push(format!("method `Client::{method}` of {}", listed.name()));
+        }
+    }
+    if missing.is_empty() {
+        Ok(checked)
+    } else {
+        Err(missing)
+    }
+}

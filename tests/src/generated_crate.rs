@@ -147,7 +147,7 @@ pub(crate) fn api_lib(generated: &Path) -> String {
          pub use runtime::{{ClientBuilder, Error, Result}};\n\
          /// This API's settings: none but the runtime's defaults.\n\
          pub mod config {{\n    \
-             pub use crate::runtime::{{BearerToken, RateLimit, RetryPolicy}};\n    \
+             pub use crate::runtime::{{\n        BearerToken, RateLimit, RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_REDIRECTS,\n    }};\n    \
              impl crate::Client {{\n        \
                  pub fn builder() -> crate::ClientBuilder {{\n            crate::ClientBuilder::new()\n        }}\n    \
              }}\n\

@@ -39,10 +39,10 @@ fn a_panic_on_a_schema_names_the_schema() {
 
 #[test]
 fn a_panic_on_an_operation_names_the_operation() {
-    // progenitor's `todo!("media type encoding not empty")` on a JSON
-    // request body (regen's screen removes the `encoding` before codegen).
+    // typify's `todo!("invalid (or unexpected) schema")` on an object with a
+    // `format` in a request body (regen's screen drops it before codegen).
     let body = json!({"content": {"application/json": {
-        "schema": {"type": "string"}, "encoding": {"x": {}}
+        "schema": {"type": "object", "format": "uri-map"}
     }}});
     let error = generate(document(
         json!({

@@ -21,14 +21,7 @@ use crate::report::Report;
 use crate::screen::screen;
 use crate::vendor::{extract, is_document_file, parse_vendored, sha256_hex, ProvenanceFile};
 use crate::visibility;
-use crate::workspace::{write_atomically, Workspace};
-
-/// One committed output and the content it should have.
-#[derive(Debug)]
-pub struct Output {
-    pub path: PathBuf,
-    pub content: String,
-}
+use crate::workspace::{write_atomically, Output, Workspace};
 
 /// Computes every output in memory. Nothing is written, so a failure here
 /// leaves the workspace as it was.

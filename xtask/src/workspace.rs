@@ -4,6 +4,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+/// One committed output (a path in the workspace) and the content regen
+/// computed for it; the stages that compute outputs return these, and regen
+/// writes or compares them.
+#[derive(Debug)]
+pub struct Output {
+    pub path: PathBuf,
+    pub content: String,
+}
+
 /// The workspace root and the fixed locations of inputs and outputs below it.
 #[derive(Debug, Clone)]
 pub struct Workspace {

@@ -12,7 +12,7 @@
 //! then checked alone again and timed (`CARGO_INCREMENTAL=0`, its source
 //! touched).
 
-mod alone;
+pub(crate) mod alone;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

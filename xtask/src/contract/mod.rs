@@ -21,9 +21,8 @@ use serde_json::Value;
 
 use crate::merge::Origins;
 use crate::overlay::Overlay;
-use crate::regen::Output;
 use crate::report::Report;
-use crate::workspace::Workspace;
+use crate::workspace::{Output, Workspace};
 
 /// The contract tests' outputs, from the merged upstream document (before the
 /// overlay), the overlay, the converted document the client is generated

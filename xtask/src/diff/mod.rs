@@ -8,7 +8,7 @@
 //! `T` → `Option<T>` or a new variant of an exhaustive enum is caught.
 
 mod lifecycle;
-mod names;
+pub mod names;
 mod render;
 pub mod revision;
 pub mod rust;

@@ -1,46 +1,47 @@
-//! Rust names as progenitor and typify derive them from API names, to tie a
-//! spec change to the generated items it touches.
+//! The Rust names the generated client gives what the document names, to
+//! tie a spec change to the items it touches: the names codegen itself
+//! predicts (`codegen::names`, the recipe progenitor and typify follow, at
+//! their pinned versions), never a second recipe.
 
-/// `ticketNumber`, `ticket-number` → `ticket_number`; keywords get a `_`.
-pub fn snake(name: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && previous_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        } else {
-            if !out.is_empty() && !out.ends_with('_') {
-                out.push('_');
-            }
-            previous_lower = false;
-        }
-    }
-    let out = out.trim_matches('_').to_string();
-    match out.as_str() {
-        "type" | "ref" | "self" | "match" | "move" | "fn" | "impl" | "mod" | "use" | "enum"
-        | "struct" | "loop" | "where" | "async" | "await" | "dyn" | "static" => format!("{out}_"),
-        _ => out,
-    }
+use crate::codegen::names::{field_name, progenitor_name, type_name, Case};
+
+/// The type of component schema `name`: `chat_session` → `ChatSession`.
+pub fn type_of_schema(name: &str) -> String {
+    type_name(name)
 }
 
-/// `human_agent`, `human-agent`, `humanAgent` → `HumanAgent`.
-pub fn pascal(name: &str) -> String {
-    snake(name)
-        .trim_end_matches('_')
-        .split('_')
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
+/// The field of property `name`: `ticketNumber` → `ticket_number`.
+pub fn field_of_property(name: &str) -> String {
+    field_name(name)
+}
+
+/// The `Client` method of operation `id`: `listChatSessions` →
+/// `list_chat_sessions`.
+pub fn method_of_operation(id: &str) -> String {
+    progenitor_name(id, Case::Snake)
+}
+
+/// The builder struct of operation `id`: `listChatSessions` →
+/// `ListChatSessions`.
+pub fn builder_of_operation(id: &str) -> String {
+    progenitor_name(id, Case::Pascal)
+}
+
+/// The type progenitor names after operation `id` and a suffix (`body`,
+/// `response`): `createContact`, `body` → `CreateContactBody`.
+pub fn operation_type(id: &str, suffix: &str) -> String {
+    type_name(&progenitor_name(&format!("{id}-{suffix}"), Case::Pascal))
+}
+
+/// The variant of enum value `value`, as typify first names it:
+/// `in-process` → `InProcess`.
+pub fn variant_of_value(value: &str) -> String {
+    type_name(value)
+}
+
+/// The builder setter of parameter `name`: `session_id` → `session_id`.
+pub fn setter_of_parameter(name: &str) -> String {
+    progenitor_name(name, Case::Snake)
 }
 
 #[cfg(test)]
@@ -48,12 +49,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn converts_like_typify() {
-        assert_eq!(snake("ticketNumber"), "ticket_number");
-        assert_eq!(snake("type"), "type_");
-        assert_eq!(snake("x-y"), "x_y");
-        assert_eq!(pascal("human_agents"), "HumanAgents");
-        assert_eq!(pascal("listChatSessions"), "ListChatSessions");
-        assert_eq!(pascal("ai_closure"), "AiClosure");
+    fn names_are_the_generators_own() {
+        assert_eq!(field_of_property("ticketNumber"), "ticket_number");
+        assert_eq!(field_of_property("type"), "type_");
+        assert_eq!(field_of_property("x-y"), "x_y");
+        assert_eq!(type_of_schema("human_agents"), "HumanAgents");
+        assert_eq!(builder_of_operation("listChatSessions"), "ListChatSessions");
+        assert_eq!(type_of_schema("ai_closure"), "AiClosure");
+        assert_eq!(type_of_schema("2fa"), "X2fa");
+        assert_eq!(operation_type("createContact", "body"), "CreateContactBody");
     }
 }

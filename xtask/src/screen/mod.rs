@@ -68,6 +68,17 @@ fn screen_operations(
     let original = doc.clone();
     for (path, method, mut operation) in operations(doc) {
         let at = join(&join("/paths", &path), &method);
+        // A hand-written method says it covers the operation: generating it
+        // too would define the method twice; the maintainer's stands.
+        let id = operation["operationId"].as_str().unwrap_or_default();
+        if let Some(method_name) = hand_written.get(id) {
+            let reason = format!(
+                "the hand-written `{method_name}` covers it (`#[doc(alias = \"{id}\")]` in \
+                 opencx-api/src)"
+            );
+            leave_out(doc, &path, &method, &at, reason, hand_written, report);
+            continue;
+        }
         let path_params = doc["paths"][&path].get("parameters").cloned();
         let outcome = operation::screen(&path, &mut operation, path_params, &original, &at, report);
         match outcome {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::super::lifecycle;
-use super::super::names::{pascal, snake};
+use super::super::names;
 use super::parameters::{self, path_names};
 use super::{docs_differ, Differ, Found, Place, Side, Subject};
 use crate::operations::operations;
@@ -130,8 +130,11 @@ fn template(path: &str) -> String {
 
 fn client_method(id: &str) -> Vec<(String, String)> {
     vec![
-        ("Client".into(), snake(id)),
-        (format!("builder::{}", pascal(id)), String::new()),
+        ("Client".into(), names::method_of_operation(id)),
+        (
+            format!("builder::{}", names::builder_of_operation(id)),
+            String::new(),
+        ),
     ]
 }
 
@@ -196,16 +199,16 @@ impl Differ<'_> {
                         format!(
                             "the operationId derived from the path (upstream gives none) \
                              follows it: the method `{}` is now `{}`",
-                            snake(&before.id),
-                            snake(&op.id)
+                            names::method_of_operation(&before.id),
+                            names::method_of_operation(&op.id)
                         )
                     } else {
                         format!(
                             "operationId renamed from `{}` to `{}`: the method `{}` is now `{}`",
                             before.id,
                             op.id,
-                            snake(&before.id),
-                            snake(&op.id)
+                            names::method_of_operation(&before.id),
+                            names::method_of_operation(&op.id)
                         )
                     },
                     // The wire does not carry operationIds.
@@ -217,14 +220,19 @@ impl Differ<'_> {
                 // Each parameter's builder setter is named after it (on the
                 // old builder and the new, when the operationId changed too).
                 let (was, now) = (
-                    format!("builder::{}", pascal(&before.id)),
-                    format!("builder::{}", pascal(&op.id)),
+                    format!("builder::{}", names::builder_of_operation(&before.id)),
+                    format!("builder::{}", names::builder_of_operation(&op.id)),
                 );
                 let rust = path_names(&before.name)
                     .into_iter()
                     .zip(path_names(&op.name))
                     .filter(|(a, b)| a != b)
-                    .flat_map(|(a, b)| [(was.clone(), snake(&a)), (now.clone(), snake(&b))])
+                    .flat_map(|(a, b)| {
+                        [
+                            (was.clone(), names::setter_of_parameter(&a)),
+                            (now.clone(), names::setter_of_parameter(&b)),
+                        ]
+                    })
                     .collect();
                 self.push(Found {
                     place: &place,
@@ -246,7 +254,7 @@ impl Differ<'_> {
                     detail: format!("operation `{}` {words}", op.id),
                     wire_breaking: false,
                     // The method that starts the operation is marked.
-                    rust: vec![("Client".into(), snake(&op.id))],
+                    rust: vec![("Client".into(), names::method_of_operation(&op.id))],
                 });
             }
             self.operation(&place, before, op);
@@ -255,14 +263,14 @@ impl Differ<'_> {
 
     fn operation(&mut self, request: &Place, old: &Operation, new: &Operation) {
         let id = &new.id;
-        let builder = format!("builder::{}", pascal(id));
+        let builder = format!("builder::{}", names::builder_of_operation(id));
         if docs_differ(&old.value, &new.value, &["summary", "description", "tags"]) {
             self.docs += 1;
         }
         self.parameters(request, &builder, &old.parameters(), &new.parameters());
         let body = Place {
             at: "body".into(),
-            rust_type: Some(format!("types::{}Body", pascal(id))),
+            rust_type: Some(format!("types::{}", names::operation_type(id, "body"))),
             ..request.clone()
         };
         let old_body = json_schema(self.old, old.value.get("requestBody"));
@@ -299,12 +307,15 @@ impl Differ<'_> {
                 .unwrap_or_default()
         };
         let (old_responses, new_responses) = (statuses(old), statuses(new));
-        let method = vec![("Client".into(), snake(&new.id))];
+        let method = vec![("Client".into(), names::method_of_operation(&new.id))];
         for (status, response) in &new_responses {
             let place = Place {
                 side: Side::Response,
                 at: status.clone(),
-                rust_type: Some(format!("types::{}Response", pascal(&new.id))),
+                rust_type: Some(format!(
+                    "types::{}",
+                    names::operation_type(&new.id, "response")
+                )),
                 ..request.clone()
             };
             let Some(before) = old_responses.get(status) else {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::super::lifecycle;
-use super::super::names::snake;
+use super::super::names;
 use super::schemas::Slot;
 use super::{docs_differ, Differ, Found, Place};
 use crate::pointer::follow_ref;
@@ -64,7 +64,7 @@ impl Differ<'_> {
         for (key, param) in &new_params {
             let (location, name) = (&key.0, &key.1);
             let required = param.get("required") == Some(&Value::Bool(true));
-            let rust = vec![(builder.to_string(), snake(name))];
+            let rust = vec![(builder.to_string(), names::setter_of_parameter(name))];
             let at = Place {
                 at: location.clone(),
                 rust_type: Some(builder.to_string()),
@@ -157,7 +157,7 @@ impl Differ<'_> {
                     name: key.1.clone(),
                     detail: format!("{} parameter `{}` {}", key.0, key.1, removal.removed),
                     wire_breaking: false,
-                    rust: vec![(builder.to_string(), snake(&key.1))],
+                    rust: vec![(builder.to_string(), names::setter_of_parameter(&key.1))],
                 });
             }
         }

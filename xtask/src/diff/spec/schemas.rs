@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::super::lifecycle;
-use super::super::names::{pascal, snake};
+use super::super::names;
 use super::view::{merged, merges, resolved, view, View};
 use super::{Differ, Found, Place, Side};
 
@@ -97,7 +97,10 @@ impl Differ<'_> {
                 name.is_empty() && !here.at.contains(['.', '[', '{']),
                 &here.subject,
             ) {
-                member.push((format!("builder::{}", pascal(id)), "send".into()));
+                member.push((
+                    format!("builder::{}", names::builder_of_operation(id)),
+                    "send".into(),
+                ));
             }
             self.push(Found {
                 place,
@@ -209,7 +212,7 @@ impl Differ<'_> {
     /// the type that holds it, or the type as a whole.
     pub(super) fn member(&self, place: &Place, name: &str) -> Vec<(String, String)> {
         match &place.rust_type {
-            Some(t) if !name.is_empty() => vec![(t.clone(), snake(name))],
+            Some(t) if !name.is_empty() => vec![(t.clone(), names::field_of_property(name))],
             Some(t) => vec![(t.clone(), String::new())],
             None => Vec::new(),
         }
@@ -229,7 +232,7 @@ impl Differ<'_> {
                 // A request can no longer send it; a response no longer
                 // brings it, which a reader does not mind.
                 wire_breaking: here.side == Side::Request,
-                rust: vec![(rust_type.clone(), pascal(removed))],
+                rust: vec![(rust_type.clone(), names::variant_of_value(removed))],
             });
         }
         for added in new_values.difference(old_values) {
@@ -240,7 +243,7 @@ impl Differ<'_> {
                 name: added.clone(),
                 detail: format!("new enum value {added:?}"),
                 wire_breaking: false,
-                rust: vec![(rust_type.clone(), pascal(added))],
+                rust: vec![(rust_type.clone(), names::variant_of_value(added))],
             });
         }
     }
@@ -315,8 +318,11 @@ impl Differ<'_> {
                 });
             }
             if property.owned && before.owned {
-                let child_type =
-                    rust_type_of(here.rust_type.as_deref(), &pascal(name), property.schema);
+                let child_type = rust_type_of(
+                    here.rust_type.as_deref(),
+                    &names::type_of_schema(name),
+                    property.schema,
+                );
                 let child = here.property(name, child_type);
                 let slot = Slot::Property {
                     holder: here.clone(),
@@ -414,10 +420,10 @@ impl Differ<'_> {
 /// `ListChatSessionsOutputItemsItem`, a map's values `…Value`).
 fn rust_type_of(holder: Option<&str>, suffix: &str, schema: &Value) -> Option<String> {
     if let Some(name) = super::view::reference(schema) {
-        return Some(format!("types::{}", pascal(name)));
+        return Some(format!("types::{}", names::type_of_schema(name)));
     }
     if let Some(title) = schema.get("title").and_then(Value::as_str) {
-        return Some(format!("types::{}", pascal(title)));
+        return Some(format!("types::{}", names::type_of_schema(title)));
     }
     holder.map(|t| format!("{t}{suffix}"))
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::super::names::pascal;
+use super::super::names;
 use super::{sides, Differ, Found, Place, Side, Subject};
 
 impl Differ<'_> {
@@ -19,7 +19,10 @@ impl Differ<'_> {
         let (old_sides, new_sides) = (sides(self.old), sides(self.new));
         for (name, schema) in &new_types {
             let subject = Subject::Type(name.clone());
-            let rust = vec![(format!("types::{}", pascal(name)), String::new())];
+            let rust = vec![(
+                format!("types::{}", names::type_of_schema(name)),
+                String::new(),
+            )];
             let Some(old_schema) = old_types.get(name) else {
                 let place = Place {
                     subject,
@@ -47,7 +50,7 @@ impl Differ<'_> {
                     subject: subject.clone(),
                     side,
                     at: String::new(),
-                    rust_type: Some(format!("types::{}", pascal(name))),
+                    rust_type: Some(format!("types::{}", names::type_of_schema(name))),
                 };
                 self.body(&place, old_schema, schema);
             }
@@ -79,7 +82,10 @@ impl Differ<'_> {
                 name: String::new(),
                 detail: format!("type `{name}` removed"),
                 wire_breaking: used,
-                rust: vec![(format!("types::{}", pascal(name)), String::new())],
+                rust: vec![(
+                    format!("types::{}", names::type_of_schema(name)),
+                    String::new(),
+                )],
             });
         }
     }
