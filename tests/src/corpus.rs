@@ -215,12 +215,14 @@ pub fn predicted_names_exist(root: &Path) -> Result<usize, Vec<String>> {
             missing.push(format!("type `{ty}` of schema `{name}`"));
             continue;
         }
-        let mut target = ty.clone();
+        let Some(mut target) = names::fields_type_of_schema(name, schema) else {
+            continue; // a list or a scalar: no fields
+        };
         while let Some(to) = aliases.get(&target) {
             target = to.clone();
         }
         let Some(own) = fields.get(&target) else {
-            continue; // an enum, a newtype: no named fields
+            continue; // an enum (a union): no named fields
         };
         let Some(properties) = schema
             .get("properties")

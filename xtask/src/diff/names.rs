@@ -10,6 +10,24 @@ pub fn type_of_schema(name: &str) -> String {
     type_name(name)
 }
 
+/// The struct that holds the fields of component schema `name` (`schema`):
+/// its type, or `{Type}Inner` for a nullable one (typify makes the type an
+/// `Option` of that); `None` where typify makes no struct of it (a list or
+/// a scalar, whatever properties it lists).
+pub fn fields_type_of_schema(name: &str, schema: &serde_json::Value) -> Option<String> {
+    let kind = schema.get("type").and_then(serde_json::Value::as_str);
+    if !matches!(kind, None | Some("object")) {
+        return None;
+    }
+    let ty = type_of_schema(name);
+    Some(
+        match schema.get("nullable") == Some(&serde_json::Value::Bool(true)) {
+            true => format!("{ty}Inner"),
+            false => ty,
+        },
+    )
+}
+
 /// The field of property `name`: `ticketNumber` → `ticket_number`.
 pub fn field_of_property(name: &str) -> String {
     field_name(name)

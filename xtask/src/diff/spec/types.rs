@@ -50,7 +50,11 @@ impl Differ<'_> {
                     subject: subject.clone(),
                     side,
                     at: String::new(),
-                    rust_type: Some(format!("types::{}", names::type_of_schema(name))),
+                    rust_type: Some(format!(
+                        "types::{}",
+                        names::fields_type_of_schema(name, schema)
+                            .unwrap_or_else(|| names::type_of_schema(name))
+                    )),
                 };
                 self.body(&place, old_schema, schema);
             }
