@@ -3,9 +3,10 @@
 //!
 //! - Regen as maintainers run it: `cargo xtask regen` in the dev profile (the
 //!   `xtask` binary the workspace builds), a process of its own, timed with
-//!   its peak memory (`/usr/bin/time`), on OpenCX's four pages, the
-//!   OpenCX 2024 API, Telnyx's API from `../shared/real-world/` and GitHub's
-//!   REST API; the milliseconds per operation show whether it grows linearly.
+//!   its peak memory (`/usr/bin/time`), on OpenCX's four operations, the
+//!   httpbin's, InfluxData's and Telnyx's APIs from `../shared/real-world/`
+//!   and GitHub's REST API; the milliseconds per operation show whether it
+//!   grows linearly.
 //! - Side by side on Nexus (which progenitor generates), and ours alone on
 //!   GitHub's (on which progenitor panics): generated lines, generation in
 //!   this process (release, both), and the client crate's `cargo check`
@@ -80,7 +81,9 @@ fn workspace(root: &Path, document: &Path) -> Result<(), String> {
         let mut pages: Vec<String> = std::fs::read_dir(document)
             .map_err(|e| e.to_string())?
             .filter_map(|e| e.ok().map(|e| e.path().display().to_string()))
-            .filter(|p| p.ends_with(".txt"))
+            // The vendored documents of a workspace's `specs/`.
+            .filter(|p| p.ends_with(".yaml") || p.ends_with(".json"))
+            .filter(|p| !p.ends_with("overlay.yaml") && !p.ends_with("provenance.yaml"))
             .collect();
         pages.sort();
         let mut args = vec!["vendor"];
@@ -262,8 +265,8 @@ pub fn run(sizes: &Sizes) -> Section {
     let samples = std::env::var_os("OPENCX_SAMPLE_OPENAPI").map(PathBuf::from);
     // Regen's growth: from OpenCX's four pages up.
     let mut growth: Vec<Api> = vec![Api {
-        name: "opencx-pages".into(),
-        document: workspace_root().join("../shared/seeds"),
+        name: "opencx".into(),
+        document: workspace_root().join("specs"),
     }];
     if quick {
         growth.push(Api {
@@ -272,12 +275,12 @@ pub fn run(sizes: &Sizes) -> Section {
         });
     } else {
         growth.push(Api {
-            name: "opencx-2024".into(),
-            document: workspace_root().join("../shared/real-docs/opencx-oapi-ts_spec_9c4abd5.yaml"),
+            name: "httpbin".into(),
+            document: real_world.join("13-httpbin.org.json"),
         });
         growth.push(Api {
-            name: "bitbucket".into(),
-            document: real_world.join("19-bitbucket.org.json"),
+            name: "influxdata".into(),
+            document: real_world.join("16-influxdata.com.json"),
         });
         growth.push(Api {
             name: "telnyx".into(),
