@@ -1,5 +1,7 @@
-//! Hand-written methods in `opencx-api` that cover operations progenitor
-//! cannot generate.
+//! Hand-written methods in `opencx-api` that cover operations: such an
+//! operation is left out of codegen (the maintainer's method stands, and a
+//! generated one of the same name would not compile beside it), and a
+//! left-out report names the method that covers it.
 //!
 //! A method says which operation it covers with `#[doc(alias = "operationId")]`,
 //! which also makes rustdoc's search find it by the upstream name.
