@@ -85,6 +85,8 @@ pub(crate) fn one_crate_workspace(dir: &Path, sections: &[&str]) -> std::io::Res
         }
     }
     std::fs::write(krate.join("Cargo.toml"), crate_manifest)?;
+    // The crate docs are its README (`#![doc = include_str!("../README.md")]`).
+    std::fs::copy(root.join("opencx-api/README.md"), krate.join("README.md"))?;
     Ok(krate)
 }
 

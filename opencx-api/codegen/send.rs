@@ -59,11 +59,48 @@ pub fn apply(file: &mut syn::File, plans: &BTreeMap<String, Plan>) -> Result<Vec
         enums.extend(new_enum);
         imp.items[index] = ImplItem::Fn(public);
         imp.items.insert(index + 1, ImplItem::Fn(raw));
+        paginated_stream(imp, plan);
     }
     if let Some(missing) = plans.keys().find(|k| !seen.contains(*k)) {
         return Err(format!("operation `{missing}` has no builder `send()`"));
     }
     Ok(enums)
+}
+
+/// progenitor's `stream()` on a builder of a paginated operation
+/// (`x-dropshot-pagination`), which reads pages with `send()`: its items come
+/// with the crate's `Error` as `send()`'s do. It is kept where `send()` still
+/// answers progenitor's page type (one JSON shape), and removed where the
+/// answers became another shape (an `Option` or an enum by status), whose
+/// pages its `into_inner().items` cannot read.
+fn paginated_stream(imp: &mut syn::ItemImpl, plan: &Plan) {
+    struct CrateError;
+    impl syn::visit_mut::VisitMut for CrateError {
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            if let Type::Path(p) = ty {
+                if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Error") {
+                    *ty = parse_quote!(crate::Error);
+                    return;
+                }
+            }
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+    }
+    let is_stream = |f: &ImplItemFn| {
+        f.sig.ident == "stream"
+            && matches!(&f.sig.output, syn::ReturnType::Type(_, ty) if matches!(**ty, Type::ImplTrait(_)))
+    };
+    let keep = matches!(plan.shape, Shape::One(Payload::Json(_)));
+    imp.items.retain_mut(|item| match item {
+        ImplItem::Fn(f) if is_stream(f) => {
+            syn::visit_mut::VisitMut::visit_return_type_mut(&mut CrateError, &mut f.sig.output);
+            f.attrs.push(parse_quote!(
+                #[doc = "\n\nErrors: each page's request fails as `send()` does, with a [`crate::Error`]; the stream ends after it."]
+            ));
+            keep
+        }
+        _ => true,
+    });
 }
 
 /// `wanted`, else `_wanted`, `__wanted`...: the way progenitor keeps its own

@@ -83,7 +83,7 @@ fn every_construct_is_generated_and_sends_and_decodes_what_the_document_says() {
     let output = regenerated
         .test(&[fixture("behaviour.rs")])
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(output.contains("test result: ok. 7 passed"), "{output}");
+    assert!(output.contains("test result: ok. 8 passed"), "{output}");
 }
 
 #[test]
