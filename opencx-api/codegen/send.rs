@@ -78,7 +78,13 @@ fn paginated_stream(imp: &mut syn::ItemImpl, plan: &Plan) {
     impl syn::visit_mut::VisitMut for CrateError {
         fn visit_type_mut(&mut self, ty: &mut Type) {
             if let Type::Path(p) = ty {
-                if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Error") {
+                // progenitor's own `Error<E>`, one segment with arguments;
+                // not an API's `types::Error` that a page may hold.
+                let progenitor = p.qself.is_none()
+                    && p.path.segments.len() == 1
+                    && p.path.segments[0].ident == "Error"
+                    && !p.path.segments[0].arguments.is_none();
+                if progenitor {
                     *ty = parse_quote!(crate::Error);
                     return;
                 }

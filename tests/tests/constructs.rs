@@ -7,7 +7,7 @@
 //!   multipart, XML, an image, a form with an `encoding`, text with a
 //!   checked schema, TRACE and OPTIONS, every query style, two parameters of
 //!   one Rust name, a parameter in `content`, enum values typify cannot name,
-//!   "at least one of" branches; `behaviour.rs` checks each against a local
+//!   "at least one of" branches, Dropshot's pagination (`stream()`); `behaviour.rs` checks each against a local
 //!   server.
 //! - A tuple (refused) and `patternProperties` (generated), alone.
 //! - Path items by reference, in a page as in a bare document.
