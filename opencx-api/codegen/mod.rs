@@ -124,14 +124,13 @@ impl std::fmt::Display for Error {
 pub fn generate(spec_json: &str) -> Result<Generated, Error> {
     let doc: serde_json::Value = serde_json::from_str(spec_json)
         .map_err(|e| Error::Other(format!("openapi.json is not JSON: {e}")))?;
-    let generated = isolate::catch(|| generate_doc(&doc)).map_err(|error| {
+    let (generated, duplicates) = isolate::catch(|| generate_doc(&doc)).map_err(|error| {
         let alone = |part: &serde_json::Value| isolate::catch(|| generate_doc(part).map(|_| ()));
         match isolate::culprit(&doc, &alone) {
             Some((culprit, message)) => Error::Part { culprit, message },
             None => Error::Other(error),
         }
     })?;
-    let duplicates = duplicate_types(&generated.client);
     if duplicates.is_empty() {
         Ok(generated)
     } else {
@@ -145,8 +144,8 @@ pub fn generate(spec_json: &str) -> Result<Generated, Error> {
 pub fn duplicates_culprit(spec_json: &str, names: &[String]) -> Option<(Culprit, String)> {
     let doc: serde_json::Value = serde_json::from_str(spec_json).ok()?;
     let alone = |part: &serde_json::Value| {
-        let generated = isolate::catch(|| generate_doc(part))?;
-        let twice: Vec<String> = duplicate_types(&generated.client)
+        let (_, duplicates) = isolate::catch(|| generate_doc(part))?;
+        let twice: Vec<String> = duplicates
             .into_iter()
             .filter(|name| names.contains(name))
             .collect();
@@ -162,11 +161,8 @@ pub fn duplicates_culprit(spec_json: &str, names: &[String]) -> Option<(Culprit,
     isolate::culprit(&doc, &alone)
 }
 
-/// Names defined more than once in the `types` module of `client`.
-fn duplicate_types(client: &str) -> Vec<String> {
-    let Ok(file) = syn::parse_file(client) else {
-        return Vec::new();
-    };
+/// Names defined more than once in the `types` module of `file`.
+fn duplicate_types(file: &syn::File) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
     let mut twice = std::collections::BTreeSet::new();
     for item in &file.items {
@@ -194,7 +190,9 @@ fn spec(doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, String> {
         .map_err(|e| format!("openapi.json is not a valid OpenAPI 3.0 document: {e}"))
 }
 
-fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
+/// The client and mocks of `doc`, and the type names the client defines
+/// twice (read from the syntax tree before it is printed).
+fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), String> {
     // Deprecated properties carry a marker into typify's doc comments.
     let mut for_progenitor = deprecations::mark(doc);
     text::normalize_line_ends(&mut for_progenitor);
@@ -264,14 +262,15 @@ fn generate_doc(doc: &serde_json::Value) -> Result<Generated, String> {
         .map(|(method, plan)| (method.clone(), plan.operation_id.clone()))
         .collect();
     query::apply_mocks(&mut mock, &styles, &ids);
-    Ok(Generated {
+    let generated = Generated {
         client: format!("{}{}", header("client"), prettyplease::unparse(&client)),
         mock: format!(
             "{}{}",
             header("httpmock helpers"),
             prettyplease::unparse(&mock)
         ),
-    })
+    };
+    Ok((generated, duplicate_types(&client)))
 }
 
 fn parse(tokens: proc_macro2::TokenStream) -> Result<syn::File, String> {

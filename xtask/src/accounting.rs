@@ -32,9 +32,15 @@ pub struct Account {
 /// the runtime.
 pub fn generated_operations(client_rs: &str) -> Result<BTreeSet<String>> {
     let file = syn::parse_file(client_rs).context("parsing the generated client")?;
+    Ok(operations_in(&file))
+}
+
+/// [`generated_operations`] of a client already parsed (regen parses it
+/// once for every check that reads it).
+pub fn operations_in(client: &syn::File) -> BTreeSet<String> {
     let mut found = Found::default();
-    found.visit_file(&file);
-    Ok(found.0)
+    found.visit_file(client);
+    found.0
 }
 
 #[derive(Default)]
@@ -69,7 +75,7 @@ impl<'ast> Visit<'ast> for Found {
 }
 
 /// Checks that every operation of `upstream` (the merged vendored documents)
-/// is in `client_rs` or in `report`'s left-out list. `describe` turns a
+/// is in `client` (the generated client, parsed) or in `report`'s left-out list. `describe` turns a
 /// pointer into `file#pointer`.
 ///
 /// # Errors
@@ -79,11 +85,11 @@ impl<'ast> Visit<'ast> for Found {
 ///   internal error of the pipeline, naming each such operation.
 pub fn check(
     upstream: &serde_json::Value,
-    client_rs: &str,
+    client: &syn::File,
     report: &Report,
     describe: &dyn Fn(&str) -> String,
 ) -> Result<Account> {
-    let generated = generated_operations(client_rs)?;
+    let generated = operations_in(client);
     let left_out: BTreeMap<&str, _> = report
         .left_out
         .iter()
@@ -186,7 +192,13 @@ mod tests {
     fn every_operation_generated_or_left_out_is_accounted_for() {
         let mut report = Report::default();
         report.left_out.insert(left_out("POST /b"));
-        let account = check(&upstream(), CLIENT, &report, &describe).unwrap();
+        let account = check(
+            &upstream(),
+            &syn::parse_file(CLIENT).unwrap(),
+            &report,
+            &describe,
+        )
+        .unwrap();
         assert_eq!(
             account,
             Account {
@@ -199,9 +211,14 @@ mod tests {
 
     #[test]
     fn an_operation_dropped_without_a_word_is_an_internal_error_naming_it() {
-        let err = check(&upstream(), CLIENT, &Report::default(), &describe)
-            .unwrap_err()
-            .to_string();
+        let err = check(
+            &upstream(),
+            &syn::parse_file(CLIENT).unwrap(),
+            &Report::default(),
+            &describe,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("internal error"), "{err}");
         assert!(
             err.contains(
@@ -221,9 +238,14 @@ mod tests {
         first.pointer = "/paths/~1a/get".into();
         first.reason = "its request body is multipart/mixed".into();
         report.left_out.insert(first);
-        let err = check(&upstream(), "fn main() {}", &report, &describe)
-            .unwrap_err()
-            .to_string();
+        let err = check(
+            &upstream(),
+            &syn::parse_file("fn main() {}").unwrap(),
+            &report,
+            &describe,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("nothing is left to generate"), "{err}");
         assert!(
             err.contains(

@@ -39,13 +39,14 @@ impl Origins {
     }
 
     /// The longest recorded prefix of `pointer`, with its origin.
+    ///
+    /// Looks up `pointer` and each of its ancestors, longest first: the
+    /// converter asks this for every schema it enters, so a scan of every
+    /// record made regen quadratic in the document's size.
     fn find(&self, pointer: &str) -> Option<(&String, &Origin)> {
-        self.0
-            .iter()
-            .filter(|(prefix, _)| {
-                pointer == prefix.as_str() || pointer.starts_with(&format!("{prefix}/"))
-            })
-            .max_by_key(|(prefix, _)| prefix.len())
+        std::iter::once(pointer.len())
+            .chain(pointer.rmatch_indices('/').map(|(at, _)| at))
+            .find_map(|end| self.0.get_key_value(&pointer[..end]))
     }
 
     /// The file behind the longest recorded prefix of `pointer`.
@@ -67,5 +68,38 @@ impl Origins {
             Some((_, origin)) => format!("{}#{pointer}", origin.file),
             None => format!("merged document#{pointer}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_recorded_ancestor_names_the_file() {
+        let mut origins = Origins::default();
+        origins.record("".into(), "specs/all.json");
+        origins.record("/paths/~1a".into(), "specs/a.json");
+        origins.record("/paths/~1a/get".into(), "specs/a-get.json");
+        origins.record_moved(
+            "/components/schemas/Widget".into(),
+            "specs/b.json",
+            "/paths/~1b/get/responses/200",
+        );
+        assert_eq!(
+            origins.locate("/paths/~1a/get/responses"),
+            Some("specs/a-get.json")
+        );
+        assert_eq!(origins.locate("/paths/~1a"), Some("specs/a.json"));
+        // `/paths/~1ab` is not inside `/paths/~1a`.
+        assert_eq!(origins.locate("/paths/~1ab/get"), Some("specs/all.json"));
+        assert_eq!(
+            origins.describe("/components/schemas/Widget/properties/id"),
+            "specs/b.json#/paths/~1b/get/responses/200/properties/id"
+        );
+        assert_eq!(
+            Origins::default().describe("/info"),
+            "merged document#/info"
+        );
     }
 }

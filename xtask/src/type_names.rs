@@ -221,7 +221,8 @@ fn settle_title(
 /// component's type, are settled as [`separate`] settles them. typify gives
 /// both one name and checks one's `default` against the other's values
 /// ("value does not conform to the given schema": the whole client fails,
-/// and no part fails alone). Returns how many it changed.
+/// and no part fails alone). A `nullable` component's title names its inner
+/// type, so it counts too. Returns how many it changed.
 pub fn settle_titles(doc: &mut Value, report: &mut Report) -> usize {
     // Two components of one type name, which typify would define twice.
     let mut changed = rename_components(doc, report, &|_| true);
@@ -239,6 +240,40 @@ pub fn settle_titles(doc: &mut Value, report: &mut Report) -> usize {
         .and_then(Value::as_object)
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
+    // A `nullable` component is a newtype around an `Option` of an inner
+    // type, which typify names after the title. Named like the component
+    // itself (GitHub's `auto_merge`, titled "Auto merge"), or like another
+    // component of another shape, that is one name for two types: settled
+    // here, so that codegen runs once and not twice. Named like a component
+    // of its own shape (`nullable-simple-user`, titled "Simple User"), the
+    // inner type is that component's, which `identical` keeps as one.
+    // Components by type name, so that each title is one lookup.
+    let mut by_type: BTreeMap<String, Vec<(&str, &Value)>> = BTreeMap::new();
+    for (name, schema) in &components {
+        by_type
+            .entry(type_name(name))
+            .or_default()
+            .push((name, schema));
+    }
+    for (name, schema) in &components {
+        if schema.get("nullable") != Some(&json!(true)) {
+            continue;
+        }
+        let Some(title) = title_names(schema) else {
+            continue;
+        };
+        let mut inner = schema.clone();
+        inner.as_object_mut().map(|m| m.shift_remove("nullable"));
+        let collides = type_name(name) == title
+            || by_type.get(&title).is_some_and(|others| {
+                others
+                    .iter()
+                    .any(|(other, s)| *other != name && **s != inner)
+            });
+        if collides && settle_title(doc, &join(SCHEMAS, name), &title, &components, report) {
+            changed += 1;
+        }
+    }
     for (name, members) in groups {
         let component = components.iter().any(|(c, _)| type_name(c) == name);
         let mut shapes: Vec<&Value> = Vec::new();
@@ -497,5 +532,51 @@ mod tests {
             doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
             json!({"$ref": "#/components/schemas/FooBar2"})
         );
+    }
+
+    #[test]
+    fn a_nullable_component_titled_like_a_component_generates_in_one_round() {
+        // GitHub's `auto_merge`: nullable, and its title names its own type.
+        let mut doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/auto_merge"}}}}}}}},
+        "components": {"schemas": {
+            "auto_merge": {"title": "Auto merge", "nullable": true, "type": "object",
+                "properties": {"enabled": {"type": "boolean"}}},
+            "other": {"title": "Other thing", "nullable": true, "type": "object",
+                "properties": {"on": {"type": "boolean"}}},
+            "simple-user": {"title": "Simple User", "type": "object",
+                "properties": {"login": {"type": "string"}}},
+            "nullable-simple-user": {"title": "Simple User", "nullable": true, "type": "object",
+                "properties": {"login": {"type": "string"}}}
+        }}});
+        let json = serde_json::to_string(&doc).unwrap();
+        assert!(matches!(
+            crate::codegen::generate(&json),
+            Err(crate::codegen::Error::DuplicateTypes(names)) if names == ["AutoMerge"]
+        ));
+        let mut report = Report::default();
+        assert_eq!(settle_titles(&mut doc, &mut report), 1);
+        assert!(doc["components"]["schemas"]["auto_merge"]
+            .get("title")
+            .is_none());
+        // A title that names no other type stays, and so does one that names
+        // a component of the same shape: the inner type is that component.
+        assert_eq!(
+            doc["components"]["schemas"]["other"]["title"],
+            "Other thing"
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["nullable-simple-user"]["title"],
+            "Simple User"
+        );
+        let generated = crate::codegen::generate(&serde_json::to_string(&doc).unwrap())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let client: String = generated.client.split_whitespace().collect();
+        assert!(
+            client.contains("structNullableSimpleUser(pub::std::option::Option<SimpleUser>)"),
+            "the nullable copy wraps the component's type"
+        );
+        assert!(client.contains("structAutoMerge(pub::std::option::Option<AutoMergeInner>)"));
     }
 }

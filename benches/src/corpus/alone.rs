@@ -79,6 +79,7 @@ pub fn manifest(name: &str) -> String {
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [dependencies]\n\
          base64 = \"0.23\"\n\
+         rand = \"0.10\"\n\
          bytes = \"1\"\n\
          chrono.workspace = true\n\
          futures.workspace = true\n\

@@ -25,11 +25,10 @@ pub struct ClientApi {
 }
 
 impl ClientApi {
-    /// Reads the generated client and the pagination module.
-    pub fn parse(client_rs: &str, pagination_rs: &str) -> Result<Self> {
-        let file = syn::parse_file(client_rs).context("parsing the generated client")?;
+    /// Reads the generated client (parsed) and the pagination module.
+    pub fn read(client: &syn::File, pagination_rs: &str) -> Result<Self> {
         let mut api = Self::default();
-        for item in &file.items {
+        for item in &client.items {
             match item {
                 Item::Impl(imp) if type_name(&imp.self_ty).as_deref() == Some("Client") => {
                     for f in imp.items.iter().filter_map(as_fn) {

@@ -34,7 +34,7 @@ pub fn outputs(
     origins: &Origins,
     overlay: &Overlay,
     converted: &Value,
-    client_rs: &str,
+    client: &syn::File,
     report: &mut Report,
 ) -> Result<Vec<Output>> {
     let served = server::document(upstream, overlay, origins)?;
@@ -47,7 +47,7 @@ pub fn outputs(
     } else {
         String::new()
     };
-    let api = client_api::ClientApi::parse(client_rs, &pagination)?;
+    let api = client_api::ClientApi::read(client, &pagination)?;
     let (tests, untested) = test_file::render(converted, &api)
         .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
     report.untested.extend(untested);

@@ -141,7 +141,7 @@ fn an_operation_that_cannot_have_a_test_is_reported_and_the_rest_are_written() {
             pub struct GetB<'a>(&'a ());
             impl<'a> GetB<'a> { pub fn send(self) {} }
         }";
-    let api = super::client_api::ClientApi::parse(client, "").unwrap();
+    let api = super::client_api::ClientApi::read(&syn::parse_file(client).unwrap(), "").unwrap();
     let (tests, untested) = super::test_file::render(&doc, &api).unwrap();
     assert!(tests.contains("async fn get_a()"), "{tests}");
     assert!(!tests.contains("async fn get_b()"));
