@@ -73,7 +73,10 @@ pub fn one_line(text: &str) -> String {
 }
 
 /// The manifest of a crate around progenitor's output: what its code
-/// names, at the versions the workspace's lock file pins.
+/// names, at the versions the workspace's lock file pins. `base64` and
+/// `rand` are named by what progenitor writes for some documents (byte
+/// strings, and the websocket key of Nexus's websocket operations), not by
+/// every client.
 pub fn manifest(name: &str) -> String {
     format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
