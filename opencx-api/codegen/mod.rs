@@ -230,6 +230,11 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
     collisions::fields(forward_compat::types_module(&mut client)?);
     let (unions, _) = discriminator::apply(forward_compat::types_module(&mut client)?, doc);
     let enums = send::apply(&mut client, &prepared.plans)?;
+    if stand_ins > 0 {
+        // `send()`'s operation literal quotes the path template of the
+        // prepared document, where a renamed path parameter is a stand-in.
+        stand_ins::restore(&mut client);
+    }
     forward_compat::types_module(&mut client)?.extend(enums);
     forward_compat::types_module(&mut client)?.extend(unions);
     forward_compat::apply(&mut client)?;

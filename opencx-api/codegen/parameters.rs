@@ -110,9 +110,16 @@ fn plan(doc: &Value, item: &Map<String, Value>, method: &str) -> Vec<Planned> {
                 continue;
             };
             let location = param["in"].as_str().unwrap_or_default().to_string();
-            // The operation's parameter replaces the path item's of its name.
+            // The operation's parameter replaces the path item's of its
+            // name and location: a parameter is "a unique combination of
+            // name and location" (OpenAPI 3.0, Path Item Object). SendGrid's
+            // `/contactdb/lists/{list_id}` takes `list_id` in the path and,
+            // on `GET`, in the query too; progenitor combines them by name
+            // alone (`method.rs`, `combined_path_parameters`), so the path's
+            // was lost and progenitor panicked ("missing path name mapping
+            // list_id"). Both are kept, the later one under a stand-in.
             if own {
-                order.retain(|p| p.own || p.name != name);
+                order.retain(|p| p.own || p.name != name || p.location != location);
             }
             order.push(Planned {
                 own,
@@ -123,7 +130,12 @@ fn plan(doc: &Value, item: &Map<String, Value>, method: &str) -> Vec<Planned> {
             });
         }
     }
-    for planned in order.iter_mut() {
+    // Path parameters name first, so that one keeps its name beside a query
+    // parameter of that name (Google's APIs take an API `key` in the query
+    // of every operation, and some a `{key}` in the path).
+    let (mut path, mut rest): (Vec<&mut Planned>, Vec<&mut Planned>) =
+        order.iter_mut().partition(|p| p.location == "path");
+    for planned in path.iter_mut().chain(rest.iter_mut()) {
         if taken.insert(progenitor_name(&planned.name, Case::Snake)) {
             continue;
         }
@@ -236,6 +248,28 @@ mod tests {
         assert_eq!(
             item["parameters"][0],
             json!({"$ref": "#/components/parameters/Max"})
+        );
+        // Only the operation's parameter of the same name and location
+        // replaces the path item's.
+        let mut both = json!({"paths": {"/lists/{list_id}": {
+            "parameters": [{"name": "list_id", "in": "path", "required": true, "schema": {}}],
+            "get": {"operationId": "get", "parameters": [
+                {"name": "list_id", "in": "query", "schema": {}}
+            ]},
+            "put": {"operationId": "put", "parameters": [
+                {"name": "list_id", "in": "path", "required": true, "schema": {"type": "integer"}}
+            ]}
+        }}});
+        assert_eq!(name_apart(&mut both), 1);
+        let item = &both["paths"]["/lists/{list_id}"];
+        assert_eq!(item["get"]["parameters"][0]["name"], "list_id\u{1}2");
+        assert_eq!(item["put"]["parameters"][0]["name"], "list_id");
+        assert_eq!(
+            rust_names(&both, "/lists/{list_id}", "get"),
+            [
+                (("path".into(), "list_id".into()), "list_id".into()),
+                (("query".into(), "list_id\u{1}2".into()), "list_id_2".into())
+            ]
         );
     }
 }

@@ -83,7 +83,7 @@ fn every_construct_is_generated_and_sends_and_decodes_what_the_document_says() {
     let output = regenerated
         .test(&[fixture("behaviour.rs")])
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(output.contains("test result: ok. 8 passed"), "{output}");
+    assert!(output.contains("test result: ok. 11 passed"), "{output}");
 }
 
 #[test]
@@ -328,4 +328,21 @@ fn a_ref_cycle_through_two_thousand_schemas_is_refused_with_its_pointer() {
     );
     let client = std::fs::read_to_string(root.join("opencx-api/generated/client.rs")).unwrap();
     assert!(client.contains("pub fn get_b(&self)"));
+}
+
+#[test]
+fn a_document_of_webhooks_only_gives_a_client_of_its_types() {
+    let regenerated = Fixture::regenerate(&fixture("webhooks.yaml"));
+    let err = &regenerated.regen_stderr;
+    assert!(
+        err.contains(
+            "specs/api.yaml#/webhooks: the vendored documents describe no operations (webhooks are \
+             requests the vendor sends): the client holds their types and no operations"
+        ),
+        "{err}"
+    );
+    let output = regenerated
+        .test(&[fixture("webhooks.rs")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.contains("test result: ok. 1 passed"), "{output}");
 }

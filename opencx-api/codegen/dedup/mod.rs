@@ -263,6 +263,57 @@ fn rewrite(types: &mut Vec<Item>, aliases: &Aliases) {
         drop_twice_implemented(builder, aliases);
     }
     drop_twice_implemented(types, aliases);
+    let mut constructors = Constructors { aliases };
+    for item in types.iter_mut() {
+        constructors.visit_item_mut(item);
+    }
+}
+
+/// Calls of an alias as a tuple struct's constructor, and tuple-struct
+/// patterns of it, name the type it stands for: a type alias cannot be
+/// called (E0423, "expected function, tuple struct or tuple variant, found
+/// type alias"), and typify's `defaults` module builds a constrained
+/// string's default as `super::Name("…".to_string())`. SendGrid's API
+/// repeats such a string inline with a default, and its client did not
+/// compile. An alias's variants (`Alias::Variant(..)`) and struct literals
+/// (`Alias { .. }`) compile as they are.
+struct Constructors<'a> {
+    aliases: &'a Aliases,
+}
+
+impl Constructors<'_> {
+    fn resolve(&self, path: &mut syn::Path) {
+        let in_module = path
+            .segments
+            .iter()
+            .rev()
+            .skip(1)
+            .all(|s| MODULES.contains(&s.ident.to_string().as_str()));
+        let Some(last) = path.segments.last_mut().filter(|_| in_module) else {
+            return;
+        };
+        if let Some(to) = self.aliases.get(&last.ident.to_string()) {
+            last.ident = Ident::new(to, last.ident.span());
+        }
+    }
+}
+
+impl VisitMut for Constructors<'_> {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        if let syn::Expr::Path(function) = &mut *call.func {
+            if function.qself.is_none() {
+                self.resolve(&mut function.path);
+            }
+        }
+        syn::visit_mut::visit_expr_call_mut(self, call);
+    }
+
+    fn visit_pat_tuple_struct_mut(&mut self, pattern: &mut syn::PatTupleStruct) {
+        if pattern.qself.is_none() {
+            self.resolve(&mut pattern.path);
+        }
+        syn::visit_mut::visit_pat_tuple_struct_mut(self, pattern);
+    }
 }
 
 fn replace_with_aliases(

@@ -134,3 +134,50 @@ fn impls_the_aliases_made_twice_are_dropped() {
         ["struct Ab", "type Cd = Ab", "enum Either", "impl Either"]
     );
 }
+
+#[test]
+fn an_alias_called_as_a_constructor_calls_the_type_it_stands_for() {
+    // SendGrid's API: a constrained string with a default, repeated inline;
+    // typify's `defaults` module calls the newtype by name.
+    let mut items = types(
+        "pub struct DesignInputPlainContent(::std::string::String);
+         pub struct DesignOutputPlainContent(::std::string::String);
+         pub enum Kind { Text(DesignOutputPlainContent) }
+         pub mod defaults {
+             pub(super) fn design_output_plain_content() -> super::DesignOutputPlainContent {
+                 super::DesignOutputPlainContent(\"<generated>\".to_string())
+             }
+             pub(super) fn text() -> super::Kind {
+                 super::Kind::Text(DesignOutputPlainContent(String::new()))
+             }
+             pub(super) fn inner(v: super::DesignOutputPlainContent) -> String {
+                 let super::DesignOutputPlainContent(s) = v;
+                 s
+             }
+         }",
+    );
+    let aliases = apply(&mut items, &BTreeSet::new());
+    assert_eq!(
+        aliases,
+        Aliases::from([(
+            "DesignOutputPlainContent".into(),
+            "DesignInputPlainContent".into()
+        )])
+    );
+    let Item::Mod(defaults) = &items[3] else {
+        panic!("the defaults module stays: {:?}", names(&items))
+    };
+    let text: String = defaults
+        .to_token_stream()
+        .to_string()
+        .split_whitespace()
+        .collect();
+    for expected in [
+        // Signatures name the alias, which is fine for a type.
+        "->super::DesignOutputPlainContent{super::DesignInputPlainContent(\"<generated>\"",
+        "super::Kind::Text(DesignInputPlainContent(String::new()))",
+        "letsuper::DesignInputPlainContent(s)=v;",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+}

@@ -196,6 +196,18 @@ pub(super) fn formats_without_meaning(value: &mut Value, at: &str, report: &mut 
                 (Some(kind @ ("object" | "array" | "boolean")), Some(format)) => Some(format!(
                     "`format: {format}` on a {kind} is an annotation no generated type reads"
                 )),
+                // Sinao's `format: object` beside `properties` and no `type`:
+                // the shape is an object's or a list's, whose values no
+                // format reads; typify panics on it the same way.
+                (None, Some(format))
+                    if ["properties", "additionalProperties", "items"]
+                        .iter()
+                        .any(|k| map.contains_key(*k)) =>
+                {
+                    Some(format!(
+                        "`format: {format}` beside `properties` or `items` and no `type` is                          an annotation no generated type reads"
+                    ))
+                }
                 _ => None,
             };
             if let Some(why) = why {

@@ -4,6 +4,10 @@
 //! (a request with several content types, a cookie parameter, a schema it
 //! has no type for...). Each such case is settled here, so the rest of the
 //! client is still generated:
+//! - `allOf` branches of plain objects that redefine a property with
+//!   another type are merged, the property any value (`overrides.rs`);
+//! - a `nullable` union component gets its null as a branch
+//!   (`nullable_unions.rs`);
 //! - schemas no sound type exists for are left out, with what uses them
 //!   (`schemas.rs`);
 //! - exact or codegen-neutral lowerings where they exist (`lower.rs`: a
@@ -24,7 +28,9 @@ use crate::pointer::join;
 use crate::report::Report;
 
 mod lower;
+mod nullable_unions;
 mod operation;
+mod overrides;
 mod schemas;
 
 /// Screens every operation and schema of the converted 3.0 `doc`: what has no
@@ -36,6 +42,8 @@ pub fn screen(
     hand_written: &BTreeMap<String, String>,
     report: &mut Report,
 ) -> anyhow::Result<()> {
+    overrides::flatten_contested(doc, report);
+    nullable_unions::null_as_a_branch(doc);
     for unsound in schemas::unsound(doc) {
         // An earlier exclusion may have taken it out already.
         if doc

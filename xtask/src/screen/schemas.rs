@@ -58,7 +58,7 @@ fn walk(doc: &Value, value: &Value, at: &str, found: &mut Vec<Unsound>) {
 }
 
 /// A local `$ref`'s target, else the schema (following chains, at most a few).
-fn resolve<'d>(doc: &'d Value, schema: &'d Value) -> &'d Value {
+pub(super) fn resolve<'d>(doc: &'d Value, schema: &'d Value) -> &'d Value {
     let mut schema = schema;
     for _ in 0..16 {
         match schema
@@ -75,7 +75,12 @@ fn resolve<'d>(doc: &'d Value, schema: &'d Value) -> &'d Value {
 }
 
 /// The branches of an `allOf`, with nested `allOf`s flattened.
-fn branches<'d>(doc: &'d Value, list: &'d [Value], depth: usize, out: &mut Vec<&'d Value>) {
+pub(super) fn branches<'d>(
+    doc: &'d Value,
+    list: &'d [Value],
+    depth: usize,
+    out: &mut Vec<&'d Value>,
+) {
     for branch in list {
         let branch = resolve(doc, branch);
         match branch.get("allOf").and_then(Value::as_array) {
@@ -156,19 +161,26 @@ impl<'d> Allows<'d> {
 fn contradiction(doc: &Value, list: &[Value]) -> Option<String> {
     let mut all = Vec::new();
     branches(doc, list, 0, &mut all);
-    for (i, a) in all.iter().enumerate() {
-        for b in &all[i + 1..] {
-            if let Some(why) = Allows::of(a).conflict(&Allows::of(b)) {
-                return Some(format!(
-                    "its `allOf` branches allow no value in common ({why}), so no Rust type \
-                     means it; settle it in specs/overlay.yaml"
-                ));
-            }
-        }
+    if let Some(why) = values_conflict(&all) {
+        return Some(format!(
+            "its `allOf` branches allow no value in common ({why}), so no Rust type \
+             means it; settle it in specs/overlay.yaml"
+        ));
     }
-    // The same property in two branches.
+    contested(doc, &all).into_iter().next().map(|(name, why)| {
+        format!(
+            "its `allOf` branches give property `{name}` {why}, which no value \
+             satisfies, so no Rust type means it (typify would drop the property); \
+             settle it in specs/overlay.yaml"
+        )
+    })
+}
+
+/// Properties that two of the (flattened) branches `all` give types or
+/// enums with nothing in common, each with why, in name order.
+pub(super) fn contested(doc: &Value, all: &[&Value]) -> Vec<(String, String)> {
     let mut properties: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
-    for branch in &all {
+    for branch in all {
         for (name, schema) in branch
             .get("properties")
             .and_then(Value::as_object)
@@ -181,20 +193,28 @@ fn contradiction(doc: &Value, list: &[Value]) -> Option<String> {
                 .push(resolve(doc, schema));
         }
     }
+    let mut found = Vec::new();
     for (name, schemas) in properties {
-        for (i, a) in schemas.iter().enumerate() {
-            for b in &schemas[i + 1..] {
-                if let Some(why) = Allows::of(a).conflict(&Allows::of(b)) {
-                    return Some(format!(
-                        "its `allOf` branches give property `{name}` {why}, which no value \
-                         satisfies, so no Rust type means it (typify would drop the property); \
-                         settle it in specs/overlay.yaml"
-                    ));
-                }
-            }
+        let why = schemas.iter().enumerate().find_map(|(i, a)| {
+            schemas[i + 1..]
+                .iter()
+                .find_map(|b| Allows::of(a).conflict(&Allows::of(b)))
+        });
+        if let Some(why) = why {
+            found.push((name.to_string(), why));
         }
     }
-    None
+    found
+}
+
+/// Why no value satisfies two of the (flattened) branches `all` as values
+/// (their types or enums), properties aside, if none does.
+pub(super) fn values_conflict(all: &[&Value]) -> Option<String> {
+    all.iter().enumerate().find_map(|(i, a)| {
+        all[i + 1..]
+            .iter()
+            .find_map(|b| Allows::of(a).conflict(&Allows::of(b)))
+    })
 }
 
 /// Components that reach themselves through `allOf` branches and bare

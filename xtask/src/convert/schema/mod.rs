@@ -54,6 +54,13 @@ const SUBSCHEMA: &[&str] = &["not", "additionalProperties"];
 /// Why each codegen-neutral drop is safe.
 const UNKNOWN_KEYWORD: &str =
     "not a JSON Schema 2020-12 keyword: an annotation, which constrains nothing";
+const EXAMPLES_MAP: &str = "`examples` in a schema is a list of values; this one is a map (of \
+     Example Objects, as a media type's), an annotation no generated type reads";
+const INVALID_TYPE: &str =
+    "`type` is neither a type's name nor a list of them: the schema is read \
+     as if it had no `type`, so its values are any JSON, until specs/overlay.yaml settles it";
+const NULL_BESIDE_UNION: &str = "`type: null` beside `oneOf` or `anyOf` allows no value (null is \
+     none of the branches); read as null or one of the branches, which the document means";
 const CONTAINS: &str = "`contains` only checks that some item matches; the item type is `items`";
 const DEPENDENT_REQUIRED: &str =
     "`dependentRequired` only makes declared properties required together; their types are unchanged";
@@ -185,11 +192,32 @@ impl Converter<'_> {
                             out.insert("example".into(), first.clone());
                         }
                     }
-                    None => return fail(&here, "`examples` in a schema must be a list"),
+                    // Codat's map of Example Objects, as a media type's
+                    // `examples` is: an annotation either way, which no
+                    // generated type reads, so it goes and the schema stays.
+                    None => self.dropped(&here, EXAMPLES_MAP),
                 },
                 "exclusiveMinimum" | "exclusiveMaximum" => self.exclusive_bound(source, key, value, &here, &mut out)?,
                 "minimum" | "maximum" if source.get(exclusive_of(key)).is_some_and(Value::is_number) => {}
                 "type" => match value {
+                    // Vercel's `type: "null"` beside a `oneOf` of the
+                    // types it may be: as JSON Schema no value satisfies
+                    // both (null is none of the branches), and typify writes
+                    // each branch an empty enum, which does not compile. The
+                    // document means "null, or one of these": read so, with
+                    // a warning.
+                    Value::String(t)
+                        if t == "null"
+                            && ["oneOf", "anyOf"].iter().any(|k| source.contains_key(*k))
+                            && !source.contains_key("enum")
+                            && !source.contains_key("const") =>
+                    {
+                        nullable = true;
+                        self.report.borrow_mut().repaired.insert(crate::report::Dropped {
+                            pointer: here.clone(),
+                            why: NULL_BESIDE_UNION.into(),
+                        });
+                    }
                     Value::String(t) if t == "null" => {
                         // The only value is null: a nullable schema whose one value is null.
                         nullable = true;
@@ -211,7 +239,16 @@ impl Converter<'_> {
                             _ => return fail(&here, "a type list left after splitting (a bug in the converter)"),
                         }
                     }
-                    _ => return fail(&here, "`type` must be a string or a list"),
+                    // Not JSON Schema (Codat's `type` holding a property's
+                    // schema): the schema is read as if it had no `type`, so
+                    // its values are any JSON, and a warning says so; left
+                    // out, it took 127 of Codat's operations with it.
+                    _ => {
+                        self.report.borrow_mut().repaired.insert(crate::report::Dropped {
+                            pointer: here.clone(),
+                            why: INVALID_TYPE.into(),
+                        });
+                    }
                 },
                 "properties" => {
                     out.insert(key.clone(), self.properties(source, value, &here)?);

@@ -100,6 +100,51 @@ fn a_type_name_json_schema_lacks_is_dropped_and_reported() {
 }
 
 #[test]
+fn a_map_of_examples_is_an_annotation_dropped_and_reported() {
+    // Codat's schemas hold a media type's `examples` map.
+    neutral(
+        json!({"type": "object", "examples": {"Example 1": {"value": {"a": 1}}}}),
+        json!({"type": "object"}),
+        "/s/examples",
+    );
+}
+
+#[test]
+fn a_type_that_is_no_type_name_reads_as_any_value_with_a_warning() {
+    // Codat's `definitions/itemType`: `type` holds a property's schema.
+    let converter = Converter::new(&|_| Dialect::OpenApi31);
+    let out = converter
+        .schema(
+            &json!({"description": "d", "type": {"type": "string", "enum": ["A"]}}),
+            "/s",
+        )
+        .unwrap();
+    assert_eq!(out, json!({"description": "d"}));
+    let report = converter.into_report();
+    let repaired: Vec<&str> = report.repaired.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(repaired, ["/s/type"]);
+    assert!(report.repaired.iter().all(|d| d.why.contains("any JSON")));
+}
+
+#[test]
+fn type_null_beside_a_one_of_is_a_nullable_union_with_a_warning() {
+    // Vercel's `EdgeConfigItemValue`.
+    let converter = Converter::new(&|_| Dialect::OpenApi31);
+    let out = converter
+        .schema(
+            &json!({"type": "null", "oneOf": [{"type": "string"}, {"type": "array", "items": {}}]}),
+            "/s",
+        )
+        .unwrap();
+    assert_eq!(out.get("enum"), None, "{out}");
+    assert_eq!(out["nullable"], true, "{out}");
+    assert!(out["oneOf"].is_array(), "{out}");
+    let report = converter.into_report();
+    let repaired: Vec<&str> = report.repaired.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(repaired, ["/s/type"]);
+}
+
+#[test]
 fn type_null_alone_is_a_nullable_schema_whose_only_value_is_null() {
     assert_eq!(
         schema(json!({"type": "null"})),
