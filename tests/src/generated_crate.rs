@@ -259,13 +259,25 @@ pub fn check(dir: &Path, crates: &[ApiCrate]) -> Result<(), String> {
 /// compile only where the client has what they name, and show at run time
 /// what it decodes and sends. Returns cargo's output.
 pub fn test(dir: &Path, name: &str, generated: &Path, tests: &[PathBuf]) -> Result<String, String> {
+    // The crate's folder is named after its first test file as well: cargo
+    // tells a path crate's artifacts apart by name, version and path
+    // relative to the workspace root, and every such workspace shares one
+    // target folder, so two tests running at once with crate `api` at
+    // `api/` would build into the same files, each linking the other's
+    // client.
+    let stem = tests
+        .first()
+        .and_then(|test| test.file_stem())
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let member = format!("{name}-{stem}");
     write(
         &dir.join("Cargo.toml"),
-        &workspace_manifest(&[name.to_string()]),
+        &workspace_manifest(std::slice::from_ref(&member)),
     );
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))
         .map_err(|e| format!("copying Cargo.lock: {e}"))?;
-    let root = dir.join(name);
+    let root = dir.join(&member);
     write(
         &root.join("Cargo.toml"),
         &crate_manifest(name, DEV_DEPENDENCIES),
