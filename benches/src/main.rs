@@ -7,7 +7,8 @@
 //! their own; `serve` and `overhead-client` are the stream overhead's client
 //! alone, for a profiler (see `benches/NOTES.md`). `corpus DIR` runs a
 //! folder of OpenAPI documents through the pipeline and progenitor alone and
-//! prints the table (`CORPUS.md`).
+//! prints the table (`CORPUS.md`); with `--wire`, each client's contract
+//! tests run against Prism serving its document.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 use opencx_bench::{memory, overhead, report, run_all, workspace_root, Sizes, SCENARIOS};
 
 const USAGE: &str = "usage: opencx-bench [--quick] [--no-builds] [--only SCENARIO] [--out FILE]
-       opencx-bench corpus DIR [--no-check] [--out FILE]
+       opencx-bench corpus DIR [--no-check] [--wire] [--out FILE]
        opencx-bench serve --pages N --per-page N
        opencx-bench mem-client --url URL --items N
        opencx-bench overhead-client --url URL --variant stream|pages|hand";
@@ -35,8 +36,11 @@ fn main() -> ExitCode {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
             };
-            let check = !args.iter().any(|a| a == "--no-check");
-            match opencx_bench::corpus::run(std::path::Path::new(dir), check, &mut |step| {
+            let options = opencx_bench::corpus::Options {
+                check: !args.iter().any(|a| a == "--no-check"),
+                wire: args.iter().any(|a| a == "--wire"),
+            };
+            match opencx_bench::corpus::run(std::path::Path::new(dir), options, &mut |step| {
                 eprintln!("{step}")
             }) {
                 Ok(report) => match value("--out") {

@@ -266,9 +266,10 @@ fn decoder(plan: &Plan, progenitor_type: &Type) -> (TokenStream, TokenStream, Op
             let arms = variants.iter().map(|v| {
                 let variant = format_ident!("{}", v.name);
                 let (_, read) = payload(&v.success.payload, &quote!(_));
-                let pattern = match v.success.code() {
-                    Some(code) => quote!(#code),
-                    None => quote!(200u16..=299u16),
+                let pattern = match (v.success.code(), v.success.status.as_str()) {
+                    (Some(code), _) => quote!(#code),
+                    (None, "3XX") => quote!(300u16..=399u16),
+                    _ => quote!(200u16..=299u16),
                 };
                 match v.success.payload {
                     Payload::Empty => quote!(#pattern => Ok(types::#ident::#variant),),

@@ -25,7 +25,8 @@ use crate::error::ConfigError;
 use crate::{Client, ClientBuilder};
 
 pub use crate::runtime::{
-    BearerToken, RateLimit, RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_REDIRECTS,
+    BearerToken, Credential, KeyLocation, RateLimit, RetryPolicy, Scheme, SchemeKind, TokenError,
+    TokenSource, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_REDIRECTS,
 };
 
 /// The production server, as the vendored documents' `servers` list gives it.

@@ -147,7 +147,7 @@ pub(crate) fn api_lib(generated: &Path) -> String {
          pub use runtime::{{ClientBuilder, Error, Result}};\n\
          /// This API's settings: none but the runtime's defaults.\n\
          pub mod config {{\n    \
-             pub use crate::runtime::{{\n        BearerToken, RateLimit, RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_REDIRECTS,\n    }};\n    \
+             pub use crate::runtime::{{\n        BearerToken, Credential, KeyLocation, RateLimit, RetryPolicy, Scheme, SchemeKind, TokenError,\n        TokenSource, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_REDIRECTS,\n    }};\n    \
              impl crate::Client {{\n        \
                  pub fn builder() -> crate::ClientBuilder {{\n            crate::ClientBuilder::new()\n        }}\n    \
              }}\n\
@@ -170,7 +170,11 @@ pub(crate) fn write(path: &Path, text: &str) {
 
 /// Runs cargo in `dir` with the shared target folder and `envs`; its output,
 /// as the error when it fails.
-pub(crate) fn cargo(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Result<String, String> {
+pub(crate) fn cargo(
+    dir: &Path,
+    args: &[&str],
+    envs: &[(&str, &std::ffi::OsStr)],
+) -> Result<String, String> {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
         .args(args)
@@ -311,6 +315,30 @@ pub fn test(dir: &Path, name: &str, generated: &Path, tests: &[PathBuf]) -> Resu
 /// with a crate named `opencx-api` around its generated client and the real
 /// contract runtime (`tests/src/contract`). `prism` is the mock server to use.
 pub fn run_contract_tests(ws: &Path, prism: &Path) -> Result<String, String> {
+    let build = contract_workspace(ws)?;
+    cargo(
+        &build,
+        CONTRACT_TESTS,
+        &[(crate::contract::PRISM_ENV, prism.as_os_str())],
+    )
+}
+
+/// cargo's arguments that run the contract tests of a
+/// [`contract_workspace`] (libtest's follow `--`).
+pub(crate) const CONTRACT_TESTS: &[&str] = &[
+    "test",
+    "--offline",
+    "-p",
+    "opencx-tests",
+    "--test",
+    "contract",
+];
+
+/// Writes, in `ws/build`, the workspace [`run_contract_tests`] runs: a crate
+/// named `opencx-api` around the client regen wrote into the scratch
+/// workspace `ws`, and `opencx-tests` with the contract runtime and the
+/// generated `tests/contract.rs`. Returns its folder.
+pub fn contract_workspace(ws: &Path) -> Result<PathBuf, String> {
     let build = ws.join("build");
     write(
         &build.join("Cargo.toml"),
@@ -347,6 +375,26 @@ pub fn run_contract_tests(ws: &Path, prism: &Path) -> Result<String, String> {
         .clone();
     dependencies.remove("xtask");
     dependencies.remove("toml_edit");
+    // The generated tests name the client's types, and with them whatever
+    // crates those are made of (`uuid::Uuid`, `chrono::DateTime`): every
+    // dependency of the API crate is one of the tests' too.
+    let api: DocumentMut = std::fs::read_to_string(workspace_root().join("opencx-api/Cargo.toml"))
+        .expect("opencx-api's manifest")
+        .parse()
+        .expect("opencx-api's manifest parses");
+    for (name, spec) in api["dependencies"]
+        .as_table()
+        .expect("[dependencies]")
+        .iter()
+    {
+        if !dependencies.contains_key(name) {
+            let mut spec = spec.clone();
+            if let Some(table) = spec.as_inline_table_mut() {
+                table.remove("optional");
+            }
+            dependencies.insert(name, spec);
+        }
+    }
     tests["dependencies"] = Item::Table(dependencies);
     write(&build.join("tests/Cargo.toml"), &tests.to_string());
     let contract = workspace_root().join("tests/src/contract/mod.rs");
@@ -368,16 +416,5 @@ pub fn run_contract_tests(ws: &Path, prism: &Path) -> Result<String, String> {
         build.join("tests/tests/contract.rs"),
     )
     .map_err(|e| format!("copying the generated contract tests: {e}"))?;
-    cargo(
-        &build,
-        &[
-            "test",
-            "--offline",
-            "-p",
-            "opencx-tests",
-            "--test",
-            "contract",
-        ],
-        &[(crate::contract::PRISM_ENV, prism)],
-    )
+    Ok(build)
 }

@@ -12,6 +12,7 @@ pub mod downstream;
 pub mod export_server;
 pub mod fault_server;
 pub mod generated_crate;
+pub mod wire;
 
 /// The real workspace root.
 pub fn workspace_root() -> PathBuf {

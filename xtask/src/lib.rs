@@ -40,4 +40,5 @@ pub mod type_names;
 pub mod upstream;
 pub mod vendor;
 pub mod visibility;
+pub mod walk;
 pub mod workspace;

@@ -73,6 +73,8 @@ pub const CLIENT_METHODS: &[&str] = &[
     "from_env",
     "rate_limit",
     "requests_sent",
+    "security",
+    "security_schemes",
 ];
 
 /// Gives each operation whose method name is taken (by `Client` itself, or

@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::pointer::join;
+use crate::walk::{children, children_mut};
 
 /// Validation-only string keywords dropped from response-only schemas.
 pub const READ_CHECKS: [&str; 3] = ["pattern", "minLength", "maxLength"];
@@ -147,7 +148,13 @@ fn find_check(value: &Value, at: &str) -> Option<String> {
             if let Some(key) = READ_CHECKS.iter().find(|k| map.contains_key(**k)) {
                 return Some(join(at, key));
             }
-            map.iter().find_map(|(k, v)| find_check(v, &join(at, k)))
+            let mut found = None;
+            children(map, at, |child, here| {
+                if found.is_none() {
+                    found = find_check(child, &here);
+                }
+            });
+            found
         }
         Value::Array(items) => items
             .iter()
@@ -165,16 +172,8 @@ fn strip(value: &mut Value) {
             for key in READ_CHECKS {
                 map.shift_remove(key);
             }
-            for (key, child) in map.iter_mut() {
-                if key != "example"
-                    && key != "examples"
-                    && key != "default"
-                    && key != "enum"
-                    && key != "const"
-                {
-                    strip(child);
-                }
-            }
+            // A property named `pattern` is a schema, not the check.
+            children_mut(map, "", |child, _| strip(child));
         }
         Value::Array(items) => items.iter_mut().for_each(strip),
         _ => {}

@@ -22,6 +22,7 @@ use crate::codegen::names::{type_name, unique};
 use crate::pointer::join;
 use crate::relax::{reachable, roots};
 use crate::report::{Report, Split};
+use crate::walk::children_mut;
 
 const SCHEMAS: &str = "/components/schemas";
 
@@ -187,9 +188,7 @@ fn hide(schema: &mut Value, side: Side, at: &str, report: &mut Report) {
                     report.drop(join(&join(at, "properties"), &name), why);
                 }
             }
-            for (key, child) in map.iter_mut() {
-                hide(child, side, &join(at, key), report);
-            }
+            children_mut(map, at, |child, here| hide(child, side, &here, report));
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {

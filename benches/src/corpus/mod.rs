@@ -10,9 +10,13 @@
 //! The clients are checked in one workspace under `target/corpus/`, sharing
 //! one target folder: each crate is checked once to build its dependencies,
 //! then checked alone again and timed (`CARGO_INCREMENTAL=0`, its source
-//! touched).
+//! touched). With `--wire`, each client's generated contract tests run
+//! against Prism serving its document (`wire.rs`), and the report says, per
+//! operation, whether it passed and, if not, whose fault it was.
 
 pub(crate) mod alone;
+mod render;
+mod wire;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +50,17 @@ struct Row {
     alone_lines: usize,
     ours_check: Option<Result<f64, ()>>,
     alone_check: Option<Result<f64, ()>>,
+    /// The wire check, where it ran.
+    wire: Option<opencx_tests::wire::Report>,
+}
+
+/// What `run` does beside generating.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// `cargo check` every client, timed.
+    pub check: bool,
+    /// Run every client's contract tests against Prism.
+    pub wire: bool,
 }
 
 /// The reason an operation was left out, with names taken out, so that
@@ -198,12 +213,24 @@ fn check_each(
 }
 
 /// Runs every document of `dir` (its `.json`, `.yaml` and `.yml` files)
-/// through both, and returns the report (Markdown). `check`: also time
-/// `cargo check` of every client.
+/// through both, and returns the report (Markdown); see [`Options`].
 ///
 /// # Errors
-/// `dir` cannot be read, or holds no document.
-pub fn run(dir: &Path, check: bool, progress: &mut dyn FnMut(&str)) -> Result<String, String> {
+/// `dir` cannot be read, or holds no document, or (with `wire`) Prism is
+/// not installed.
+pub fn run(dir: &Path, options: Options, progress: &mut dyn FnMut(&str)) -> Result<String, String> {
+    let Options { check, wire } = options;
+    let prism = match wire {
+        true => Some(
+            opencx_tests::contract::find(&workspace_root()).ok_or_else(|| {
+                format!(
+                    "--wire needs Prism: {}",
+                    opencx_tests::contract::INSTALL_HINT
+                )
+            })?,
+        ),
+        false => None,
+    };
     let mut documents: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -225,7 +252,21 @@ pub fn run(dir: &Path, check: bool, progress: &mut dyn FnMut(&str)) -> Result<St
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
         progress(&name);
-        let ours = ours(&scratch.join("ws").join(&name), document);
+        let ws = scratch.join("ws").join(&name);
+        let ours = ours(&ws, document);
+        let wire = match (&prism, &ours.error) {
+            (Some(prism), None) => {
+                progress("  on the wire (contract tests against Prism)");
+                let report = opencx_tests::wire::check(&ws, prism, opencx_tests::wire::WIRE_ROUNDS);
+                progress(&format!(
+                    "  {} of {} operations passed",
+                    report.passed(),
+                    report.operations.len()
+                ));
+                Some(report)
+            }
+            _ => None,
+        };
         let text = std::fs::read_to_string(document).unwrap_or_default();
         let is_json = document.extension().is_some_and(|e| e == "json");
         let (alone, alone_seconds) = alone::generate(&text, is_json);
@@ -241,6 +282,7 @@ pub fn run(dir: &Path, check: bool, progress: &mut dyn FnMut(&str)) -> Result<St
             alone_lines,
             ours_check: None,
             alone_check: None,
+            wire,
         });
     }
     if check {
@@ -287,151 +329,7 @@ pub fn run(dir: &Path, check: bool, progress: &mut dyn FnMut(&str)) -> Result<St
             row.alone_check = times.get(&format!("alone-{}", slug(&row.name))).cloned();
         }
     }
-    Ok(render(dir, &rows, check))
-}
-
-fn seconds(s: f64) -> String {
-    format!("{s:.1} s")
-}
-
-fn checked(check: &Option<Result<f64, ()>>) -> String {
-    match check {
-        None => "–".into(),
-        Some(Ok(s)) => seconds(*s),
-        Some(Err(())) => "**does not compile**".into(),
-    }
-}
-
-fn render(dir: &Path, rows: &[Row], check: bool) -> String {
-    let total: usize = rows.iter().map(|r| r.ours.operations).sum();
-    let generated: usize = rows.iter().map(|r| r.ours.generated).sum();
-    let clients = rows.iter().filter(|r| r.ours.error.is_none()).count();
-    let compiling = rows
-        .iter()
-        .filter(|r| matches!(r.ours_check, Some(Ok(_))))
-        .count();
-    let alone_generated: Vec<&Row> = rows
-        .iter()
-        .filter(|r| matches!(r.alone, Outcome::Generated(_)))
-        .collect();
-    let alone_operations: usize = alone_generated.iter().map(|r| r.ours.operations).sum();
-    let alone_compiling = rows
-        .iter()
-        .filter(|r| matches!(r.alone_check, Some(Ok(_))))
-        .count();
-    let folder = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| dir.display().to_string());
-    let mut out = format!(
-        "# Corpus: `{folder}`\n\n\
-         Written by `cargo run --release -p opencx-bench -- corpus {}`{}; do not edit.\n\n\
-         Every document of the folder, through the pipeline (`cargo xtask vendor --name api` \
-         and `regen` in a scratch workspace) and through progenitor 0.15.1 alone (builder \
-         interface, default settings), in one process and profile (release), so the times \
-         compare.{}\n\n",
-        dir.display(),
-        if check { "" } else { " --no-check" },
-        if check {
-            " Check times are `cargo check` of each client alone, once its dependencies are \
-             built (`CARGO_INCREMENTAL=0`)."
-        } else {
-            ""
-        }
-    );
-    out.push_str(&format!(
-        "- **The pipeline**: {clients} of {} documents give a client{}; {generated} of {total} \
-         operations are in them ({:.1} %); every other is listed below with its reason.\n",
-        rows.len(),
-        if check {
-            format!(", {compiling} of them compile")
-        } else {
-            String::new()
-        },
-        100.0 * generated as f64 / total.max(1) as f64
-    ));
-    out.push_str(&format!(
-        "- **progenitor alone**: {} of {} documents give a client{}, holding {alone_operations} \
-         of {total} operations ({:.1} %); it panics on {} and refuses {}.\n\n",
-        alone_generated.len(),
-        rows.len(),
-        if check {
-            format!(" ({alone_compiling} of them compile)")
-        } else {
-            String::new()
-        },
-        100.0 * alone_operations as f64 / total.max(1) as f64,
-        rows.iter()
-            .filter(|r| matches!(r.alone, Outcome::Panicked(_)))
-            .count(),
-        rows.iter()
-            .filter(|r| matches!(r.alone, Outcome::Refused(_)))
-            .count(),
-    ));
-    out.push_str(
-        "| document | operations | pipeline: generated | lines | regen | check | progenitor alone | lines | generate | check |\n\
-         | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n",
-    );
-    for row in rows {
-        let ours = match &row.ours.error {
-            Some(error) => format!("**fails**: {error}"),
-            None => format!("{}", row.ours.generated),
-        };
-        let alone = match &row.alone {
-            Outcome::Generated(_) => "a client".to_string(),
-            Outcome::Refused(why) => format!("refuses: {why}"),
-            Outcome::Panicked(why) => format!("panics: {why}"),
-        };
-        let alone_lines = match row.alone {
-            Outcome::Generated(_) => row.alone_lines.to_string(),
-            _ => "–".into(),
-        };
-        out.push_str(&format!(
-            "| `{}` | {} | {ours} | {} | {} | {} | {} | {alone_lines} | {} | {} |\n",
-            row.name,
-            row.ours.operations,
-            row.ours.lines,
-            seconds(row.ours.regen),
-            checked(&row.ours_check),
-            alone.replace('|', "\\|"),
-            seconds(row.alone_seconds),
-            checked(&row.alone_check),
-        ));
-    }
-    let mut reasons: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
-    for row in rows {
-        for (reason, operations) in &row.ours.left_out {
-            for operation in operations {
-                reasons
-                    .entry(reason.as_str())
-                    .or_default()
-                    .push((row.name.as_str(), operation.as_str()));
-            }
-        }
-    }
-    out.push_str("\n## Left out, by reason\n\n");
-    if reasons.is_empty() {
-        out.push_str("Nothing: every operation of every document is generated.\n");
-    } else {
-        let mut reasons: Vec<_> = reasons.into_iter().collect();
-        reasons.sort_by_key(|(reason, ops)| (std::cmp::Reverse(ops.len()), *reason));
-        out.push_str("| reason | operations | where |\n| --- | ---: | --- |\n");
-        for (reason, operations) in reasons {
-            let mut documents: Vec<&str> = operations.iter().map(|(d, _)| *d).collect();
-            documents.dedup();
-            out.push_str(&format!(
-                "| {} | {} | {} |\n",
-                reason.replace('|', "\\|"),
-                operations.len(),
-                documents
-                    .iter()
-                    .map(|d| format!("`{d}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
-    out
+    Ok(render::render(dir, &rows, options))
 }
 
 #[cfg(test)]

@@ -129,3 +129,31 @@ fn json_is_chosen_over_text_and_binary() {
     assert_eq!(media, "application/json");
     assert_eq!(payload, Payload::Json(json!({"type": "object"})));
 }
+
+#[test]
+fn an_operation_documenting_only_redirections_answers_them() {
+    let doc = json!({"openapi": "3.0.3", "paths": {"/w": {"post": operation(
+        json!({"302": {"description": "A redirection."}, "4XX": {"description": ""}})
+    )}}});
+    let plan = &prepare(&doc).plans["create_widget"];
+    assert_eq!(plan.shape, Shape::One(Payload::Empty));
+    let statuses: Vec<&str> = plan.successes.iter().map(|s| s.status.as_str()).collect();
+    assert_eq!(statuses, ["302"]);
+    // Beside a 2xx, a redirection stays what it was: not an answer.
+    let doc = json!({"openapi": "3.0.3", "paths": {"/w": {"post": operation(
+        json!({"200": {"description": ""}, "304": {"description": ""}})
+    )}}});
+    let statuses: Vec<String> = prepare(&doc).plans["create_widget"]
+        .successes
+        .iter()
+        .map(|s| s.status.clone())
+        .collect();
+    assert_eq!(statuses, ["200"]);
+}
+
+#[test]
+fn a_204_has_no_body_whatever_the_document_says() {
+    let error = json!({"$ref": "#/components/schemas/Error"});
+    let shape = plan_of(json!({"204": json_body(error)}));
+    assert_eq!(shape, Shape::One(Payload::Empty));
+}

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::auth::BearerToken;
+use super::auth::{BearerToken, Credential, Credentials, SchemeKind};
 use super::error::ConfigError;
 use super::rate_limit::{RateLimit, TokenBucket};
 use super::retry::RetryPolicy;
@@ -51,6 +51,8 @@ const CRATE_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_
 pub struct ClientBuilder {
     base_url: Option<String>,
     token: Option<String>,
+    /// By scheme name, in the order given; a later one for the same scheme wins.
+    credentials: Vec<(String, Credential)>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
@@ -64,6 +66,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
@@ -86,6 +89,7 @@ impl ClientBuilder {
         Self {
             base_url: None,
             token: None,
+            credentials: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: CRATE_USER_AGENT.to_string(),
@@ -102,10 +106,60 @@ impl ClientBuilder {
         self
     }
 
-    /// The API key, sent as `Authorization: Bearer <key>` on every request.
+    /// A bearer token, sent as `Authorization: Bearer <token>` for every
+    /// security scheme of the document that takes one (`http` `bearer`,
+    /// `oauth2`, `openIdConnect`) and has no credential of its own, and on
+    /// the operations the document gives no security requirement.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
         self
+    }
+
+    /// The credential for the document's security scheme `scheme` (its name
+    /// in `components/securitySchemes`); each operation sends the credentials
+    /// its `security` requirement names. The client also has a setter per
+    /// scheme, named after it, which calls this.
+    ///
+    /// [`build`](Self::build) fails with [`ConfigError::UnknownSecurityScheme`]
+    /// for a scheme the document does not define, and
+    /// [`ConfigError::CredentialKind`] for a username and password given to a
+    /// scheme that is not HTTP basic, or the reverse.
+    pub fn credential(
+        mut self,
+        scheme: impl Into<String>,
+        credential: impl Into<Credential>,
+    ) -> Self {
+        self.credentials.push((scheme.into(), credential.into()));
+        self
+    }
+
+    /// Reads a credential for every security scheme of the document from the
+    /// environment, where it is set and not empty: the variable each scheme's
+    /// setter names (for HTTP basic, that name with `_USERNAME` and
+    /// `_PASSWORD`). Schemes without one keep what they had.
+    pub fn credentials_from_env(self) -> Self {
+        let read = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut builder = self;
+        for scheme in Client::SECURITY_SCHEMES {
+            let credential = match scheme.kind {
+                SchemeKind::Basic => {
+                    let username = read(&format!("{}_USERNAME", scheme.env));
+                    let password = read(&format!("{}_PASSWORD", scheme.env));
+                    match (username, password) {
+                        (Some(username), Some(password)) => {
+                            Some(Credential::basic(username, password))
+                        }
+                        _ => None,
+                    }
+                }
+                SchemeKind::MutualTls => None,
+                _ => read(scheme.env).map(Credential::secret),
+            };
+            if let Some(credential) = credential {
+                builder = builder.credential(scheme.name, credential);
+            }
+        }
+        builder
     }
 
     /// Limit on one request, from connecting to reading the body; default
@@ -166,11 +220,13 @@ impl ClientBuilder {
     /// [`ConfigError::MissingBaseUrl`] without a base URL,
     /// [`ConfigError::InvalidBaseUrl`] for one that is not absolute
     /// `http(s)`, [`ConfigError::EmptyApiKey`] or
-    /// [`ConfigError::InvalidApiKey`] for a token that cannot be sent, and
+    /// [`ConfigError::InvalidApiKey`] for a token that cannot be sent, the
+    /// errors of [`credential`](Self::credential), and
     /// [`ConfigError::Http`] when reqwest cannot build its client.
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = normalize_base_url(self.base_url.as_deref())?;
         let token = self.token.map(BearerToken::new).transpose()?;
+        let credentials = Credentials::new(Client::SECURITY_SCHEMES, self.credentials, token)?;
         let (http, timeouts) = match self.http {
             Some(http) => (http, None),
             None => {
@@ -194,7 +250,7 @@ impl ClientBuilder {
             .rate_limit
             .map(|limit| Arc::new(TokenBucket::new(limit)));
         let state = ClientState {
-            token,
+            credentials,
             retry: self.retry,
             rate_limiter,
             sent: Arc::default(),

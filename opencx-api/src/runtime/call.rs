@@ -193,7 +193,14 @@ async fn read(response: reqwest::Response, operation: &'static Operation) -> Res
     // The hooks read the body whole; this takes it from memory.
     let body = response.bytes().await.map_err(Error::from)?;
     let attempts = || Attempts::new(operation.name, tries);
-    if status.is_success() {
+    // A redirection is the answer of an operation that documents it
+    // (`codegen/responses`: one documenting no 2xx); one that says where to
+    // go was followed before it got here.
+    let documented_redirect = status.is_redirection()
+        && operation.documented.iter().any(|documented| {
+            *documented == status.as_str() || documented.eq_ignore_ascii_case("3XX")
+        });
+    if status.is_success() || documented_redirect {
         return Ok(Answer {
             status,
             headers,

@@ -9,8 +9,8 @@
 use std::time::SystemTime;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::AUTHORIZATION;
 
+use super::auth::redacted;
 use super::buffered::{Buffered, CutShort};
 use super::call::Tries;
 use super::error::{Attempts, NotRetried};
@@ -27,14 +27,13 @@ impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        if let Some(token) = &self.inner().token {
-            request
-                .headers_mut()
-                .insert(AUTHORIZATION, token.header_value().clone());
-        }
-        Ok(())
+        self.inner()
+            .credentials
+            .apply(request, info.operation_id)
+            .await
+            .map_err(progenitor_client::Error::Custom)
     }
 
     async fn exec(
@@ -49,7 +48,8 @@ impl ClientHooks<ClientState> for Client {
         // generated client's, from the document's `x-idempotent` operations.
         let idempotent = Client::IDEMPOTENT_OPERATIONS.contains(&info.operation_id);
         let repeatable = policy.may_repeat(&method, idempotent);
-        let url = request.url().clone();
+        // Errors and traces show the URL without a key sent in the query.
+        let url = redacted(request.url());
         let mut request = request;
         let mut tries = 0;
         loop {
@@ -79,8 +79,11 @@ impl ClientHooks<ClientState> for Client {
                 .sent
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let outcome = match self.client().execute(request).await {
-                Ok(response) => Buffered::read(response).await.map_err(Failure::Body),
-                Err(error) => Err(Failure::Send(error)),
+                Ok(response) => Buffered::read(response).await.map_err(|mut cut| {
+                    cut.error = cut.error.with_url(url.clone());
+                    Failure::Body(cut)
+                }),
+                Err(error) => Err(Failure::Send(error.with_url(url.clone()))),
             };
             // The answer is in (or never will be): the window counts from now.
             drop(permit);
@@ -110,13 +113,14 @@ impl ClientHooks<ClientState> for Client {
                     attempt = tries,
                     status = answer.status.as_u16(),
                     retry_in_ms = delay_ms,
-                    "OpenCX answered"
+                    "{} answered",
+                    Client::API_NAME
                 ),
                 Err(failure) => tracing::debug!(
                     attempt = tries,
                     error = %failure.kind(state.timeouts),
                     retry_in_ms = delay_ms,
-                    "OpenCX request failed"
+                    "{} request failed", Client::API_NAME
                 ),
             }
             let (Some(next), Some(delay)) = (next, delay) else {
@@ -153,7 +157,8 @@ impl ClientHooks<ClientState> for Client {
                     of = policy.retries(),
                     status = answer.status.as_u16(),
                     delay_ms = delay.as_millis() as u64,
-                    "OpenCX answered with a transient error; retrying"
+                    "{} answered with a transient error; retrying",
+                    Client::API_NAME
                 ),
                 Err(failure) => tracing::warn!(
                     operation = info.operation_id,
@@ -161,7 +166,8 @@ impl ClientHooks<ClientState> for Client {
                     of = policy.retries(),
                     error = %failure.kind(state.timeouts),
                     delay_ms = delay.as_millis() as u64,
-                    "OpenCX request failed; retrying"
+                    "{} request failed; retrying",
+                    Client::API_NAME
                 ),
             }
             drop(outcome);

@@ -1,4 +1,5 @@
-//! The hand-written runtime every generated client runs on: auth, rate
+//! The hand-written runtime every generated client runs on: auth (the
+//! document's security schemes), rate
 //! limiting, retries, reading answers whole, the one [`Error`] type and the
 //! per-call `tracing` span.
 //!
@@ -30,7 +31,7 @@ mod state;
 pub mod tagged_union;
 mod transport;
 
-pub use auth::BearerToken;
+pub use auth::{BearerToken, Credential, KeyLocation, Scheme, SchemeKind, TokenError, TokenSource};
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_REDIRECTS};
 pub use error::{
     Attempts, ConfigError, DecodeFailure, Error, ErrorResponse, NotRetried, Result,

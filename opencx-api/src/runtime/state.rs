@@ -5,13 +5,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::auth::BearerToken;
+use super::auth::{Credentials, Scheme};
 use super::rate_limit::{RateLimit, TokenBucket};
 use super::retry::RetryPolicy;
 use crate::Client;
 
-/// What every request of a [`Client`] (and its clones) shares: the token, the
-/// retry policy and the rate limiter. The generated code holds it as the
+/// What every request of a [`Client`] (and its clones) shares: the
+/// credentials, the retry policy and the rate limiter. The generated code holds it as the
 /// client's `inner` value (progenitor's `inner_type` setting, named
 /// `crate::runtime::ClientState` in `codegen/mod.rs`); it is built by
 /// [`ClientBuilder`](super::ClientBuilder), and hidden from the documented
@@ -19,7 +19,7 @@ use crate::Client;
 #[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct ClientState {
-    pub(crate) token: Option<BearerToken>,
+    pub(crate) credentials: Credentials,
     pub(crate) retry: RetryPolicy,
     /// Shared by clones, so they pace together.
     pub(crate) rate_limiter: Option<Arc<TokenBucket>>,
@@ -38,11 +38,11 @@ pub(crate) struct Timeouts {
     pub(crate) connect: Duration,
 }
 
-/// No token, the default retry policy, no rate limit: no API's settings.
+/// No credentials, the default retry policy, no rate limit: no API's settings.
 impl Default for ClientState {
     fn default() -> Self {
         Self {
-            token: None,
+            credentials: Credentials::default(),
             retry: RetryPolicy::default(),
             rate_limiter: None,
             sent: Arc::default(),
@@ -60,6 +60,23 @@ impl Client {
     /// ```
     pub fn baseurl(&self) -> &str {
         progenitor_client::ClientInfo::baseurl(self)
+    }
+
+    /// The security schemes of the API's document (`components/securitySchemes`):
+    /// each one's name, how its credential is sent and the environment
+    /// variable [`ClientBuilder::credentials_from_env`](crate::ClientBuilder::credentials_from_env)
+    /// reads it from.
+    ///
+    /// ```
+    /// use opencx_api::config::SchemeKind;
+    ///
+    /// let schemes = opencx_api::Client::security_schemes();
+    /// assert_eq!(schemes[0].name, "bearerAuth");
+    /// assert_eq!(schemes[0].kind, SchemeKind::Bearer);
+    /// assert_eq!(schemes[0].env, "OPENCX_API_KEY");
+    /// ```
+    pub fn security_schemes() -> &'static [Scheme] {
+        Client::SECURITY_SCHEMES
     }
 
     /// The client-side rate limit this client and its clones share, if any.

@@ -66,6 +66,11 @@ pub fn outcome<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Result<
     json(result, &[]).map(|seen| seen.body)
 }
 
+/// How a failure's message carries the answer that did not decode, whole:
+/// `{ANSWER}{status} {body}` on a line of its own, which the round reads to
+/// check the answer against upstream's schema and takes out of the message.
+pub(crate) const ANSWER: &str = "answer that did not decode: ";
+
 /// Why a call failed, in the words a contract failure needs.
 fn failure(error: &Error) -> String {
     match error {
@@ -76,9 +81,11 @@ fn failure(error: &Error) -> String {
              (401) or addresses no operation (404).\nbody: {}",
             String::from_utf8_lossy(response.body())
         ),
-        Error::InvalidResponse { .. } => {
-            format!("the client could not decode Prism's answer: {error}")
-        }
+        Error::InvalidResponse { status, detail, .. } => format!(
+            "the client could not decode Prism's answer: {error}\n{ANSWER}{} {}",
+            status.as_u16(),
+            String::from_utf8_lossy(detail.body()).replace('\n', " ")
+        ),
         other => format!("the request failed: {other}"),
     }
 }

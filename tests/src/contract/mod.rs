@@ -15,6 +15,8 @@
 //! unseeded follow-up pages repeat run to run.
 
 mod answers;
+mod inputs;
+mod schema_check;
 mod server;
 pub mod values;
 
@@ -23,13 +25,15 @@ use std::future::Future;
 use std::io::Write;
 use std::sync::Mutex;
 
+use opencx_api::config::{Credential, SchemeKind};
 use opencx_api::Client;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
 pub use answers::{bodiless, by_status, collect, json, outcome, Seen};
-pub use server::{find, Prism, INSTALL_HINT, PRISM_ENV, SKIP_ENV};
-use values::Draw;
+pub use server::{
+    entries, find, Prism, INSTALL_HINT, PRISM_ENV, PRISM_LOG_ENV, PRISM_URL_ENV, SKIP_ENV,
+};
 
 /// Overrides the seed every round's seed derives from.
 pub const SEED_ENV: &str = "OPENCX_CONTRACT_SEED";
@@ -48,9 +52,249 @@ const STREAM_SHARE: u64 = 4;
 /// Items read from one stream at most; Prism's pages are random, so a
 /// stream might go on for long.
 pub(crate) const STREAM_ITEMS: usize = 60;
-/// A token for Prism, which checks that every request carries the bearer
-/// credentials upstream requires (a missing one is a 401).
+/// A token (and basic auth's password) for Prism, which checks that every
+/// request carries the credentials upstream requires (a missing one is a 401).
 const TOKEN: &str = "sk-contract-test";
+/// HTTP basic auth's username.
+const USER: &str = "contract-test";
+
+/// Whose fault a failing round is, as the first word of its message says
+/// (`[client]`, `[prism]`, `[harness]`), for the wire check's report: the
+/// client sent what the document does not allow or refused what it does;
+/// Prism answered what the document does not allow (its own log says so);
+/// this runtime could not draw inputs for the operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    Client,
+    Prism,
+    Harness,
+}
+
+impl std::fmt::Display for Class {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Class::Client => "client",
+            Class::Prism => "prism",
+            Class::Harness => "harness",
+        })
+    }
+}
+
+/// Attempts at one round at most, while Prism spoils its answer.
+const REDRAWS: u64 = 4;
+
+/// A file each round Prism spoiled, and that was drawn again, is noted in
+/// (a line: the operation, the round, the first line of why), so the wire
+/// check counts them apart.
+pub const REDRAWN_ENV: &str = "OPENCX_CONTRACT_REDRAWN";
+
+/// Notes a round drawn again in [`REDRAWN_ENV`]'s file, if it is set.
+fn note_redrawn(operation: &str, number: u64, message: &str) {
+    let Some(path) = std::env::var_os(REDRAWN_ENV) else {
+        return;
+    };
+    let why = message
+        .lines()
+        .find_map(|l| l.strip_prefix(EVIDENCE))
+        .unwrap_or_default();
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = writeln!(file, "{operation}\t{number}\t{why}");
+    }
+}
+
+/// How a failing round's message introduces what shows that Prism was at
+/// fault: why, then Prism's own log line.
+pub const EVIDENCE: &str = "Prism's fault: ";
+
+/// Whether Prism's `errors` (its log entries of one round) or its answer (in
+/// `problem`) show that it, not the client, failed the call of the
+/// operation at `method_path` (`POST /path`) that `sent` what it did: why,
+/// and the line that shows it.
+///
+/// - Prism checks its own answers: one that breaks the document is its
+///   fault, and the client was right to refuse it.
+/// - Prism fills in a property's `default` and then refuses it, for a
+///   property the request did not send.
+/// - Prism checks a header parameter named `Accept`, `Content-Type` or
+///   `Authorization`, which OpenAPI says SHALL be ignored.
+/// - Prism never finds a query parameter whose name holds brackets
+///   (stoplightio/prism#2017).
+/// - An exception inside Prism (its answer generator overflowing its stack
+///   on a recursive schema, or losing a `$ref`): a 500 that is no answer
+///   the document gives.
+/// - A path template holding a fragment (`/#X-Amz-Target=...`, the public
+///   directory's AWS documents, which tell operations of one path apart by
+///   a header): no request carries a fragment, so the client sends the path
+///   before it, which Prism routes by the literal template cannot match.
+fn prism_fault<'l>(
+    method_path: &str,
+    errors: &[&'l str],
+    problem: &'l str,
+    sent: &Sent,
+) -> Option<(&'static str, &'l str)> {
+    if let Some(line) = errors.iter().find(|l| l.contains("Violation: response")) {
+        return Some(("its answer breaks the document", line));
+    }
+    // Prism fills in a property's `default` before it checks the body, and
+    // then refuses the default (Telnyx's `default: ""` of a `format: url`):
+    // the request never sent what Prism objects to.
+    let body_path = |line: &str| -> Option<String> {
+        let rest = line
+            .split("Violation: request.body.")
+            .nth(1)
+            .or_else(|| line.split("Request body property ").nth(1))?;
+        rest.split_whitespace().next().map(String::from)
+    };
+    if let Some(line) = errors.iter().find(|l| {
+        body_path(l).is_some_and(|path| sent.body.as_ref().is_some_and(|b| !has_path(b, &path)))
+    }) {
+        return Some((
+            "it checks a default it filled in for a property the request does not send",
+            line,
+        ));
+    }
+    // A body the document's discriminated unions take, which Prism reads as
+    // plain `oneOf`s and refuses (the branches of Influx's notification
+    // endpoints are told apart only by their tag).
+    if sent.ambiguous {
+        if let Some(line) = errors
+            .iter()
+            .find(|l| l.contains("[VALIDATOR]") && l.contains("Request body"))
+        {
+            return Some((
+                "it ignores the discriminator and finds the body matches several `oneOf` branches, \
+                 or none (the body meets the branch its tag names)",
+                line,
+            ));
+        }
+    }
+    // A query parameter whose name holds brackets (`filter[tag]`) Prism
+    // never finds, sent either way (stoplightio/prism#2017).
+    if let Some(line) = errors
+        .iter()
+        .find(|l| l.contains("Request query must have required property '") && l.contains("%5b"))
+    {
+        let named = sent.params.keys().any(|name| name.contains('['));
+        if named {
+            return Some((
+                "it cannot read a query parameter whose name holds brackets (stoplightio/prism#2017)",
+                line,
+            ));
+        }
+    }
+    // OpenAPI: a header parameter named `Accept`, `Content-Type` or
+    // `Authorization` SHALL be ignored; Prism checks it against the request
+    // (Influx declares `Accept: application/json` on a 204).
+    if let Some(line) = errors.iter().find(|l| {
+        ["accept", "content-type", "authorization"]
+            .iter()
+            .any(|h| l.contains(&format!("Violation: request.header.{h} ")))
+    }) {
+        return Some((
+            "it checks a header parameter OpenAPI says to ignore (`Accept`, `Content-Type`, `Authorization`)",
+            line,
+        ));
+    }
+    // Prism's own answer of a failure says what it is: the line of the
+    // problem that holds its body, where the log has not said it.
+    let body = problem
+        .lines()
+        .find(|l| l.starts_with("body: "))
+        .unwrap_or_default();
+    // An exception inside Prism (its response generator, json-schema-faker,
+    // overflowing its stack on a recursive schema, or losing a `$ref`) ends
+    // the request with a JavaScript error, where a refusal of the request
+    // names one of Prism's error types (`.../prism/errors#UNPROCESSABLE_ENTITY`).
+    if let Some(line) = errors.iter().find(|l| {
+        l.split("Request terminated with error: ")
+            .nth(1)
+            .is_some_and(|what| !what.starts_with("https://stoplight.io/prism/errors#"))
+    }) {
+        return Some(("it failed inside (a JavaScript exception)", line));
+    }
+    if [
+        "stoplight.io/prism/errors#UNKNOWN",
+        "\"type\":\"RangeError\"",
+        "\"type\":\"TypeError\"",
+    ]
+    .iter()
+    .any(|mark| body.contains(mark))
+    {
+        return Some(("it failed inside (a JavaScript exception)", body));
+    }
+    // Asked for any media type, Prism takes the first the document lists,
+    // and fails where that is text and the schema an object (the client asks
+    // for JSON where a JSON answer is offered: tests/tests/media_negotiation.rs).
+    if body.contains("NO_COMPLEX_OBJECT_TEXT") {
+        return Some((
+            "it chose a text media type for an object schema and cannot write it",
+            body,
+        ));
+    }
+    let route = errors
+        .iter()
+        .find(|l| l.contains("NO_PATH_MATCHED") || l.contains("NO_METHOD_MATCHED"))
+        .copied()
+        .or_else(|| {
+            (body.contains("NO_PATH_MATCHED") || body.contains("NO_METHOD_MATCHED")).then_some(body)
+        });
+    match route {
+        Some(line) if method_path.contains('#') => Some((
+            "it routes by the literal path template, whose fragment (`#...`) no request carries",
+            line,
+        )),
+        _ => None,
+    }
+}
+
+/// `problem` without the line carrying the whole answer that did not
+/// decode ([`answers::ANSWER`]), and that answer's status and body.
+fn take_answer(problem: &str) -> (String, Option<(u16, String)>) {
+    let mut answer = None;
+    let kept: Vec<&str> = problem
+        .lines()
+        .filter(|line| match line.strip_prefix(answers::ANSWER) {
+            Some(rest) => {
+                answer = rest
+                    .split_once(' ')
+                    .and_then(|(status, body)| Some((status.parse().ok()?, body.to_string())));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    (kept.join("\n"), answer)
+}
+
+/// What one round sent, for telling Prism's faults apart.
+struct Sent {
+    body: Option<Value>,
+    params: Map<String, Value>,
+    ambiguous: bool,
+}
+
+/// Whether `value` has something at the dotted `path` (`a.b.0.c`).
+fn has_path(value: &Value, path: &str) -> bool {
+    let mut here = value;
+    for step in path.split('.') {
+        here = match here {
+            Value::Object(map) => match map.get(step) {
+                Some(next) => next,
+                None => return false,
+            },
+            Value::Array(items) => match step.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(next) => next,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    true
+}
 
 /// A tagged union in an operation's response, as the generated test
 /// describes it: the test fails unless every tag was seen, each read as a
@@ -73,8 +317,9 @@ pub struct Union {
 pub struct Contract {
     operation: String,
     method_path: String,
-    operation_doc: Value,
-    doc: Value,
+    /// The operation in the converted document and upstream's.
+    inputs: inputs::Operation,
+    documents: inputs::Documents,
     server: Prism,
     seed: u64,
     rounds: u64,
@@ -116,21 +361,31 @@ impl Contract {
             return None;
         }
         let root = crate::workspace_root();
-        let Some(prism) = find(&root) else {
-            panic!("the contract tests need the Prism mock server, which is not installed: {INSTALL_HINT}");
-        };
         let text = std::fs::read_to_string(root.join("opencx-api/openapi.json"))
             .expect("opencx-api/openapi.json");
-        let doc: Value = serde_json::from_str(&text).expect("openapi.json is JSON");
-        let (method_path, operation_doc) = find_operation(&doc, operation_id);
-        let server = Prism::start(&prism, &root.join("tests/contract/upstream.json"))
-            .await
-            .unwrap_or_else(|e| panic!("starting {}: {e}", prism.display()));
+        let converted: Value = serde_json::from_str(&text).expect("openapi.json is JSON");
+        let upstream = std::fs::read_to_string(root.join("tests/contract/upstream.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok());
+        let documents = inputs::Documents::new(converted, upstream);
+        let inputs = documents.operation(operation_id);
+        let method_path = inputs.method_path.clone();
+        let server = match Prism::shared() {
+            Some(shared) => shared,
+            None => {
+                let Some(prism) = find(&root) else {
+                    panic!("the contract tests need the Prism mock server, which is not installed: {INSTALL_HINT}");
+                };
+                Prism::start(&prism, &root.join("tests/contract/upstream.json"))
+                    .await
+                    .unwrap_or_else(|e| panic!("[harness] starting {}: {e}", prism.display()))
+            }
+        };
         Some(Self {
             operation: operation_id.to_string(),
             method_path,
-            operation_doc,
-            doc,
+            inputs,
+            documents,
             server,
             seed: env_number(SEED_ENV).unwrap_or(DEFAULT_SEED),
             rounds: env_number(ROUNDS_ENV).unwrap_or(DEFAULT_ROUNDS),
@@ -210,10 +465,75 @@ impl Contract {
         F: Fn(Round) -> Fut,
         Fut: Future<Output = Result<Value, String>>,
     {
-        let seed = round_seed(self.seed, &self.operation, number);
+        // A round whose answer Prism spoiled (see [`prism_fault`]) tests
+        // nothing of the client: it is drawn again, with other inputs and
+        // another of Prism's answers, and counted apart ([`REDRAWN_ENV`]).
+        let mut attempt = 0;
+        loop {
+            let (class, message) = match self
+                .attempt(number, attempt, seeded, items, statuses, call)
+                .await
+            {
+                Ok(()) => return,
+                Err(failure) => failure,
+            };
+            if class != Class::Prism || attempt + 1 >= REDRAWS {
+                panic!("{message}");
+            }
+            note_redrawn(&self.operation, number, &message);
+            attempt += 1;
+        }
+    }
+
+    /// One attempt at round `number`: its class and message when it fails.
+    async fn attempt<F, Fut>(
+        &self,
+        number: u64,
+        attempt: u64,
+        seeded: bool,
+        items: &str,
+        statuses: &[u16],
+        call: &F,
+    ) -> Result<(), (Class, String)>
+    where
+        F: Fn(Round) -> Fut,
+        Fut: Future<Output = Result<Value, String>>,
+    {
+        let seed = match attempt {
+            0 => round_seed(self.seed, &self.operation, number),
+            n => round_seed(
+                self.seed ^ n.wrapping_mul(0xA076_1D64_78BD_642F),
+                &self.operation,
+                number,
+            ),
+        };
         let status = (!statuses.is_empty()).then(|| statuses[number as usize % statuses.len()]);
-        let round = self.draw(seed, seeded, status);
+        let round = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.draw(seed, seeded, status)
+        }))
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            (
+                Class::Harness,
+                format!(
+                    "[{}] contract {} ({}), round {number}: drawing the inputs: {message}",
+                    Class::Harness,
+                    self.operation,
+                    self.method_path
+                ),
+            )
+        })?;
         let inputs = round.describe();
+        let sent = Sent {
+            body: round.body.clone(),
+            params: round.params.clone(),
+            ambiguous: round.ambiguous,
+        };
+        let logged = self.server.log_len();
         let result = call(round).await.map(|v| {
             if items.is_empty() {
                 v
@@ -221,26 +541,59 @@ impl Contract {
                 json!({ items: v })
             }
         });
-        let context = || {
+        let context = |class: Class| {
             format!(
-                "contract {} ({}), round {number}{}: rerun with {SEED_ENV}={}\ninputs: {inputs}",
+                "[{class}] contract {} ({}), round {number}{}{}: rerun with {SEED_ENV}={}\ninputs: {inputs}",
                 self.operation,
                 self.method_path,
                 if seeded { "" } else { " (stream)" },
+                if attempt > 0 { format!(", drawn again ({attempt})") } else { String::new() },
                 self.seed
             )
         };
         match result {
-            Ok(response) => {
-                if let Err(problem) = self.record(&response) {
-                    panic!("{}\n{problem}", context());
-                }
+            Ok(response) => self.record(&response).map_err(|problem| {
+                (
+                    Class::Client,
+                    format!("{}\n{problem}", context(Class::Client)),
+                )
+            }),
+            Err(problem) => {
+                let log = self.server.log_since(logged).await;
+                let entries = server::entries(&log);
+                let errors: Vec<&str> = entries
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|l| l.contains('✖'))
+                    .collect();
+                // The answer that did not decode, whole, is for the check
+                // below, not for the message.
+                let (problem, answer) = take_answer(&problem);
+                let logged_fault = prism_fault(&self.method_path, &errors, &problem, &sent)
+                    .map(|(why, line)| format!("{why}: {}", line.trim()));
+                // Prism's log does not always say that its answer breaks the
+                // document; upstream's schema, checked here, does.
+                let checked_fault = || {
+                    let (status, body) = answer.as_ref()?;
+                    let why = self.documents.answer_problem(&self.inputs, *status, body)?;
+                    Some(format!(
+                        "its answer breaks the document (upstream's schema, checked here; \
+                         Prism logged nothing): {why}"
+                    ))
+                };
+                let (class, evidence) = match logged_fault.or_else(checked_fault) {
+                    Some(fault) => (Class::Prism, format!("\n{EVIDENCE}{fault}")),
+                    None => (Class::Client, String::new()),
+                };
+                Err((
+                    class,
+                    format!(
+                        "{}\n{problem}{evidence}\nPrism's errors in this round (why it refused the request, for a 4xx):\n{}",
+                        context(class),
+                        errors.join("\n")
+                    ),
+                ))
             }
-            Err(problem) => panic!(
-                "{}\n{problem}\nPrism's last errors (why it refused the request, for a 4xx):\n{}",
-                context(),
-                self.server.errors(6).await
-            ),
         }
     }
 
@@ -248,45 +601,11 @@ impl Contract {
     /// response of the same seed (or, for streams, continue Prism's random
     /// sequence, so that each page differs).
     fn draw(&self, seed: u64, seeded: bool, status: Option<u16>) -> Round {
-        let mut draw = Draw::new(&self.doc, seed);
-        let mut params = Map::new();
-        for param in self
-            .operation_doc
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let name = param["name"].as_str().unwrap_or_default();
-            let required = param.get("required") == Some(&Value::Bool(true));
-            if required || draw.chance(50) {
-                let at = format!("{}/parameters/{name}", self.method_path);
-                let mut value = draw.value(&param["schema"], &at);
-                // A path segment that is empty, `.` or `..` addresses another
-                // endpoint; the client refuses to send one, so none is drawn.
-                if param["in"] == "path" {
-                    for _ in 0..100 {
-                        let text = match &value {
-                            Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        if !matches!(text.as_str(), "" | "." | "..") {
-                            break;
-                        }
-                        value = draw.value(&param["schema"], &at);
-                    }
-                }
-                params.insert(name.to_string(), value);
-            }
-        }
-        // The one content type the client sends (regen keeps one).
-        let body = self.operation_doc.get("requestBody").and_then(|body| {
-            let (_, media) = body.get("content")?.as_object()?.iter().next()?;
-            let schema = media.get("schema").cloned().unwrap_or_else(|| json!({}));
-            let required = body.get("required") == Some(&Value::Bool(true));
-            (required || draw.chance(70))
-                .then(|| draw.value(&schema, &format!("{}/requestBody", self.method_path)))
-        });
+        let inputs::Drawn {
+            params,
+            body,
+            ambiguous,
+        } = inputs::draw(&self.documents, &self.inputs, seed);
         let mut prefer = match seeded {
             true => format!("dynamic=true, seed={seed}"),
             false => "dynamic=true".to_string(),
@@ -298,10 +617,29 @@ impl Contract {
         headers.insert("prefer", prefer.parse().expect("ASCII"));
         let http = reqwest::Client::builder()
             .default_headers(headers)
+            // A redirection asked of Prism (`Prefer: code=302`) would be
+            // asked again of wherever it points: the answer is what the
+            // client reads, as it reads one whose `Location` is gone.
+            .redirect(reqwest::redirect::Policy::none())
+            // Prism answers at once; a call that hangs is a failure to see.
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .expect("an HTTP client");
-        let client = Client::builder()
-            .base_url(&self.server.base_url)
+        let mut builder = Client::builder().base_url(&self.server.base_url);
+        // A credential for every scheme the document defines, so each
+        // operation sends what its `security` requirement names and Prism
+        // checks it; the bearer token serves operations the document is
+        // silent on.
+        for scheme in Client::security_schemes() {
+            builder = match scheme.kind {
+                SchemeKind::Basic => {
+                    builder.credential(scheme.name, Credential::basic(USER, TOKEN))
+                }
+                SchemeKind::MutualTls => builder,
+                _ => builder.credential(scheme.name, TOKEN),
+            };
+        }
+        let client = builder
             .bearer_token(TOKEN)
             .http_client(http)
             .no_retries()
@@ -312,6 +650,7 @@ impl Contract {
             client,
             params,
             body,
+            ambiguous,
             status,
         }
     }
@@ -353,8 +692,9 @@ impl Contract {
                 .collect();
             assert!(
                 missing.is_empty(),
-                "contract {}: in {} rounds (seed {}), Prism never sent these {} variants: {missing:?}; \
+                "[{}] contract {}: in {} rounds (seed {}), Prism never sent these {} variants: {missing:?}; \
                  raise {ROUNDS_ENV} or change {SEED_ENV}",
+                Class::Harness,
                 self.operation,
                 self.rounds * EXTRA_ROUNDS,
                 self.seed,
@@ -369,6 +709,8 @@ pub struct Round {
     client: Client,
     params: Map<String, Value>,
     body: Option<Value>,
+    /// See [`inputs::Drawn::ambiguous`].
+    ambiguous: bool,
     /// The success status asked of Prism, if any.
     status: Option<u16>,
 }
@@ -406,48 +748,14 @@ impl Round {
 }
 
 fn typed<T: DeserializeOwned>(value: &Value, what: &str) -> T {
-    serde_json::from_value(value.clone()).unwrap_or_else(|e| {
+    // Through `serde_path_to_error`, so a refusal says where.
+    serde_path_to_error::deserialize(value.clone()).unwrap_or_else(|e| {
         panic!(
-            "drew {value} for {what}, which `{}` refuses ({e}): the schema and the client's type disagree",
+            "[{}] drew {value} for {what}, which `{}` refuses ({e}): the schema and the client's type disagree",
+            Class::Client,
             std::any::type_name::<T>()
         )
     })
-}
-
-fn find_operation(doc: &Value, operation_id: &str) -> (String, Value) {
-    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if op.get("operationId").and_then(Value::as_str) == Some(operation_id) {
-                let mut op = op.clone();
-                // Path-level parameters apply to every method; `$ref`'d ones
-                // are read where they point.
-                let shared = item.get("parameters").and_then(Value::as_array);
-                let own = op.get("parameters").and_then(Value::as_array);
-                let all: Vec<Value> = shared
-                    .into_iter()
-                    .chain(own)
-                    .flatten()
-                    .map(|p| resolve(doc, p).clone())
-                    .collect();
-                op["parameters"] = Value::Array(all);
-                return (format!("{} {path}", method.to_uppercase()), op);
-            }
-        }
-    }
-    panic!("opencx-api/openapi.json has no operation {operation_id}; run `cargo xtask regen`")
-}
-
-/// A local `$ref`'s target (following chains), else the value itself.
-fn resolve<'v>(doc: &'v Value, value: &'v Value) -> &'v Value {
-    match value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|pointer| doc.pointer(pointer))
-    {
-        Some(target) if target != value => resolve(doc, target),
-        _ => value,
-    }
 }
 
 /// The values at a `/`-separated path of property names and `*` (every item).

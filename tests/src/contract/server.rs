@@ -9,6 +9,12 @@ use std::time::{Duration, Instant};
 pub const PRISM_ENV: &str = "OPENCX_PRISM";
 /// Set to `1` to skip the contract tests (they print that they did).
 pub const SKIP_ENV: &str = "OPENCX_SKIP_CONTRACT";
+/// The base URL of a Prism already serving the document, which every test
+/// then shares instead of starting its own (the wire check of a whole API
+/// starts one per document); with [`PRISM_LOG_ENV`], the file it logs to.
+pub const PRISM_URL_ENV: &str = "OPENCX_PRISM_URL";
+/// The log file of the Prism at [`PRISM_URL_ENV`].
+pub const PRISM_LOG_ENV: &str = "OPENCX_PRISM_LOG";
 
 /// How to get the server, for the message when it is missing.
 pub const INSTALL_HINT: &str =
@@ -17,12 +23,47 @@ pub const INSTALL_HINT: &str =
 tests/contract/package-lock.json), or point OPENCX_PRISM at a prism executable; \
 set OPENCX_SKIP_CONTRACT=1 to skip these tests knowingly";
 
-/// A running Prism.
+/// Prism's log as entries: one starts with its `[time]` and may run on over
+/// several lines (a long message wraps), which are joined with a space.
+pub fn entries(log: &str) -> Vec<String> {
+    let mut entries: Vec<String> = Vec::new();
+    for line in log.lines() {
+        match entries.last_mut() {
+            Some(entry) if !line.starts_with('[') => {
+                entry.push(' ');
+                entry.push_str(line.trim());
+            }
+            _ => entries.push(line.to_string()),
+        }
+    }
+    entries
+}
+
+/// How the error of a Prism that never listened starts.
+pub const NOT_LISTENING: &str = "prism did not listen";
+
+/// A running Prism: started here, or shared ([`PRISM_URL_ENV`]).
 pub struct Prism {
-    child: Child,
-    log: tempfile::NamedTempFile,
+    /// The process, when this one started it (and kills it when dropped).
+    child: Option<Child>,
+    log: Log,
     /// `http://127.0.0.1:<port>`.
     pub base_url: String,
+}
+
+/// Where Prism's output goes.
+enum Log {
+    Own(tempfile::NamedTempFile),
+    Shared(PathBuf),
+}
+
+impl Log {
+    fn path(&self) -> &Path {
+        match self {
+            Log::Own(file) => file.path(),
+            Log::Shared(path) => path,
+        }
+    }
 }
 
 /// Where Prism is: `$OPENCX_PRISM`, the workspace's `tests/contract`
@@ -79,19 +120,31 @@ impl Prism {
     /// Starts `prism mock -d document` on a free port of 127.0.0.1 and waits
     /// until it accepts connections.
     pub async fn start(prism: &Path, document: &Path) -> Result<Self, String> {
+        Self::start_within(prism, document, Duration::from_secs(60)).await
+    }
+
+    /// [`start`](Self::start), waiting up to `patience` for Prism to listen
+    /// (a large document takes Prism longer to read).
+    pub async fn start_within(
+        prism: &Path,
+        document: &Path,
+        patience: Duration,
+    ) -> Result<Self, String> {
         // Another process may take the port between this probe and Prism's
         // bind; Prism then exits, and the next try takes another port.
         let mut last = String::new();
         for _ in 0..3 {
-            match Self::try_start(prism, document).await {
+            match Self::try_start(prism, document, patience).await {
                 Ok(server) => return Ok(server),
+                // Still reading the document: another port will not help.
+                Err(error) if error.starts_with(NOT_LISTENING) => return Err(error),
                 Err(error) => last = error,
             }
         }
         Err(last)
     }
 
-    async fn try_start(prism: &Path, document: &Path) -> Result<Self, String> {
+    async fn try_start(prism: &Path, document: &Path, patience: Duration) -> Result<Self, String> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?
@@ -108,13 +161,17 @@ impl Prism {
             .spawn()
             .map_err(|e| format!("could not run {}: {e}; {INSTALL_HINT}", prism.display()))?;
         let mut server = Self {
-            child,
-            log,
+            child: Some(child),
+            log: Log::Own(log),
             base_url: format!("http://127.0.0.1:{port}"),
         };
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + patience;
         loop {
-            if let Ok(Some(status)) = server.child.try_wait() {
+            let exited = server
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten());
+            if let Some(status) = exited {
                 return Err(format!(
                     "prism exited ({status}) before listening:\n{}",
                     server.log()
@@ -128,7 +185,8 @@ impl Prism {
             }
             if Instant::now() > deadline {
                 return Err(format!(
-                    "prism did not listen within 60 s:\n{}",
+                    "{NOT_LISTENING} within {} s:\n{}",
+                    patience.as_secs(),
                     server.log()
                 ));
             }
@@ -136,12 +194,66 @@ impl Prism {
         }
     }
 
+    /// The Prism [`PRISM_URL_ENV`] names, if it is set.
+    pub fn shared() -> Option<Self> {
+        let base_url = std::env::var(PRISM_URL_ENV).ok()?;
+        let log = std::env::var_os(PRISM_LOG_ENV).map(PathBuf::from)?;
+        Some(Self {
+            child: None,
+            log: Log::Shared(log),
+            base_url: base_url.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// Whether the Prism this one started has gone down (a shared one is
+    /// never known to).
+    pub fn exited(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .is_some_and(|child| child.try_wait().ok().flatten().is_some())
+    }
+
+    /// The file Prism logs to.
+    pub fn log_path(&self) -> &Path {
+        self.log.path()
+    }
+
+    /// How much Prism has logged so far, to read what follows with
+    /// [`log_since`](Self::log_since).
+    pub fn log_len(&self) -> u64 {
+        std::fs::metadata(self.log.path()).map_or(0, |m| m.len())
+    }
+
+    /// What Prism logged after `offset` (a [`log_len`](Self::log_len)).
+    /// Prism logs asynchronously, so this waits until the log is still.
+    pub async fn log_since(&self, offset: u64) -> String {
+        // Until the log has stopped growing (a long entry comes in pieces),
+        // for at most two seconds.
+        let mut size = self.log_len();
+        for _ in 0..10 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let now = self.log_len();
+            if now == size {
+                break;
+            }
+            size = now;
+        }
+        let bytes = std::fs::read(self.log.path()).unwrap_or_default();
+        let start = (offset as usize).min(bytes.len());
+        String::from_utf8_lossy(&bytes[start..]).into_owned()
+    }
+
     /// The errors Prism logged so far (request violations among them), the
     /// last `count`. Prism logs asynchronously, so this waits a moment first.
     pub async fn errors(&self, count: usize) -> String {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let text = std::fs::read_to_string(self.log.path()).unwrap_or_default();
-        let errors: Vec<&str> = text.lines().filter(|l| l.contains('✖')).collect();
+        let entries = entries(&text);
+        let errors: Vec<&str> = entries
+            .iter()
+            .map(String::as_str)
+            .filter(|l| l.contains('✖'))
+            .collect();
         errors[errors.len().saturating_sub(count)..].join("\n")
     }
 
@@ -158,7 +270,9 @@ impl Prism {
 
 impl Drop for Prism {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use crate::operations::METHODS;
 use crate::pointer::join;
 use crate::report::Report;
+use crate::walk::children_mut;
 
 /// A parameter given by `content` in one media type that is not JSON
 /// (`*/*`, `text/plain`) is sent as its value's text, which is what a
@@ -94,11 +95,9 @@ pub(super) fn repeated_enum_values(value: &mut Value, at: &str, report: &mut Rep
                 }
                 *values = kept;
             }
-            for (key, child) in map.iter_mut() {
-                if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
-                    repeated_enum_values(child, &join(at, key), report);
-                }
-            }
+            children_mut(map, at, |child, here| {
+                repeated_enum_values(child, &here, report)
+            });
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
@@ -167,11 +166,9 @@ pub(super) fn required_only_branches(value: &mut Value, at: &str, report: &mut R
                      requires it",
                 );
             }
-            for (key, child) in map.iter_mut() {
-                if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
-                    required_only_branches(child, &join(at, key), report);
-                }
-            }
+            children_mut(map, at, |child, here| {
+                required_only_branches(child, &here, report)
+            });
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
@@ -258,11 +255,9 @@ pub(super) fn formats_without_meaning(value: &mut Value, at: &str, report: &mut 
                     }
                 }
             }
-            for (key, child) in map.iter_mut() {
-                if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
-                    formats_without_meaning(child, &join(at, key), report);
-                }
-            }
+            children_mut(map, at, |child, here| {
+                formats_without_meaning(child, &here, report)
+            });
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
@@ -285,6 +280,20 @@ fn fits_type(kind: &str, value: &Value) -> bool {
         | ("number", Value::Number(_)) => true,
         ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
         _ => false,
+    }
+}
+
+/// Whether the string enum value `value` passes the check `check` (`bound`
+/// its value); a check that cannot be read passes.
+fn enum_value_passes(check: &str, bound: &Value, value: &str) -> bool {
+    let length = value.chars().count() as u64;
+    match (check, bound) {
+        ("minLength", Value::Number(n)) => n.as_u64().is_none_or(|n| length >= n),
+        ("maxLength", Value::Number(n)) => n.as_u64().is_none_or(|n| length <= n),
+        ("pattern", Value::String(p)) => {
+            regress::Regex::new(p).map_or(true, |r| r.find(value).is_some())
+        }
+        _ => true,
     }
 }
 
@@ -321,6 +330,38 @@ pub(super) fn defaults_that_do_not_fit(value: &mut Value, at: &str, report: &mut
                     );
                 }
             }
+            // String enum values its own length or pattern checks refuse
+            // (Adyen's `gender`: MALE, FEMALE, UNKNOWN with `maxLength:
+            // 1`): typify keeps only the values that pass, here none, and
+            // writes an enum that can hold nothing. The values are what
+            // the server sends; the checks that contradict them go.
+            let strings: Vec<String> = map
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(|values| {
+                    values
+                        .iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for check in ["minLength", "maxLength", "pattern"] {
+                let refused = map.get(check).is_some_and(|bound| {
+                    strings
+                        .iter()
+                        .any(|value| !enum_value_passes(check, bound, value))
+                });
+                if refused {
+                    let bound = map.shift_remove(check).expect("checked");
+                    report.drop(
+                        join(at, check),
+                        format!(
+                            "its own enum values break `{check}: {bound}`; the values are what the \
+                             server sends, so the check goes"
+                        ),
+                    );
+                }
+            }
             let fits = match (map.get("default"), map.get("type").and_then(Value::as_str)) {
                 (None, _) => true,
                 (Some(Value::Null), _) => map.get("nullable") == Some(&json!(true)),
@@ -340,11 +381,9 @@ pub(super) fn defaults_that_do_not_fit(value: &mut Value, at: &str, report: &mut
                     format!("the default {default} is not a value of its schema; a default is never sent"),
                 );
             }
-            for (key, child) in map.iter_mut() {
-                if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
-                    defaults_that_do_not_fit(child, &join(at, key), report);
-                }
-            }
+            children_mut(map, at, |child, here| {
+                defaults_that_do_not_fit(child, &here, report)
+            });
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {

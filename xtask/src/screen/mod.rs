@@ -27,6 +27,7 @@ use crate::operations::operations;
 use crate::pointer::join;
 use crate::report::Report;
 
+mod bodies;
 mod lower;
 mod nullable_unions;
 mod operation;

@@ -1,14 +1,27 @@
 //! One operation settled for progenitor: its parameters (cookies, styles,
-//! names the path has and no parameter declares, and the reverse), its
-//! request body (the one media type the client sends) and its JSON media.
+//! names the path has and no parameter declares, and the reverse, headers
+//! the client does not take from a caller); its request body and JSON media
+//! are `bodies.rs`'s.
 
 use serde_json::{json, Value};
 
-use crate::codegen::requests::Kind;
+use super::bodies;
 use crate::pointer::{follow_ref, join};
 use crate::report::Report;
 
 type Verdict = Result<(), String>;
+
+/// Header parameters the client never takes from a caller: OpenAPI's three,
+/// and the framing headers RFC 9112 gives the HTTP client.
+const IGNORED_HEADERS: &[&str] = &[
+    "Accept",
+    "Content-Type",
+    "Authorization",
+    "Content-Length",
+    "Transfer-Encoding",
+    "Host",
+    "Connection",
+];
 
 /// Settles one operation for progenitor; the reason when it cannot be.
 pub(super) fn screen(
@@ -138,6 +151,39 @@ pub(super) fn screen(
             ),
         });
     }
+    // Headers the client does not take from a caller: OpenAPI says a header
+    // parameter named `Accept`, `Content-Type` or `Authorization` SHALL be
+    // ignored (the media types and the security schemes say those), and the
+    // message's framing (`Content-Length`...) is the HTTP client's: Influx's
+    // `Content-Length` parameter, set by hand, made the server wait for
+    // bytes that never came.
+    if let Some(list) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
+        let ignored = |p: &Value| {
+            p["in"] == "header"
+                && p["name"].as_str().is_some_and(|name| {
+                    IGNORED_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+                })
+        };
+        for (i, param) in list.iter().enumerate() {
+            let param = follow_ref(original, param);
+            if ignored(param) {
+                report.drop(
+                    join(&join(at, "parameters"), &i.to_string()),
+                    format!(
+                        "a header parameter named `{}`: OpenAPI says to ignore `Accept`, \
+                         `Content-Type` and `Authorization` parameters (the media types and the \
+                         security schemes set them), and the HTTP client writes the message's \
+                         framing",
+                        param["name"].as_str().unwrap_or_default()
+                    ),
+                );
+            }
+        }
+        list.retain(|p| !ignored(follow_ref(original, p)));
+    }
     if !dropped_cookies.is_empty() {
         if let Some(list) = operation
             .get_mut("parameters")
@@ -157,7 +203,7 @@ pub(super) fn screen(
     }
     if let Some(body) = operation.get("requestBody").cloned() {
         let mut body = follow_ref(original, &body).clone();
-        screen_request_body(&mut body, original, &join(at, "requestBody"), report)?;
+        bodies::request_body(&mut body, original, &join(at, "requestBody"), report)?;
         operation["requestBody"] = body;
     }
     if let Some(responses) = operation
@@ -168,89 +214,15 @@ pub(super) fn screen(
             let here = join(&join(at, "responses"), status);
             if response.get("$ref").is_some() {
                 let mut inlined = follow_ref(original, response).clone();
-                if screen_json_media(&mut inlined, &here, report) {
+                if bodies::json_media(&mut inlined, &here, report) {
                     *response = inlined;
                 }
             } else {
-                screen_json_media(response, &here, report);
+                bodies::json_media(response, &here, report);
             }
         }
     }
     Ok(())
-}
-
-fn screen_request_body(
-    body: &mut Value,
-    _original: &Value,
-    at: &str,
-    report: &mut Report,
-) -> Verdict {
-    let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
-        return Ok(());
-    };
-    // The one the client sends: the most typed kind, the document's first
-    // of that kind (`codegen/requests.rs` sends each kind).
-    let Some(chosen) = content.keys().min_by_key(|t| Kind::of(t).rank()).cloned() else {
-        return Ok(());
-    };
-    let types: Vec<String> = content.keys().cloned().collect();
-    for other in types.iter().filter(|t| **t != chosen) {
-        report.drop(
-            join(&join(at, "content"), other),
-            format!("the client sends one of the accepted content types, `{chosen}`"),
-        );
-        content.shift_remove(other);
-    }
-    let media = content.get_mut(&chosen).expect("chosen from the keys");
-    match Kind::of(&chosen) {
-        Kind::Form => {
-            if let Some(media) = media.as_object_mut() {
-                if media.shift_remove("encoding").is_some() {
-                    report.drop(
-                        join(&join(&join(at, "content"), &chosen), "encoding"),
-                        "the form is sent in OpenAPI's default encoding (each field `form` \
-                         style, exploded); progenitor cannot apply another",
-                    );
-                }
-            }
-        }
-        Kind::Json => {
-            screen_json_media(body, at, report);
-        }
-        Kind::Multipart | Kind::Text | Kind::Binary => {}
-    }
-    Ok(())
-}
-
-/// Settles what progenitor panics on in JSON media types. Returns whether it
-/// changed anything.
-fn screen_json_media(holder: &mut Value, at: &str, report: &mut Report) -> bool {
-    let mut changed = false;
-    let Some(content) = holder.get_mut("content").and_then(Value::as_object_mut) else {
-        return false;
-    };
-    for (content_type, media) in content.iter_mut() {
-        if Kind::of(content_type) != Kind::Json {
-            continue;
-        }
-        let Some(media) = media.as_object_mut() else {
-            continue;
-        };
-        let here = join(&join(at, "content"), content_type);
-        if media.shift_remove("encoding").is_some() {
-            report.drop(
-                join(&here, "encoding"),
-                "OpenAPI applies `encoding` to multipart and form bodies only; JSON ignores it",
-            );
-            changed = true;
-        }
-        if !media.contains_key("schema") {
-            // No schema means any JSON, which the empty schema says.
-            media.insert("schema".into(), json!({}));
-            changed = true;
-        }
-    }
-    changed
 }
 
 /// The `{name}`s of a path template.

@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 use super::schemas::{branches, contested, resolve, values_conflict};
 use crate::pointer::join;
 use crate::report::{Dropped, Report};
+use crate::walk::children;
 
 /// Keywords of a branch that flattening keeps the meaning of.
 const PLAIN: [&str; 7] = [
@@ -77,11 +78,7 @@ fn find(doc: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
                     out.push(at.to_string());
                 }
             }
-            for (key, child) in map {
-                if !matches!(key.as_str(), "enum" | "example" | "examples" | "default") {
-                    find(doc, child, &join(at, key), out);
-                }
-            }
+            children(map, at, |child, here| find(doc, child, &here, out));
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {

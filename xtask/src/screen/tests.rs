@@ -73,7 +73,8 @@ fn every_request_media_type_is_kept_for_the_client_to_send() {
         "application/vnd.example+json",
         "text/xml",
         "image/png",
-        "*/*",
+        // An object in `*/*` goes as JSON: see
+        // an_object_in_a_wildcard_media_type_is_sent_as_json.
     ] {
         let (out, report) = run(
             doc(json!({
@@ -290,5 +291,120 @@ fn a_redefined_property_merges_its_branches_and_a_format_beside_properties_goes(
     assert!(
         client.contains("pubdiscount:::std::option::Option<::serde_json::Value>"),
         "{client}"
+    );
+}
+
+#[test]
+fn checks_an_enums_own_values_break_go_and_the_values_stay() {
+    // Adyen's `gender`: typify keeps only the values that pass, here none.
+    let mut doc = json!({"components": {"schemas": {
+        "Gender": {"type": "string", "enum": ["MALE", "FEMALE", "UNKNOWN"], "maxLength": 1},
+        "Code": {"type": "string", "enum": ["ab", "cd"], "pattern": "^[a-z]{2}$", "minLength": 2}
+    }}});
+    let (out, report) = run(doc.take(), &[]);
+    let schemas = &out["components"]["schemas"];
+    assert_eq!(
+        schemas["Gender"],
+        json!({"type": "string", "enum": ["MALE", "FEMALE", "UNKNOWN"]})
+    );
+    // Checks the values pass stay.
+    assert_eq!(schemas["Code"]["pattern"], "^[a-z]{2}$");
+    assert_eq!(schemas["Code"]["minLength"], 2);
+    let dropped: Vec<&str> = report.dropped.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(dropped, ["/components/schemas/Gender/maxLength"]);
+}
+
+#[test]
+fn a_property_named_like_a_keyword_is_a_schema_not_the_keyword() {
+    // Telnyx's `StartRecordingRequest` has a property `format`; read as the
+    // keyword, it was dropped, and the client's field became any JSON.
+    let mut doc = json!({"components": {"schemas": {
+        "Recording": {"type": "object", "required": ["format"], "properties": {
+            "format": {"type": "string", "enum": ["wav", "mp3"]},
+            "pattern": {"type": "string"},
+            "default": {"type": "boolean", "default": "yes"}
+        }},
+        "format": {"type": "string"}
+    }}});
+    let (out, report) = run(doc.take(), &[]);
+    let schemas = &out["components"]["schemas"];
+    assert_eq!(
+        schemas["Recording"]["properties"]["format"],
+        json!({"type": "string", "enum": ["wav", "mp3"]})
+    );
+    assert_eq!(
+        schemas["Recording"]["properties"]["pattern"],
+        json!({"type": "string"})
+    );
+    assert_eq!(schemas["format"], json!({"type": "string"}));
+    // A property named `default` is walked like any other: its own default,
+    // not a boolean, goes.
+    assert_eq!(
+        schemas["Recording"]["properties"]["default"],
+        json!({"type": "boolean"})
+    );
+    let dropped: Vec<&str> = report.dropped.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(
+        dropped,
+        ["/components/schemas/Recording/properties/default/default"]
+    );
+}
+
+#[test]
+fn header_parameters_openapi_ignores_and_framing_headers_are_dropped() {
+    let header = |name: &str| json!({"name": name, "in": "header", "schema": {"type": "string"}});
+    let doc = doc(json!({
+        "operationId": "send",
+        "parameters": [id_param(), header("Accept"), header("content-length"), header("X-Trace")],
+        "responses": {"200": {"description": ""}}
+    }));
+    let (out, report) = run(doc, &[]);
+    let names: Vec<&str> = out["paths"]["/files/{id}"]["post"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["id", "X-Trace"]);
+    let dropped: Vec<&str> = report.dropped.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(
+        dropped,
+        [
+            "/paths/~1files~1{id}/post/parameters/1",
+            "/paths/~1files~1{id}/post/parameters/2"
+        ]
+    );
+}
+
+#[test]
+fn an_object_in_a_wildcard_media_type_is_sent_as_json() {
+    let doc = doc(json!({
+        "operationId": "report",
+        "parameters": [id_param()],
+        "requestBody": {"content": {"*/*": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}},
+        "responses": {"200": {"description": ""}}
+    }));
+    let (out, report) = run(doc, &[]);
+    let content = &out["paths"]["/files/{id}"]["post"]["requestBody"]["content"];
+    assert!(
+        content.get("application/json").is_some() && content.get("*/*").is_none(),
+        "{content}"
+    );
+    assert!(report
+        .repaired
+        .iter()
+        .any(|r| r.why.contains("sends it as `application/json`")));
+    // Bytes stay bytes.
+    let doc = super::tests::doc(json!({
+        "operationId": "upload",
+        "parameters": [id_param()],
+        "requestBody": {"content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+        "responses": {"200": {"description": ""}}
+    }));
+    let (out, _) = run(doc, &[]);
+    assert!(
+        out["paths"]["/files/{id}"]["post"]["requestBody"]["content"]
+            .get("*/*")
+            .is_some()
     );
 }

@@ -1,5 +1,6 @@
 //! Why a client could not be built: the one error of building, shared by the
-//! token check ([`BearerToken`](crate::runtime::BearerToken)) and the builder
+//! token check ([`BearerToken`](crate::runtime::BearerToken)), the credentials'
+//! checks and the builder
 //! ([`ClientBuilder`](crate::runtime::ClientBuilder)).
 
 use std::fmt;
@@ -29,6 +30,33 @@ pub enum ConfigError {
     InvalidBaseUrl(String),
     /// reqwest could not build its client (for instance, no TLS backend).
     Http(reqwest::Error),
+    /// A credential was given for a security scheme the API's document does
+    /// not define.
+    UnknownSecurityScheme {
+        /// The name given.
+        scheme: String,
+        /// The schemes the document defines (`components/securitySchemes`).
+        known: Vec<&'static str>,
+    },
+    /// A credential of the wrong kind for its scheme: a username and password
+    /// for a scheme that is not HTTP basic, or a secret for one that is.
+    CredentialKind {
+        /// The scheme's name in the document.
+        scheme: &'static str,
+        /// What the scheme takes.
+        expected: &'static str,
+    },
+    /// A scheme's credential is empty.
+    EmptyCredential {
+        /// The scheme's name in the document.
+        scheme: &'static str,
+    },
+    /// A scheme's credential holds characters the header or cookie that
+    /// carries it cannot.
+    InvalidCredential {
+        /// The scheme's name in the document.
+        scheme: &'static str,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -49,6 +77,28 @@ impl fmt::Display for ConfigError {
                 "invalid base URL {url:?}: expected http(s)://host[:port][/path]"
             ),
             ConfigError::Http(e) => write!(f, "could not build the HTTP client: {e}"),
+            ConfigError::UnknownSecurityScheme { scheme, known } => match known.as_slice() {
+                [] => write!(
+                    f,
+                    "credentials for security scheme `{scheme}`, but the API defines none"
+                ),
+                known => write!(
+                    f,
+                    "credentials for security scheme `{scheme}`, which the API does not define; \
+                     it defines `{}`",
+                    known.join("`, `")
+                ),
+            },
+            ConfigError::CredentialKind { scheme, expected } => {
+                write!(f, "security scheme `{scheme}` takes {expected}")
+            }
+            ConfigError::EmptyCredential { scheme } => {
+                write!(f, "the credential of security scheme `{scheme}` is empty")
+            }
+            ConfigError::InvalidCredential { scheme } => write!(
+                f,
+                "the credential of security scheme `{scheme}` holds characters an HTTP header cannot carry"
+            ),
         }
     }
 }

@@ -21,7 +21,9 @@ pub use config::ConfigError;
 pub(crate) use response::request_id;
 pub use response::{DecodeFailure, ErrorResponse, BODY_SNIPPET_LEN};
 
-/// Everything that can go wrong calling OpenCX.
+/// Everything that can go wrong calling the API. Messages start with the
+/// API's name (the document's `info.title` without a last word "API", or the
+/// overlay's `x-api-name`: "OpenCX" for this crate).
 ///
 /// Every generated `send()`, the pagination streams, the exporter and the
 /// hand-written methods return it, so `?` works in functions returning
@@ -282,6 +284,10 @@ impl Error {
     }
 }
 
+/// The API's name, which every message starts with: the document's
+/// (`codegen/security.rs`), never another API's.
+const API: &str = crate::Client::API_NAME;
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -291,7 +297,7 @@ impl fmt::Display for Error {
                 not_retried,
                 response,
             } => {
-                write!(f, "OpenCX {attempts}: {status}")?;
+                write!(f, "{API} {attempts}: {status}")?;
                 if let Some(message) = response.message() {
                     write!(f, ": {message}")?;
                 }
@@ -307,8 +313,8 @@ impl fmt::Display for Error {
                 ..
             } => {
                 match attempts {
-                    Some(attempts) => write!(f, "OpenCX {attempts}: {kind}")?,
-                    None => write!(f, "OpenCX request failed: {kind}")?,
+                    Some(attempts) => write!(f, "{API} {attempts}: {kind}")?,
+                    None => write!(f, "{API} request failed: {kind}")?,
                 }
                 if let Some(not_retried) = not_retried {
                     write!(f, "; {not_retried}")?;
@@ -326,7 +332,7 @@ impl fmt::Display for Error {
                 };
                 write!(
                     f,
-                    "OpenCX {}: the {status} answer does not decode{at}: {} (body: {})",
+                    "{API} {}: the {status} answer does not decode{at}: {} (body: {})",
                     attempts.operation(),
                     detail.source(),
                     detail.snippet()
@@ -338,20 +344,20 @@ impl fmt::Display for Error {
                 documented,
             } => write!(
                 f,
-                "OpenCX {}: unexpected {status} answer; the API documents {}",
+                "{API} {}: unexpected {status} answer; the API documents {}",
                 attempts.operation(),
                 documented.join(", ")
             ),
             Error::InvalidRequest {
                 operation: Some(operation),
                 message,
-            } => write!(f, "OpenCX {operation}: invalid request: {message}"),
+            } => write!(f, "{API} {operation}: invalid request: {message}"),
             Error::InvalidRequest {
                 operation: None,
                 message,
-            } => write!(f, "OpenCX: invalid request: {message}"),
-            Error::Pagination(message) => write!(f, "OpenCX pagination stopped: {message}"),
-            Error::Other(message) => write!(f, "OpenCX: {message}"),
+            } => write!(f, "{API}: invalid request: {message}"),
+            Error::Pagination(message) => write!(f, "{API} pagination stopped: {message}"),
+            Error::Other(message) => write!(f, "{API}: {message}"),
         }
     }
 }

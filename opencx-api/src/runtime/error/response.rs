@@ -111,6 +111,7 @@ fn json_message(value: &serde_json::Value) -> Option<String> {
 pub struct DecodeFailure {
     path: String,
     snippet: String,
+    body: Bytes,
     source: serde_json::Error,
 }
 
@@ -120,8 +121,21 @@ impl DecodeFailure {
         Self {
             path: path.into(),
             snippet: one_line(&snippet(body)),
+            body: Bytes::copy_from_slice(body),
             source,
         }
+    }
+
+    /// The whole body that did not decode, to read past the snippet or to
+    /// check against the document.
+    ///
+    /// ```
+    /// let error = serde_json::from_str::<u8>("300").unwrap_err();
+    /// let detail = opencx_api::error::DecodeFailure::new(".", b"300", error);
+    /// assert_eq!(detail.body(), b"300");
+    /// ```
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 
     /// The JSON path of the value that failed (`items[3].created_at`), `.`

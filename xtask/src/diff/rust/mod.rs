@@ -124,7 +124,9 @@ impl Api {
                         if let syn::ImplItem::Fn(f) = member {
                             if is_pub(&f.vis) {
                                 let name = f.sig.ident.to_string();
-                                let entry = self.entry(owner.clone(), "struct");
+                                // A type of the runtime (`ClientBuilder`) is
+                                // not defined here: only its methods are.
+                                let entry = self.entry(owner.clone(), "impl");
                                 if deprecated(&f.attrs) {
                                     entry.deprecated.insert(name.clone());
                                 }
@@ -146,7 +148,7 @@ impl Api {
             deprecated: BTreeSet::new(),
         });
         // An `impl` can come before its type: the type says what it is.
-        if kind != "struct" {
+        if kind != "impl" {
             item.kind = kind;
         }
         item
@@ -177,6 +179,19 @@ pub fn changes(old: &Api, new: &Api) -> Vec<RustChange> {
     };
     for (path, item) in &new.items {
         let Some(before) = old.items.get(path) else {
+            if item.kind == "impl" {
+                // Methods generated on a type defined elsewhere (the
+                // runtime's `ClientBuilder`): each is new, the type is not.
+                for name in item.members.keys() {
+                    out.push(change(
+                        path,
+                        name,
+                        format!("new method `{path}::{name}`"),
+                        false,
+                    ));
+                }
+                continue;
+            }
             out.push(change(
                 path,
                 "",
@@ -285,6 +300,17 @@ pub fn changes(old: &Api, new: &Api) -> Vec<RustChange> {
     }
     for (path, item) in &old.items {
         if !new.items.contains_key(path) {
+            if item.kind == "impl" {
+                for name in item.members.keys() {
+                    out.push(change(
+                        path,
+                        name,
+                        format!("method `{path}::{name}` removed"),
+                        true,
+                    ));
+                }
+                continue;
+            }
             out.push(change(
                 path,
                 "",

@@ -127,3 +127,18 @@ fn a_deprecation_is_a_compatible_change_beside_any_other() {
         "{back:?}"
     );
 }
+
+#[test]
+fn methods_generated_on_a_type_defined_elsewhere_are_new_methods_not_a_new_type() {
+    // The runtime's `ClientBuilder` gains a setter per security scheme.
+    let old = "pub struct Client;";
+    let new = "pub struct Client; impl crate::runtime::ClientBuilder { pub fn api_key(self, k: String) -> Self { self } }";
+    assert_eq!(
+        diff(old, new),
+        [("new method `ClientBuilder::api_key`".to_string(), false)]
+    );
+    assert_eq!(
+        diff(new, old),
+        [("method `ClientBuilder::api_key` removed".to_string(), true)]
+    );
+}

@@ -1,10 +1,10 @@
-//! Bearer-token authentication.
+//! The bearer token of [`ClientBuilder::bearer_token`](crate::runtime::ClientBuilder::bearer_token).
 
 use std::fmt;
 
 use reqwest::header::HeaderValue;
 
-use super::error::ConfigError;
+use crate::runtime::error::ConfigError;
 
 /// An API key, ready to be sent as `Authorization: Bearer <key>`.
 ///

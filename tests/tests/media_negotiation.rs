@@ -1,0 +1,38 @@
+//! Answers offered in several media types, text first (the public
+//! directory's ASP.NET documents list `text/plain`, `application/json` and
+//! `text/json` for one object schema): the client asks for the JSON one
+//! (`Accept: application/json`), so a server that negotiates, as Prism does,
+//! answers JSON, never the object as text (Prism's "Cannot serialise complex
+//! objects as text" is what it answers a request that allows text). The
+//! fixture's `format: uuid` parameter makes the generated contract tests name
+//! `uuid::Uuid`, a dependency the crate around them must have.
+
+use opencx_tests::generated_crate::{self, Fixture};
+use opencx_tests::workspace_root;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    workspace_root()
+        .join("tests/fixtures/negotiation")
+        .join(name)
+}
+
+#[test]
+fn the_client_asks_for_json_where_text_is_offered_first_and_prism_answers_it() {
+    let regenerated = Fixture::regenerate(&fixture("api.yaml"));
+    let client =
+        std::fs::read_to_string(regenerated.root().join("opencx-api/generated/client.rs")).unwrap();
+    assert!(
+        client.contains(r#"from_static("application/json")"#),
+        "the JSON media type is asked for"
+    );
+    let tests =
+        std::fs::read_to_string(regenerated.root().join("tests/tests/contract.rs")).unwrap();
+    assert!(tests.contains("uuid::Uuid"), "{tests}");
+    let Some(prism) = opencx_tests::contract::prism_or_skip("the negotiation fixture") else {
+        return;
+    };
+    match generated_crate::run_contract_tests(&regenerated.root(), &prism) {
+        Ok(output) => assert!(output.contains("test result: ok. 1 passed"), "{output}"),
+        Err(output) => panic!("{output}"),
+    }
+}
