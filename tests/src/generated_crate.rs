@@ -185,6 +185,11 @@ pub(crate) fn cargo(
             workspace_root().join("target/generated-crates"),
         )
         .env_remove("RUSTFLAGS")
+        // No debug info: a test binary of a large API with it is gigabytes
+        // (24 of them filled a disk), and a failure's message says where
+        // without it.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_PROFILE_TEST_DEBUG", "0")
         .env_remove(crate::contract::SKIP_ENV);
     for (key, val) in envs {
         command.env(key, val);
