@@ -4,7 +4,11 @@
 //! - `deny_unknown_fields` is dropped: a new field is ignored, at any depth.
 //! - A string enum gains `Unknown(String)`: a new value (a channel, a status...)
 //!   is kept as its raw string, which `Display` and serialization give back and
-//!   `FromStr` accepts.
+//!   `FromStr` accepts. Not an enum that tells the branches of an untagged
+//!   union apart (the `type` of Adyen's payment methods): open, every branch
+//!   takes any value, and serde's first branch that reads the rest wins,
+//!   dropping the fields the right one has (Adyen's `econtext_stores` read as
+//!   Amazon Pay's details, and sent without its name and email).
 //! - An internally tagged enum (the history event union) gains
 //!   `Unknown(serde_json::Map)`: an event of a new `type` is kept whole instead of
 //!   failing its page. A *known* `type` with a malformed body is still an error.
@@ -44,6 +48,7 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
             }
         }
     }
+    let closed = union_discriminators(items);
     let mut added = Vec::new();
     for index in 0..items.len() {
         let Item::Enum(e) = &items[index] else {
@@ -59,7 +64,7 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
             let name = e.ident.clone();
             added.extend(open_tagged_enum(&mut items[index], &tag, &unknown)?);
             patch_tagged_enum_impls(items, own, &name, &tag, &unknown);
-        } else if is_string_enum(e) {
+        } else if is_string_enum(e) && !closed.contains(&e.ident.to_string()) {
             let name = e.ident.clone();
             open_string_enum(items, index, &unknown);
             patch_string_enum_impls(items, own, &name, &unknown)?;
@@ -67,6 +72,90 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
     }
     items.extend(added);
     Ok(())
+}
+
+/// The string enums that tell the branches of an untagged union apart: the
+/// type of a field of one name (required or not) in two or more of its
+/// branches (structs), each branch's own.
+fn union_discriminators(items: &[Item]) -> std::collections::HashSet<String> {
+    use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+    let string_enums: HashSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Enum(e) if is_string_enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let plain_ident = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().map(|i| i.to_string()),
+        _ => None,
+    };
+    // `T`, or `Option<T>` (an optional tag, which a branch may default).
+    let tag_type = |ty: &syn::Type| {
+        plain_ident(ty).or_else(|| {
+            let syn::Type::Path(p) = ty else { return None };
+            let last = p.path.segments.last()?;
+            if last.ident != "Option" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            match args.args.first()? {
+                syn::GenericArgument::Type(inner) => plain_ident(inner),
+                _ => None,
+            }
+        })
+    };
+    // Struct → its fields whose type is a string enum.
+    let structs: HashMap<String, Vec<(String, String)>> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some((
+                s.ident.to_string(),
+                s.fields
+                    .iter()
+                    .filter_map(|f| {
+                        let ty = tag_type(&f.ty).filter(|t| string_enums.contains(t))?;
+                        Some((f.ident.as_ref()?.to_string(), ty))
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut closed = HashSet::new();
+    for item in items {
+        let Item::Enum(e) = item else { continue };
+        let untagged = e
+            .attrs
+            .iter()
+            .filter_map(serde_metas)
+            .flatten()
+            .any(|m| m.path().is_ident("untagged"));
+        if !untagged {
+            continue;
+        }
+        let mut by_field: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for variant in &e.variants {
+            let Fields::Unnamed(fields) = &variant.fields else {
+                continue;
+            };
+            let Some(branch) = fields.unnamed.first().and_then(|f| plain_ident(&f.ty)) else {
+                continue;
+            };
+            for (field, ty) in structs.get(&branch).into_iter().flatten() {
+                by_field
+                    .entry(field.clone())
+                    .or_default()
+                    .insert(ty.clone());
+            }
+        }
+        for types in by_field.into_values().filter(|types| types.len() > 1) {
+            closed.extend(types);
+        }
+    }
+    closed
 }
 
 /// The items of the generated `types` module.
@@ -419,4 +508,35 @@ fn open_tagged_enum(item: &mut Item, tag: &str, unknown: &syn::Ident) -> Result<
         }
     };
     Ok(vec![Item::Enum(known), conversion, deserialize])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adyen's payment methods: an untagged union of structs told apart by
+    /// their `type` (each branch's own enum, one optional), beside an enum
+    /// no union tells apart.
+    #[test]
+    fn enums_that_tell_union_branches_apart_stay_closed() {
+        let mut file: syn::File = parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub enum AmazonPayType { #[serde(rename = "amazonpay")] Amazonpay }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub enum EcontextType { #[serde(rename = "econtext_stores")] Stores }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub enum Channel { #[serde(rename = "web")] Web }
+                pub struct AmazonPay { pub type_: Option<AmazonPayType>, pub channel: Channel }
+                pub struct Econtext { pub type_: EcontextType, pub first_name: String }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum PaymentMethod { AmazonPay(AmazonPay), Econtext(Econtext) }
+            }
+        };
+        let closed = union_discriminators(types_module(&mut file).unwrap());
+        let mut closed: Vec<String> = closed.into_iter().collect();
+        closed.sort();
+        assert_eq!(closed, ["AmazonPayType", "EcontextType"]);
+    }
 }

@@ -11,7 +11,11 @@ fn xtask(scratch: &ScratchWorkspace, args: &[&str]) -> (u8, String) {
 /// [`xtask`] with `stdin` as what `-` reads.
 fn xtask_with_stdin(scratch: &ScratchWorkspace, args: &[&str], stdin: &str) -> (u8, String) {
     let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    args.extend(["--root".to_string(), scratch.root().display().to_string()]);
+    args.extend([
+        "--root".to_string(),
+        scratch.root().display().to_string(),
+        "--no-compile-check".to_string(),
+    ]);
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = xtask::cli::run_with_stdin(&args, &mut stdin.as_bytes(), &mut out, &mut err);
     (code, String::from_utf8(err).unwrap())

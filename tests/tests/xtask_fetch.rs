@@ -18,7 +18,11 @@ fn xtask(scratch: &ScratchWorkspace, docs_url: &str, args: &[&str]) -> (u8, Stri
         .chain(args.iter().copied())
         .map(str::to_string)
         .collect();
-    args.extend(["--root".to_string(), scratch.root().display().to_string()]);
+    args.extend([
+        "--root".to_string(),
+        scratch.root().display().to_string(),
+        "--no-compile-check".to_string(),
+    ]);
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = xtask::cli::run_with_stdin(&args, &mut "".as_bytes(), &mut out, &mut err);
     (

@@ -15,6 +15,11 @@ struct Cli {
     /// nearest one above the current folder).
     #[arg(long, global = true, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// Do not build the generated client while regenerating: faster, but an
+    /// operation whose generated code does not compile is not left out, and
+    /// the crate then does not build.
+    #[arg(long, global = true)]
+    no_compile_check: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -118,6 +123,7 @@ pub fn run_with_stdin(
             }
         };
     let ws = match Workspace::locate(cli.root) {
+        Ok(ws) if cli.no_compile_check => ws.without_compile_check(),
         Ok(ws) => ws,
         Err(error) => {
             let _ = writeln!(err, "error: {error:#}");

@@ -181,21 +181,39 @@ pub fn leave_out(
     }
 }
 
+/// What the code generated from a document does not compile for: each part
+/// of the document to leave out, and why. Empty when it compiles.
+pub type CompileCheck<'a> = dyn FnMut(&Value, &codegen::Generated) -> Result<Vec<Exclusion>> + 'a;
+
 /// Generates the client from `doc`, leaving out what progenitor or typify
-/// cannot generate (found by generating each operation and schema alone) and
-/// naming apart what typify would name twice, until the rest generates.
+/// cannot generate (found by generating each operation and schema alone),
+/// naming apart what typify would name twice, and leaving out what
+/// `compiles` finds does not compile, until the rest generates and compiles.
 /// Returns the document as generated, as JSON, and the generated code.
 pub fn generate(
     doc: &mut Value,
     hand_written: &BTreeMap<String, String>,
     report: &mut Report,
+    compiles: &mut CompileCheck<'_>,
 ) -> Result<(String, codegen::Generated)> {
     crate::type_names::settle_titles(doc, report);
     // Each round removes or renames something, so this ends.
     loop {
         let json = format!("{}\n", serde_json::to_string_pretty(doc)?);
         match codegen::generate(&json) {
-            Ok(generated) => return Ok((json, generated)),
+            Ok(generated) => {
+                let exclusions = compiles(doc, &generated)?;
+                if exclusions.is_empty() {
+                    return Ok((json, generated));
+                }
+                for exclusion in &exclusions {
+                    // A part an earlier exclusion of this round took with it
+                    // is gone already.
+                    if doc.pointer(&owner(&exclusion.pointer)).is_some() {
+                        exclude(doc, exclusion, hand_written, report)?;
+                    }
+                }
+            }
             Err(codegen::Error::DuplicateTypes(names)) => {
                 if crate::type_names::separate(doc, &names, report) > 0 {
                     continue;

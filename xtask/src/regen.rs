@@ -104,8 +104,16 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
     report.extend(conversion);
     visibility::apply(&mut converted, &mut report);
     screen(&mut converted, &hand_written, &mut report)?;
-    let (merged_json, generated) = isolate::generate(&mut converted, &hand_written, &mut report)
-        .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
+    let checker = ws
+        .compile_check()
+        .then(|| crate::compile::Checker::for_workspace(ws.root()));
+    let mut compiles = |doc: &Value, generated: &crate::codegen::Generated| match &checker {
+        Some(checker) => checker.check(doc, generated),
+        None => Ok(Vec::new()),
+    };
+    let (merged_json, generated) =
+        isolate::generate(&mut converted, &hand_written, &mut report, &mut compiles)
+            .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
     // Parsed once for the checks that read it: on GitHub's API each parse
     // of the client's 235,000 lines costs half a second.
     let client_file = syn::parse_file(&generated.client).with_context(|| {

@@ -17,13 +17,32 @@ pub struct Output {
 #[derive(Debug, Clone)]
 pub struct Workspace {
     root: PathBuf,
+    /// Whether regen builds the client it generated ([`crate::compile`]).
+    compile_check: bool,
 }
 
 impl Workspace {
     /// The workspace at `root`, taken as given (tests point it at scratch copies
     /// that hold only what the pipeline reads).
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            compile_check: true,
+        }
+    }
+
+    /// The same workspace, regenerated without building the client it
+    /// generates (`--no-compile-check`): an operation whose code does not
+    /// compile is then not found, and the crate does not build.
+    pub fn without_compile_check(mut self) -> Self {
+        self.compile_check = false;
+        self
+    }
+
+    /// Whether regen builds the client it generates, leaving out what does
+    /// not compile (on unless [`Workspace::without_compile_check`]).
+    pub fn compile_check(&self) -> bool {
+        self.compile_check
     }
 
     /// The workspace to work on, found at run time: `--root` when given; else the

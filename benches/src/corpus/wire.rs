@@ -18,7 +18,7 @@ pub(super) fn summary<'r>(reports: impl Iterator<Item = &'r Report>) -> String {
          serving their document ({:.1} %), {} rounds each; of the others, {} are Prism's fault \
          (its own log or upstream's schema shows it), {} the client's and {} the contract \
          runtime's (listed below). {redrawn} rounds whose answer Prism spoiled were drawn again \
-         (up to 4 times each, counted apart: by kind below).\n\n",
+         (up to 3 more times each, counted apart: by kind below).\n\n",
         100.0 * passed as f64 / tested.max(1) as f64,
         opencx_tests::wire::WIRE_ROUNDS,
         by(Class::Prism),

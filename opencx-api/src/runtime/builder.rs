@@ -134,11 +134,19 @@ impl ClientBuilder {
     }
 
     /// Reads a credential for every security scheme of the document from the
-    /// environment, where it is set and not empty: the variable each scheme's
-    /// setter names (for HTTP basic, that name with `_USERNAME` and
-    /// `_PASSWORD`). Schemes without one keep what they had.
+    /// environment, where it is set and not empty (white space around it
+    /// trimmed): the variable each scheme's setter names (for HTTP basic,
+    /// that name with `_USERNAME` and `_PASSWORD`). Schemes without one keep
+    /// what they had; one that has one takes it over what a setter called
+    /// before gave.
     pub fn credentials_from_env(self) -> Self {
-        let read = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        // A value pasted with its line end works as the setter's would.
+        let read = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let mut builder = self;
         for scheme in Client::SECURITY_SCHEMES {
             let credential = match scheme.kind {
@@ -226,7 +234,14 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = normalize_base_url(self.base_url.as_deref())?;
         let token = self.token.map(BearerToken::new).transpose()?;
-        let credentials = Credentials::new(Client::SECURITY_SCHEMES, self.credentials, token)?;
+        let custom_http = self.http.is_some();
+        let credentials = Credentials::new(
+            Client::SECURITY_SCHEMES,
+            self.credentials,
+            token,
+            custom_http,
+        )?;
+        let secret_headers = credentials.in_own_headers();
         let (http, timeouts) = match self.http {
             Some(http) => (http, None),
             None => {
@@ -234,9 +249,7 @@ impl ClientBuilder {
                     .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
                     .user_agent(self.user_agent)
-                    // reqwest drops `Authorization` when a redirect leaves the
-                    // host; this bounds how far one may lead.
-                    .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+                    .redirect(redirect_policy(secret_headers))
                     .build()
                     .map_err(ConfigError::Http)?;
                 let timeouts = Timeouts {
@@ -258,6 +271,30 @@ impl ClientBuilder {
         };
         Ok(Client::new_with_client(&base_url, http, state))
     }
+}
+
+/// How redirects are followed: at most [`MAX_REDIRECTS`], and, where a
+/// credential travels in a header of the API's own naming (an API key in
+/// `X-API-Key`), never to another origin: reqwest drops `Authorization` and
+/// `Cookie` when a redirect leaves the host, but not such a header, which
+/// would go with the request to wherever the answer points. The redirection
+/// itself is then the answer (an error unless the operation documents it).
+fn redirect_policy(secret_headers: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        // `previous()` holds the first URL too, as in reqwest's own `limited`.
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error("too many redirects");
+        }
+        let leaves = attempt
+            .previous()
+            .last()
+            .is_some_and(|from| from.origin() != attempt.url().origin());
+        if secret_headers && leaves {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 fn normalize_base_url(url: Option<&str>) -> Result<String, ConfigError> {

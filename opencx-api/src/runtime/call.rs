@@ -128,8 +128,10 @@ impl Answer {
 /// The span every call runs in. Fields follow OpenTelemetry's HTTP client
 /// conventions where they have a name for it.
 fn span(operation: &'static Operation) -> tracing::Span {
+    // Named after the crate the runtime is compiled into (`opencx_api.call`),
+    // never another API's.
     tracing::info_span!(
-        "opencx_api.call",
+        concat!(env!("CARGO_CRATE_NAME"), ".call"),
         operation = operation.name,
         operation_id = operation.id,
         http.request.method = operation.method,

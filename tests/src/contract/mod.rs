@@ -28,6 +28,7 @@ use std::sync::Mutex;
 use opencx_api::config::{Credential, SchemeKind};
 use opencx_api::Client;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 pub use answers::{bodiless, by_status, collect, json, outcome, Seen};
@@ -136,8 +137,14 @@ fn prism_fault<'l>(
     problem: &'l str,
     sent: &Sent,
 ) -> Option<(&'static str, &'l str)> {
-    if let Some(line) = errors.iter().find(|l| l.contains("Violation: response")) {
-        return Some(("its answer breaks the document", line));
+    // Only for an answer the client could not decode, and a request Prism
+    // took: a refused request's answer (Prism's mock of a documented 422)
+    // may break the document too, and is not what failed.
+    let request_refused = errors.iter().any(|l| l.contains("Violation: request"));
+    if problem.contains("could not decode") && !request_refused {
+        if let Some(line) = errors.iter().find(|l| l.contains("Violation: response")) {
+            return Some(("its answer breaks the document", line));
+        }
     }
     // Prism fills in a property's `default` before it checks the body, and
     // then refuses the default (Telnyx's `default: ""` of a `format: url`):
@@ -163,7 +170,7 @@ fn prism_fault<'l>(
     if sent.ambiguous {
         if let Some(line) = errors
             .iter()
-            .find(|l| l.contains("[VALIDATOR]") && l.contains("Request body"))
+            .find(|l| l.contains("Request body") && l.contains("oneOf"))
         {
             return Some((
                 "it ignores the discriminator and finds the body matches several `oneOf` branches, \
@@ -209,10 +216,15 @@ fn prism_fault<'l>(
     // overflowing its stack on a recursive schema, or losing a `$ref`) ends
     // the request with a JavaScript error, where a refusal of the request
     // names one of Prism's error types (`.../prism/errors#UNPROCESSABLE_ENTITY`).
+    // (Not a body Prism could not parse: that is the client's.)
     if let Some(line) = errors.iter().find(|l| {
         l.split("Request terminated with error: ")
             .nth(1)
-            .is_some_and(|what| !what.starts_with("https://stoplight.io/prism/errors#"))
+            .is_some_and(|what| {
+                !what.starts_with("https://stoplight.io/prism/errors#")
+                    && !what.contains("SyntaxError")
+                    && !what.contains("Unexpected token")
+            })
     }) {
         return Some(("it failed inside (a JavaScript exception)", line));
     }
@@ -528,12 +540,12 @@ impl Contract {
             )
         })?;
         let inputs = round.describe();
-        let sent = Sent {
-            body: round.body.clone(),
-            params: round.params.clone(),
-            ambiguous: round.ambiguous,
-        };
-        let logged = self.server.log_len();
+        let sent_body = round.sent_body.clone();
+        let params = round.params.clone();
+        let ambiguous = round.ambiguous;
+        // Where this round's part of Prism's log starts: once the last
+        // round's lines are in.
+        let logged = self.server.settled_log_len().await;
         let result = call(round).await.map(|v| {
             if items.is_empty() {
                 v
@@ -559,6 +571,13 @@ impl Contract {
                 )
             }),
             Err(problem) => {
+                // The body as the client's type wrote it, which is what went
+                // on the wire.
+                let sent = Sent {
+                    body: sent_body.lock().unwrap().clone(),
+                    params,
+                    ambiguous,
+                };
                 let log = self.server.log_since(logged).await;
                 let entries = server::entries(&log);
                 let errors: Vec<&str> = entries
@@ -651,6 +670,7 @@ impl Contract {
             params,
             body,
             ambiguous,
+            sent_body: Default::default(),
             status,
         }
     }
@@ -711,6 +731,9 @@ pub struct Round {
     body: Option<Value>,
     /// See [`inputs::Drawn::ambiguous`].
     ambiguous: bool,
+    /// The body as the client's type holds it (drawn, read into the
+    /// builder's type and written back): what is sent.
+    sent_body: std::sync::Arc<Mutex<Option<Value>>>,
     /// The success status asked of Prism, if any.
     status: Option<u16>,
 }
@@ -729,13 +752,16 @@ impl Round {
     }
 
     /// The body drawn for this round, as the builder's type.
-    pub fn body<T: DeserializeOwned>(&self) -> Option<T> {
-        self.body.as_ref().map(|value| typed(value, "the body"))
+    pub fn body<T: DeserializeOwned + Serialize>(&self) -> Option<T> {
+        let body: T = typed(self.body.as_ref()?, "the body");
+        *self.sent_body.lock().unwrap() = serde_json::to_value(&body).ok();
+        Some(body)
     }
 
     /// The body drawn for this round as the raw bytes a text or binary body
     /// sends (a string as its UTF-8, anything else as its JSON text).
     pub fn raw_body(&self) -> Option<Vec<u8>> {
+        *self.sent_body.lock().unwrap() = self.body.clone();
         self.body.as_ref().map(|value| match value {
             Value::String(text) => text.clone().into_bytes(),
             other => other.to_string().into_bytes(),

@@ -16,6 +16,8 @@
 
 use serde_json::{json, Map, Value};
 
+use super::values::mapping_target;
+
 /// The validator of one request body schema of upstream's document.
 pub(crate) struct SchemaCheck(jsonschema::Validator);
 
@@ -187,7 +189,7 @@ fn tag_branches(map: &mut Map<String, Value>) {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .filter_map(|(tag, target)| Some((tag.clone(), target.as_str()?.to_string())))
+        .filter_map(|(tag, target)| Some((tag.clone(), mapping_target(target.as_str()?))))
         .collect();
     for key in ["oneOf", "anyOf"] {
         let Some(Value::Array(branches)) = map.get_mut(key) else {

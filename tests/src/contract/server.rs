@@ -224,6 +224,21 @@ impl Prism {
         std::fs::metadata(self.log.path()).map_or(0, |m| m.len())
     }
 
+    /// [`log_len`](Self::log_len) once the log has stopped growing (Prism
+    /// writes a round's lines after its answer), for at most a second.
+    pub async fn settled_log_len(&self) -> u64 {
+        let mut size = self.log_len();
+        for _ in 0..20 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let now = self.log_len();
+            if now == size {
+                break;
+            }
+            size = now;
+        }
+        size
+    }
+
     /// What Prism logged after `offset` (a [`log_len`](Self::log_len)).
     /// Prism logs asynchronously, so this waits until the log is still.
     pub async fn log_since(&self, offset: u64) -> String {

@@ -28,6 +28,9 @@ pub(crate) struct Credentials {
     /// The builder's `bearer_token`: serves every bearer-kind scheme without
     /// a credential of its own, and operations the document is silent on.
     bearer: Option<BearerToken>,
+    /// Whether the caller gave their own `reqwest::Client`, where a mutual
+    /// TLS certificate is configured.
+    custom_http: bool,
 }
 
 impl Credentials {
@@ -39,6 +42,7 @@ impl Credentials {
         schemes: &'static [Scheme],
         given: Vec<(String, Credential)>,
         bearer: Option<BearerToken>,
+        custom_http: bool,
     ) -> Result<Self, ConfigError> {
         let mut by_scheme = vec![None; schemes.len()];
         for (name, credential) in given {
@@ -49,6 +53,13 @@ impl Credentials {
                 });
             };
             let scheme = &schemes[index];
+            if scheme.kind == SchemeKind::MutualTls {
+                return Err(ConfigError::CredentialKind {
+                    scheme: scheme.name,
+                    expected: "no credential: its certificate is configured on the \
+                               `reqwest::Client` given to `ClientBuilder::http_client`",
+                });
+            }
             if credential.is_basic() != (scheme.kind == SchemeKind::Basic) {
                 return Err(ConfigError::CredentialKind {
                     scheme: scheme.name,
@@ -61,13 +72,30 @@ impl Credentials {
             check(scheme, &credential)?;
             by_scheme[index] = Some(credential);
         }
-        Ok(Self { by_scheme, bearer })
+        Ok(Self {
+            by_scheme,
+            bearer,
+            custom_http,
+        })
     }
 
-    /// Whether scheme `index` of `schemes` can be sent (mutual TLS is the
-    /// HTTP client's, so always as far as a request goes).
+    /// Whether a credential travels in a header of the API's own naming (an
+    /// API key in `X-API-Key`), which reqwest does not drop on a redirect to
+    /// another host as it drops `Authorization` and `Cookie`.
+    pub(crate) fn in_own_headers(&self) -> bool {
+        Client::SECURITY_SCHEMES
+            .iter()
+            .zip(&self.by_scheme)
+            .any(|(scheme, credential)| {
+                credential.is_some()
+                    && matches!(scheme.kind, SchemeKind::ApiKey(KeyLocation::Header, _))
+            })
+    }
+
+    /// Whether scheme `index` of `schemes` can be sent (mutual TLS: when the
+    /// caller gave the `reqwest::Client` that holds the certificate).
     fn has(&self, schemes: &[Scheme], index: usize) -> bool {
-        schemes[index].kind == SchemeKind::MutualTls
+        (schemes[index].kind == SchemeKind::MutualTls && self.custom_http)
             || self.by_scheme.get(index).is_some_and(Option::is_some)
             || (self.bearer.is_some() && schemes[index].kind.takes_bearer_token())
     }
@@ -237,11 +265,25 @@ fn http_scheme(scheme: &str) -> String {
     }
 }
 
-/// A secret must be something and, where it goes in a header, sendable.
+/// A secret must be something and sendable where it goes: in a header, as
+/// a header carries it; in a cookie, without what splits cookies; a basic
+/// username without `:` (RFC 7617 §2); an API key's header name a header
+/// name.
 fn check(scheme: &Scheme, credential: &Credential) -> Result<(), ConfigError> {
+    let invalid = || ConfigError::InvalidCredential {
+        scheme: scheme.name,
+    };
+    if let SchemeKind::ApiKey(KeyLocation::Header, name) = scheme.kind {
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+    }
     let text = match &credential.0 {
         Kind::Secret(secret) => secret.clone(),
-        Kind::Basic { username, password } => format!("{username}:{password}"),
+        Kind::Basic { username, password } => {
+            if username.contains(':') {
+                return Err(invalid());
+            }
+            format!("{username}:{password}")
+        }
         Kind::Source(_) => return Ok(()),
     };
     if text.trim().is_empty() || (credential.is_basic() && text == ":") {
@@ -251,9 +293,12 @@ fn check(scheme: &Scheme, credential: &Credential) -> Result<(), ConfigError> {
     }
     let in_header = !matches!(scheme.kind, SchemeKind::ApiKey(KeyLocation::Query, _));
     if in_header && !credential.is_basic() && HeaderValue::from_str(&text).is_err() {
-        return Err(ConfigError::InvalidCredential {
-            scheme: scheme.name,
-        });
+        return Err(invalid());
+    }
+    if matches!(scheme.kind, SchemeKind::ApiKey(KeyLocation::Cookie, _))
+        && text.contains([';', ',', ' '])
+    {
+        return Err(invalid());
     }
     Ok(())
 }

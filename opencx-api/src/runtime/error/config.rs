@@ -51,8 +51,10 @@ pub enum ConfigError {
         /// The scheme's name in the document.
         scheme: &'static str,
     },
-    /// A scheme's credential holds characters the header or cookie that
-    /// carries it cannot.
+    /// A scheme's credential cannot be sent as the scheme says: characters
+    /// the header or cookie that carries it cannot hold (a cookie's `;`), a
+    /// basic username with `:` (RFC 7617), or an API key header name that is
+    /// no header name.
     InvalidCredential {
         /// The scheme's name in the document.
         scheme: &'static str,
@@ -97,7 +99,7 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::InvalidCredential { scheme } => write!(
                 f,
-                "the credential of security scheme `{scheme}` holds characters an HTTP header cannot carry"
+                "the credential of security scheme `{scheme}` cannot be sent as it says: characters its header or cookie cannot carry, a basic username with `:`, or a header name that is none"
             ),
         }
     }

@@ -112,10 +112,19 @@ fn discriminator_tag(union: &Value, branch: &Value) -> Option<(String, String)> 
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .find(|(_, t)| t.as_str() == Some(target))
+        .find(|(_, t)| t.as_str().map(mapping_target) == Some(target.to_string()))
         .map(|(tag, _)| tag.clone());
     let tag = mapped.unwrap_or_else(|| target.rsplit('/').next().unwrap_or_default().to_string());
     Some((property, tag))
+}
+
+/// A discriminator `mapping` value as a `$ref`: a bare schema name
+/// (`Http`) names `#/components/schemas/Http`.
+pub(crate) fn mapping_target(value: &str) -> String {
+    match value.contains('#') || value.contains('/') {
+        true => value.to_string(),
+        false => format!("#/components/schemas/{value}"),
+    }
 }
 
 /// Keywords that describe a schema without constraining its values.
