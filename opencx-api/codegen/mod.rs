@@ -21,6 +21,7 @@ mod builder_messages;
 mod collisions;
 mod constructors;
 mod dedup;
+mod defaults;
 mod deprecations;
 mod discriminator;
 mod forward_compat;
@@ -240,6 +241,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
     forward_compat::types_module(&mut client)?.extend(enums);
     forward_compat::types_module(&mut client)?.extend(unions);
     forward_compat::apply(&mut client)?;
+    defaults::apply(forward_compat::types_module(&mut client)?);
     non_exhaustive::apply(forward_compat::types_module(&mut client)?);
     path_encoding::apply(&mut client);
     idempotent::apply(&mut client, &idempotent::operations(doc, &prepared.plans)?);
