@@ -5,11 +5,12 @@
 //! (`send()` returns `crate::Error`), `collisions`,
 //! `discriminator`, `builder_messages`, `forward_compat`, `non_exhaustive`,
 //! `path_encoding`, `idempotent` (the document's `x-idempotent` operations),
-//! `constructors` (progenitor's hidden from the docs), `requests` and
-//! `query` (bodies and query parameters in their own media types and
-//! styles), `deprecations` (`#[deprecated]` where upstream says
+//! `constructors` (progenitor's hidden from the docs), `requests`, `query`
+//! and `headers` (bodies, query and header parameters in their own media
+//! types and styles), `deprecations` (`#[deprecated]` where upstream says
 //! `deprecated: true`), and last `dedup` (one type for one shape); on the
-//! mocks, `typed_mocks`; on both, `variants` and `parameters` (names the
+//! mocks, `typed_mocks` (then `query` and `headers`, which match what the
+//! client sends); on both, `variants` and `parameters` (names the
 //! generators would write twice, given `stand_ins` until they are done) and
 //! `text` (prose as doc comments hold it). Each module says which upstream
 //! issue it stands for.
@@ -25,6 +26,7 @@ mod defaults;
 mod deprecations;
 mod discriminator;
 mod forward_compat;
+mod headers;
 mod idempotent;
 mod identical;
 mod isolate;
@@ -202,6 +204,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
     let stand_ins =
         variants::name_apart(&mut for_progenitor) + parameters::name_apart(&mut for_progenitor);
     let styles = query::prepare(&mut for_progenitor);
+    let explodes = headers::explodes(doc);
     let file = requests::file_component(doc);
     let mut requests = requests::prepare(&mut for_progenitor, &file);
     let prepared = responses::prepare(&for_progenitor);
@@ -223,6 +226,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
                 if let Some((_, items)) = m.content.as_mut() {
                     requests::apply(items, &requests);
                     query::apply(items, &styles);
+                    headers::apply(items, &explodes);
                     collisions::setters(items);
                     collisions::header_map_locals(items);
                     builder_messages::apply(items);
@@ -272,6 +276,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
         .map(|(method, plan)| (method.clone(), plan.operation_id.clone()))
         .collect();
     query::apply_mocks(&mut mock, &styles, &ids);
+    headers::apply_mocks(&mut mock, &explodes, &ids);
     let api = security::api_name(doc);
     let generated = Generated {
         client: format!(

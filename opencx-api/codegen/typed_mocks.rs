@@ -7,6 +7,10 @@
 //! - A path parameter takes whatever its builder method takes (`&str`,
 //!   `String`, the newtype), and is matched percent-encoded, as sent, and
 //!   literally, so `.` or `+` in an id are not regex syntax.
+//! - An optional nullable string (`T: Into<Option<Option<&str>>>`, where
+//!   progenitor names the lifetime only of a type that starts with `&`)
+//!   gets the lifetime it needs: without it the mocks did not compile
+//!   (`error[E0637]`; no upstream report yet).
 
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -29,6 +33,7 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
             let ImplItem::Fn(f) = impl_item else { continue };
             queries.visit_impl_item_fn_mut(f);
             accept_builder_input(f)?;
+            name_elided_lifetimes(f);
         }
     }
     // An API without query or path parameters has nothing to rewrite; that the
@@ -53,6 +58,30 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
         }
     });
     Ok(())
+}
+
+/// Gives every `&` in `f`'s where clause that names no lifetime the
+/// lifetime `'a`, declared on `f` if it is not yet.
+fn name_elided_lifetimes(f: &mut syn::ImplItemFn) {
+    struct Elided(usize);
+    impl VisitMut for Elided {
+        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+            if reference.lifetime.is_none() {
+                reference.lifetime = Some(parse_quote!('a));
+                self.0 += 1;
+            }
+            syn::visit_mut::visit_type_reference_mut(self, reference);
+        }
+    }
+    let Some(clause) = f.sig.generics.where_clause.as_mut() else {
+        return;
+    };
+    let mut elided = Elided(0);
+    elided.visit_where_clause_mut(clause);
+    let declared = f.sig.generics.lifetimes().any(|l| l.lifetime.ident == "a");
+    if elided.0 > 0 && !declared {
+        f.sig.generics.params.insert(0, parse_quote!('a));
+    }
 }
 
 /// Whether `expr` is `value.to_string()`.
@@ -177,4 +206,34 @@ fn calls_path_matches(f: &mut syn::ImplItemFn) -> bool {
     let mut finds = Finds(false);
     finds.visit_block_mut(&mut f.block);
     finds.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_elided_lifetime_in_a_helpers_bound_gets_one() {
+        let mut f: syn::ImplItemFn = parse_quote! {
+            pub fn x_nullable<T>(self, value: T) -> Self
+            where
+                T: Into<Option<Option<&str>>>,
+            {
+                self
+            }
+        };
+        name_elided_lifetimes(&mut f);
+        let sig = &f.sig;
+        assert_eq!(
+            quote::quote!(#sig).to_string(),
+            "fn x_nullable < 'a , T > (self , value : T) -> Self where T : Into < Option < Option < & 'a str > > > ,"
+        );
+        // A bound that names its lifetime stays as it is.
+        let mut named: syn::ImplItemFn = parse_quote! {
+            pub fn x_at<'a, T>(self, value: T) -> Self where T: Into<Option<&'a str>> { self }
+        };
+        let before = quote::quote!(#named).to_string();
+        name_elided_lifetimes(&mut named);
+        assert_eq!(quote::quote!(#named).to_string(), before);
+    }
 }

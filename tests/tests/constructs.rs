@@ -15,6 +15,11 @@
 //!   them, and every reserved word: the client compiles, and Prism, serving
 //!   the document, accepts every request the contract tests make.
 //! - A `$ref` cycle through 2,000 schemas: refused with its pointer.
+//! - `tests/fixtures/constructs/headers.yaml` (issue 31): a header parameter
+//!   of every schema (lists, objects, nullable, numbers, dates, enums),
+//!   required and optional, and every method on `/` without an
+//!   operationId; `headers.rs` checks the exact header values sent, and
+//!   Prism the requests of the contract tests.
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +49,20 @@ fn regen(dir: &Path, inputs: &[&str], name: Option<&str>) -> (PathBuf, u8, Strin
     assert_eq!(code, 0, "{out}{err}");
     let (code, _, err) = xtask(&root, &["regen"]);
     (root, code, err)
+}
+
+/// Every fixture's contract tests build crates of the same names and paths
+/// (`opencx-api/`, `tests/`) into the shared target folder, so two tests
+/// running theirs at once build into each other's artifacts (one ran the
+/// other's client against its own Prism): one runs at a time.
+static CONTRACT_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// [`generated_crate::run_contract_tests`], one at a time.
+fn run_contract_tests(root: &Path, prism: &Path) -> Result<String, String> {
+    let _alone = CONTRACT_TESTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    generated_crate::run_contract_tests(root, prism)
 }
 
 /// The report's rows of operations left out.
@@ -84,6 +103,43 @@ fn every_construct_is_generated_and_sends_and_decodes_what_the_document_says() {
         .test(&[fixture("behaviour.rs")])
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(output.contains("test result: ok. 11 passed"), "{output}");
+}
+
+#[test]
+fn header_parameters_of_every_schema_and_operations_on_the_root_are_generated_and_sent() {
+    let regenerated = Fixture::regenerate(&fixture("headers.yaml"));
+    let root = regenerated.root();
+    let left = left_out(&root);
+    assert!(
+        left.contains("\nNone.\n"),
+        "every operation is generated:\n{left}"
+    );
+    let err = &regenerated.regen_stderr;
+    assert!(
+        err.contains(
+            "specs/api.yaml#/paths/~1headers/post: the header parameter `X-Point` is an object: \
+             the client takes it as JSON"
+        ),
+        "{err}"
+    );
+    let report = std::fs::read_to_string(root.join("opencx-api/CONVERSION.md")).unwrap();
+    assert!(
+        report.contains(
+            "| `POST /` | `post_operation` | `post` is the hook every `send()` calls on `Client`"
+        ),
+        "{report}"
+    );
+    let output = regenerated
+        .test(&[fixture("headers.rs")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.contains("test result: ok. 6 passed"), "{output}");
+    let Some(prism) = opencx_tests::contract::prism_or_skip("the headers fixture") else {
+        return;
+    };
+    match run_contract_tests(&root, &prism) {
+        Ok(output) => assert!(output.contains("test result: ok."), "{output}"),
+        Err(output) => panic!("Prism refused a request:\n{output}"),
+    }
 }
 
 #[test]
@@ -282,7 +338,7 @@ fn parameters_named_like_anything_progenitor_writes_compile_and_are_sent_by_thei
     let Some(prism) = opencx_tests::contract::prism_or_skip("the names fixture") else {
         return;
     };
-    match generated_crate::run_contract_tests(&root, &prism) {
+    match run_contract_tests(&root, &prism) {
         Ok(output) => assert!(output.contains("test result: ok. 1 passed"), "{output}"),
         Err(output) => panic!("Prism refused a request:\n{output}"),
     }

@@ -120,18 +120,35 @@ pub(crate) fn draw(documents: &Documents, operation: &Operation, seed: u64) -> D
                 .into_iter()
                 .find(|p| p["name"] == param["name"] && p["in"] == param["in"])
         });
-        let (draw, declared) = match (&mut upstream, theirs) {
-            (Some(draw), Some(theirs)) => (draw, theirs),
-            _ => (&mut converted, param),
+        let (draw, declared, doc) = match (&mut upstream, theirs, upstream_doc) {
+            (Some(draw), Some(theirs), Some(doc)) => (draw, theirs, doc),
+            _ => (&mut converted, param, &documents.converted),
         };
         let required = declared.get("required") == Some(&Value::Bool(true))
             || param.get("required") == Some(&Value::Bool(true));
-        if !(required || draw.chance(50)) {
+        let schema = parameter_schema(declared);
+        // Prism 5.16 reads an absent header of a list or object schema as
+        // `undefined.split(',')` (its `style/simple.js`) and dies, failing
+        // every later request of the run (no upstream report found), so
+        // such a header is always sent.
+        let composite = resolve(doc, &schema)
+            .get("type")
+            .is_some_and(|t| ["array", "object"].iter().any(|kind| t == kind));
+        let always = required || (param["in"] == "header" && composite);
+        if !(always || draw.chance(50)) {
             continue;
         }
         let at = format!("{}/parameters/{name}", operation.method_path);
-        let schema = parameter_schema(declared);
         let mut value = draw.parameter(&schema, &at, Text::of_parameter(declared));
+        // No parameter style spells null, so the client does not send a
+        // null parameter at all, which the server reads as missing: a
+        // parameter that must be there is never drawn null.
+        for _ in 0..100 {
+            if !(always && value.is_null()) {
+                break;
+            }
+            value = draw.parameter(&schema, &at, Text::of_parameter(declared));
+        }
         // A path segment that is empty, `.` or `..` addresses another
         // endpoint; the client refuses to send one, so none is drawn.
         if param["in"] == "path" {

@@ -241,8 +241,11 @@ fn template_names(path: &str) -> Vec<String> {
 ///   is what any branch sends;
 /// - an object in the query is taken as JSON (`serde_json::Value`), which
 ///   the query spells field by field as for the object, in its style;
-/// - an object in the path or a header cannot be taken: the operation is
-///   left out with the reason.
+/// - an object in a header is taken as JSON too, which the client spells
+///   as OpenAPI's `simple` style does (`a,1,b,2`, or `a=1,b=2` exploded;
+///   `codegen/headers.rs`);
+/// - an object in the path cannot be taken: the operation is left out with
+///   the reason.
 fn struct_parameters(
     operation: &mut Value,
     params: &[Value],
@@ -292,6 +295,16 @@ fn struct_parameters(
                     "the query parameter `{name}` is an object: the client takes it as JSON \
                      (`serde_json::Value`), sent field by field as for the object, since \
                      progenitor has no setter for a struct parameter"
+                ),
+            )
+        } else if is_struct && location == "header" {
+            (
+                json!({}),
+                format!(
+                    "the header parameter `{name}` is an object: the client takes it as JSON \
+                     (`serde_json::Value`), sent as `style: simple` spells an object \
+                     (`key,value,...`, or `key=value,...` exploded), since progenitor has no \
+                     setter for a struct parameter"
                 ),
             )
         } else if is_struct {

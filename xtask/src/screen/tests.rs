@@ -408,3 +408,33 @@ fn an_object_in_a_wildcard_media_type_is_sent_as_json() {
             .is_some()
     );
 }
+
+#[test]
+fn an_object_in_a_header_is_taken_as_json_and_in_the_path_refused() {
+    let point = json!({"type": "object", "properties": {"a": {"type": "integer"}}});
+    let header = json!({"name": "X-Point", "in": "header", "explode": true, "schema": point});
+    let (out, report) = run(
+        doc(json!({"operationId": "a", "parameters": [id_param(), header], "responses": {}})),
+        &[],
+    );
+    assert!(report.left_out.is_empty(), "{report:?}");
+    assert_eq!(
+        out["paths"]["/files/{id}"]["post"]["parameters"][1],
+        json!({"name": "X-Point", "in": "header", "explode": true, "schema": {}})
+    );
+    let why = &report.repaired.iter().next().unwrap().why;
+    assert!(
+        why.contains("the header parameter `X-Point` is an object: the client takes it as JSON"),
+        "{why}"
+    );
+    let in_path = json!({"name": "id", "in": "path", "required": true, "schema": point});
+    let (_, report) = run(
+        doc(json!({"operationId": "a", "parameters": [in_path], "responses": {}})),
+        &[],
+    );
+    let reason = &report.left_out.iter().next().unwrap().reason;
+    assert!(
+        reason.contains("the path parameter `id` is an object"),
+        "{reason}"
+    );
+}
