@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 
+use super::follow;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Expr, ImplItem, Item, Lit, Stmt};
@@ -28,18 +29,6 @@ use super::names::{progenitor_name, Case};
 /// name, then the header's name as the document writes it. A header the
 /// map lacks is not exploded (OpenAPI's default for `style: simple`).
 pub type Explodes = BTreeMap<String, BTreeMap<String, bool>>;
-
-fn follow<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| doc.pointer(p))
-    {
-        Some(target) => target,
-        None => value,
-    }
-}
 
 /// The `explode` of every header parameter of `doc` that sets it (an
 /// operation's own parameter overrides its path item's of the same name).

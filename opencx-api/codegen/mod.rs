@@ -190,6 +190,22 @@ fn duplicate_types(file: &syn::File) -> Vec<String> {
     twice.into_iter().collect()
 }
 
+/// `value`, or what its local `$ref` points at in `doc`.
+pub(crate) fn follow<'a>(
+    doc: &'a serde_json::Value,
+    value: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    match value
+        .get("$ref")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| doc.pointer(p))
+    {
+        Some(target) => target,
+        None => value,
+    }
+}
+
 fn spec(doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, String> {
     serde_json::from_value(doc.clone())
         .map_err(|e| format!("openapi.json is not a valid OpenAPI 3.0 document: {e}"))

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeSet;
 
+use super::follow;
 use serde_json::{Map, Value};
 
 use super::names::{progenitor_name, Case};
@@ -58,18 +59,6 @@ pub fn name_apart(doc: &mut Value) -> usize {
         *paths = new;
     }
     renamed
-}
-
-fn follow<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| doc.pointer(p))
-    {
-        Some(target) => target,
-        None => value,
-    }
 }
 
 /// One parameter of an operation as progenitor combines them, and the

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use super::follow;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Expr, ImplItem, Item, Lit};
@@ -36,18 +37,6 @@ fn style_of(doc: &Value, param: &Value) -> Option<&'static str> {
             composite.then_some("FormJoined")
         }
         _ => None,
-    }
-}
-
-fn follow<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| doc.pointer(p))
-    {
-        Some(target) => target,
-        None => value,
     }
 }
 
