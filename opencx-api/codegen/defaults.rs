@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::{parse_quote, Fields, Item, Meta, Token, Type};
 
@@ -46,11 +47,13 @@ pub fn apply(items: &mut Vec<Item>) -> usize {
         }
     }
     let comparable = |ty: &Type| comparable(ty, &comparable_enums);
+    let branches = untagged_branches(items);
     let mut companions: BTreeSet<String> = BTreeSet::new();
     let mut generic = false;
     let mut changed = 0;
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
+        let branch = branches.contains(&s.ident.to_string());
         let Fields::Named(fields) = &mut s.fields else {
             continue;
         };
@@ -73,6 +76,11 @@ pub fn apply(items: &mut Vec<Item>) -> usize {
                     generic = true;
                     Some("defaults::is_boxed_none".to_string())
                 }
+                // A branch of an untagged union says every value it holds:
+                // left out, a property at its default (Adyen's `type:
+                // paywithgoogle`) no longer tells the branches apart, and the
+                // server refuses a value that matches two of its `oneOf`.
+                _ if branch => None,
                 // `#[serde(default)]`: the type's own default.
                 Meta::Path(p) if p.is_ident("default") => comparable(&field.ty).then(|| {
                     generic = true;
@@ -163,6 +171,29 @@ pub fn apply(items: &mut Vec<Item>) -> usize {
 }
 
 /// The `#[serde(...)]` attribute among `attrs`: its index and items.
+/// The types an untagged enum of `items` holds in its variants (every type
+/// named in a variant's fields).
+fn untagged_branches(items: &[Item]) -> BTreeSet<String> {
+    let mut branches = BTreeSet::new();
+    for item in items {
+        let Item::Enum(e) = item else { continue };
+        let untagged = e.attrs.iter().any(|a| {
+            a.path().is_ident("serde") && a.to_token_stream().to_string().contains("untagged")
+        });
+        if !untagged {
+            continue;
+        }
+        for field in e.variants.iter().flat_map(|v| v.fields.iter()) {
+            for token in field.ty.to_token_stream() {
+                if let proc_macro2::TokenTree::Ident(ident) = token {
+                    branches.insert(ident.to_string());
+                }
+            }
+        }
+    }
+    branches
+}
+
 fn serde_attr(attrs: &[syn::Attribute]) -> Option<(usize, Punctuated<Meta, Token![,]>)> {
     attrs.iter().enumerate().find_map(|(i, attr)| {
         if !attr.path().is_ident("serde") {
@@ -296,5 +327,39 @@ mod tests {
             assert!(text.contains(expected), "{expected} in {text}");
         }
         assert!(!text.contains("is_request_thing"));
+    }
+
+    #[test]
+    fn a_branch_of_an_untagged_union_sends_its_defaults() {
+        let mut file: syn::File = parse_quote! {
+            pub mod types {
+                #[derive(Clone, PartialEq)]
+                pub enum PayWithGoogleType { Paywithgoogle }
+                #[serde(untagged)]
+                pub enum PaymentMethod { Google(GooglePay), PayWithGoogle(::std::boxed::Box<PayWithGoogle>) }
+                pub struct PayWithGoogle {
+                    #[serde(default = "defaults::pay_with_google_type")]
+                    pub type_: PayWithGoogleType,
+                }
+                pub struct GooglePay {
+                    #[serde(default)]
+                    pub parent: ::std::boxed::Box<::std::option::Option<GooglePay>>,
+                }
+                pub mod defaults {
+                    pub(super) fn pay_with_google_type() -> super::PayWithGoogleType {
+                        super::PayWithGoogleType::Paywithgoogle
+                    }
+                }
+            }
+        };
+        let syn::Item::Mod(types) = &mut file.items[0] else {
+            unreachable!()
+        };
+        let items = &mut types.content.as_mut().unwrap().1;
+        // Only the absent box: `type` tells Adyen's branches apart.
+        assert_eq!(apply(items), 1);
+        let text = quote::quote!(#file).to_string();
+        assert!(!text.contains("is_pay_with_google_type"), "{text}");
+        assert!(text.contains("is_boxed_none"), "{text}");
     }
 }

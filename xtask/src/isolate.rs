@@ -216,6 +216,9 @@ pub fn generate(
             }
             Err(codegen::Error::DuplicateTypes(names)) => {
                 if crate::type_names::separate(doc, &names, report) > 0 {
+                    // A nullable union moved to a component is one as the
+                    // screen found them (GitHub's ruleset `conditions`).
+                    crate::nullable_unions::null_as_a_branch(doc);
                     continue;
                 }
                 // No schema behind them is known: the part that names two

@@ -29,6 +29,7 @@ pub mod inputs;
 pub mod isolate;
 pub mod merge;
 pub mod naming;
+pub mod nullable_unions;
 pub mod operation_id;
 pub mod operations;
 pub mod origins;

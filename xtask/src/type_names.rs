@@ -35,7 +35,7 @@ pub fn separate(doc: &mut Value, duplicates: &[String], report: &mut Report) -> 
     let mut taken: BTreeSet<String> = names.iter().map(|n| type_name(n)).collect();
     let mut changed = 0;
 
-    changed += rename_components(doc, report, &|typed| duplicates.contains(typed));
+    changed += rename_components(doc, report, &|typed| duplicates.contains(typed), false);
 
     // Inline schemas typify would name like a component, or like another
     // schema. A copy of the component it is named like (a bundled document
@@ -108,13 +108,31 @@ pub fn separate(doc: &mut Value, duplicates: &[String], report: &mut Report) -> 
         });
         changed += 1;
     }
+    if changed == 0 {
+        // No schema of the document but one component stands for the name:
+        // the other type is typify's own. Its `allOf` merge checks a `$ref`
+        // property against the other branch's `additionalProperties` schema
+        // and writes `allOf: [that schema, $ref]` inline, named
+        // `<Parent><Property>` (typify-impl 0.8 `merge.rs`,
+        // `merge_additional`), which is the referenced component's own name
+        // in Zuora's `POSTRevenueScheduleByChargeType.revenueEvent`
+        // (oxidecomputer/typify PR #601). The component takes a free name.
+        changed += rename_components(doc, report, &|typed| duplicates.contains(typed), true);
+    }
     changed
 }
 
 /// Renames every later component whose type name (one that `which`
-/// accepts) an earlier component has (`foo_bar` beside `FooBar`), and
-/// points every `$ref` at the new names in one walk. Returns how many.
-fn rename_components(doc: &mut Value, report: &mut Report, which: &dyn Fn(&str) -> bool) -> usize {
+/// accepts) an earlier component has (`foo_bar` beside `FooBar`), or with
+/// `sole` every such component, the first included (once: a component a
+/// rename made keeps its name), and points every `$ref` at the new names in
+/// one walk. Returns how many.
+fn rename_components(
+    doc: &mut Value,
+    report: &mut Report,
+    which: &dyn Fn(&str) -> bool,
+    sole: bool,
+) -> usize {
     let names: Vec<String> = doc
         .pointer(SCHEMAS)
         .and_then(Value::as_object)
@@ -125,7 +143,9 @@ fn rename_components(doc: &mut Value, report: &mut Report, which: &dyn Fn(&str) 
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     for name in &names {
         let typed = type_name(name);
-        if !which(&typed) || owners.insert(typed.clone()) {
+        let first = owners.insert(typed.clone());
+        let renamed_before = report.moved.iter().any(|m| m.name == *name);
+        if !which(&typed) || (first && !sole) || (sole && renamed_before) {
             continue;
         }
         let new = unique(&format!("{typed}2"), &mut taken);
@@ -225,7 +245,7 @@ fn settle_title(
 /// type, so it counts too. Returns how many it changed.
 pub fn settle_titles(doc: &mut Value, report: &mut Report) -> usize {
     // Two components of one type name, which typify would define twice.
-    let mut changed = rename_components(doc, report, &|_| true);
+    let mut changed = rename_components(doc, report, &|_| true, false);
     let mut groups: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
     inline_schemas(doc, &mut |at, schema, _| {
         if let Some(name) = title_names(schema) {

@@ -29,7 +29,6 @@ use crate::report::Report;
 
 mod bodies;
 mod lower;
-mod nullable_unions;
 mod operation;
 mod overrides;
 mod schemas;
@@ -44,7 +43,7 @@ pub fn screen(
     report: &mut Report,
 ) -> anyhow::Result<()> {
     overrides::flatten_contested(doc, report);
-    nullable_unions::null_as_a_branch(doc);
+    crate::nullable_unions::null_as_a_branch(doc);
     for unsound in schemas::unsound(doc) {
         // An earlier exclusion may have taken it out already.
         if doc

@@ -17,7 +17,7 @@ const OTHER_SHAPE: [&str; 6] = ["type", "properties", "allOf", "items", "enum", 
 
 /// Moves the null of every nullable union component of `doc` into the
 /// union. Returns how many.
-pub(super) fn null_as_a_branch(doc: &mut Value) -> usize {
+pub fn null_as_a_branch(doc: &mut Value) -> usize {
     let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
