@@ -19,6 +19,7 @@
 //! are byte-for-byte what the build script writes into `OUT_DIR`.
 
 mod builder_messages;
+mod builders;
 mod collisions;
 mod constructors;
 mod dedup;
@@ -293,6 +294,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
         .collect();
     query::apply_mocks(&mut mock, &styles, &ids);
     headers::apply_mocks(&mut mock, &explodes, &ids);
+    builders::apply(&mut client, &mock);
     let api = security::api_name(doc);
     let generated = Generated {
         client: format!(

@@ -1,0 +1,222 @@
+//! typify's struct builders only for the types an operation sends or answers.
+//!
+//! typify writes for every struct a builder (`types::builder::X`: a struct
+//! of `Result` fields, `Default`, a generic setter a field, `TryFrom` and
+//! `From`) and `X::builder()`: about three times the lines of the type
+//! itself. A caller builds a request body with it, or an answer for a mock;
+//! a type no operation reaches (a webhook's payload, a component nothing
+//! uses) is only ever decoded. Today's GitHub description has 7,374 types of
+//! which 2,701 an operation reaches: the builders of the others were 171,000
+//! of its 653,000 generated lines, compiled by every crate that depends on
+//! the client. Their types stay, with `Default` where typify wrote it.
+//!
+//! Reached: every type the operation builders (the `builder` module, which
+//! holds each operation's parameters and body and names its answer) or the
+//! mocks (every documented answer, errors included) name, and every type
+//! named by a reached type's definition, until nothing is added (aliases the
+//! dedup wrote included).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::{Item, Type};
+
+/// Every identifier in `tokens`, groups included.
+fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => {
+                out.insert(ident.to_string());
+            }
+            TokenTree::Group(group) => idents(group.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// The name a `types` item defines (a struct, enum or alias).
+fn defined(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The identifiers an item's definition uses, its doc comments and other
+/// attributes aside (a doc comment naming a type does not reach it).
+fn used(item: &Item) -> BTreeSet<String> {
+    let mut item = item.clone();
+    let mut out = BTreeSet::new();
+    match &mut item {
+        Item::Struct(s) => {
+            s.attrs.clear();
+            for field in s.fields.iter_mut() {
+                field.attrs.clear();
+            }
+        }
+        Item::Enum(e) => {
+            e.attrs.clear();
+            for variant in e.variants.iter_mut() {
+                variant.attrs.clear();
+                for field in variant.fields.iter_mut() {
+                    field.attrs.clear();
+                }
+            }
+        }
+        Item::Type(t) => t.attrs.clear(),
+        _ => {}
+    }
+    idents(item.to_token_stream(), &mut out);
+    out
+}
+
+/// The last identifier of a type's path (`super::X` → `X`).
+fn last_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Removes the builders of the types no operation reaches from `file` (the
+/// client), `mock` being its mocks. Returns how many types lost their
+/// builder.
+pub fn apply(file: &mut syn::File, mock: &syn::File) -> usize {
+    let mut roots = BTreeSet::new();
+    idents(mock.to_token_stream(), &mut roots);
+    for item in &file.items {
+        if let Item::Mod(m) = item {
+            if m.ident == "builder" {
+                idents(m.to_token_stream(), &mut roots);
+            }
+        }
+    }
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return 0;
+    };
+    let definitions: Vec<(String, BTreeSet<String>)> = types
+        .iter()
+        .filter_map(|item| defined(item).map(|name| (name, used(item))))
+        .collect();
+    let names: BTreeSet<&str> = definitions.iter().map(|(n, _)| n.as_str()).collect();
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    let mut todo: Vec<String> = roots
+        .into_iter()
+        .filter(|r| names.contains(r.as_str()))
+        .collect();
+    while let Some(name) = todo.pop() {
+        if !reached.insert(name.clone()) {
+            continue;
+        }
+        for (_, uses) in definitions.iter().filter(|(n, _)| *n == name) {
+            todo.extend(
+                uses.iter()
+                    .filter(|u| names.contains(u.as_str()) && !reached.contains(*u))
+                    .cloned(),
+            );
+        }
+    }
+    let unreached = |name: &str| names.contains(name) && !reached.contains(name);
+    let mut pruned: BTreeSet<String> = BTreeSet::new();
+    for item in types.iter_mut() {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "builder" {
+            continue;
+        }
+        let Some((_, items)) = m.content.as_mut() else {
+            continue;
+        };
+        items.retain(|item| {
+            let subject = match item {
+                Item::Impl(imp) => last_ident(&imp.self_ty),
+                other => defined(other),
+            };
+            match subject {
+                Some(name) if unreached(&name) => {
+                    pruned.insert(name);
+                    false
+                }
+                _ => true,
+            }
+        });
+    }
+    // `X::builder()`, which returns the builder that went.
+    types.retain(|item| match item {
+        Item::Impl(imp) if imp.trait_.is_none() => {
+            let only_builder = imp.items.len() == 1
+                && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder");
+            !(only_builder && last_ident(&imp.self_ty).is_some_and(|n| pruned.contains(&n)))
+        }
+        _ => true,
+    });
+    pruned.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    #[test]
+    fn only_types_an_operation_reaches_keep_their_builders() {
+        let mut file: syn::File = parse_quote! {
+            pub mod types {
+                /// Mentions `Payload` in its docs only.
+                pub struct Answer { pub item: Item }
+                pub struct Item { pub name: String }
+                pub type Other = Item;
+                pub struct Payload { pub sender: Sender }
+                pub struct Sender { pub login: String }
+                pub struct Failure { pub code: i64 }
+                impl Answer { pub fn builder() -> builder::Answer { Default::default() } }
+                impl Failure { pub fn builder() -> builder::Failure { Default::default() } }
+                impl Payload { pub fn builder() -> builder::Payload { Default::default() } }
+                impl Sender { pub fn builder() -> builder::Sender { Default::default() } }
+                pub mod builder {
+                    pub struct Answer { item: Result<super::Item, String> }
+                    impl Default for Answer { fn default() -> Self { todo!() } }
+                    pub struct Payload { sender: Result<super::Sender, String> }
+                    impl Default for Payload { fn default() -> Self { todo!() } }
+                    impl TryFrom<Payload> for super::Payload {
+                        type Error = String;
+                        fn try_from(v: Payload) -> Result<Self, String> { todo!() }
+                    }
+                    impl From<super::Payload> for Payload { fn from(v: super::Payload) -> Self { todo!() } }
+                    pub struct Sender { login: Result<String, String> }
+                    pub struct Failure { code: Result<i64, String> }
+                }
+            }
+            pub mod builder {
+                pub struct GetAnswer { body: Result<types::builder::Answer, String> }
+            }
+        };
+        let mock: syn::File = parse_quote! {
+            pub fn answer_error(then: Then, body: &types::Failure) {}
+        };
+        assert_eq!(apply(&mut file, &mock), 2);
+        let text = file.to_token_stream().to_string();
+        assert!(text.contains("pub struct Answer { item"), "{text}");
+        assert!(text.contains("impl Answer"), "{text}");
+        assert!(
+            text.contains("pub struct Failure { code : Result"),
+            "{text}"
+        );
+        for gone in [
+            "impl Payload",
+            "impl Sender",
+            "pub struct Payload { sender : Result",
+            "for super :: Payload",
+            "pub struct Sender { login : Result",
+        ] {
+            assert!(!text.contains(gone), "{gone} in {text}");
+        }
+        // The types themselves stay.
+        assert!(text.contains("pub struct Payload { pub sender"), "{text}");
+    }
+}
