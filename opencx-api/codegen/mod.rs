@@ -26,6 +26,7 @@ mod dedup;
 mod defaults;
 mod deprecations;
 mod discriminator;
+mod error_bodies;
 mod forward_compat;
 mod headers;
 mod idempotent;
@@ -286,6 +287,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
             }
         }
     }
+    error_bodies::apply(&mut client, &mock, &prepared.plans)?;
     typed_mocks::apply(&mut mock)?;
     let ids: std::collections::BTreeMap<String, String> = prepared
         .plans

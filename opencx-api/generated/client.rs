@@ -3855,6 +3855,15 @@ pub mod types {
             }
         }
     }
+    /// The body of an error answer an operation documents, decoded as the
+    /// document's type: what [`crate::Error::documented`] gives, one variant a
+    /// body type.
+    #[derive(Clone, Debug)]
+    #[non_exhaustive]
+    pub enum ErrorBody {
+        ///A body of `ApiError`.
+        ApiError(self::ApiError),
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for OpenCX API
@@ -4597,5 +4606,87 @@ impl crate::runtime::ClientBuilder {
     /// A `String` or `&str`, or a `Credential::refreshing` token source.
     pub fn bearer_auth(self, credential: impl Into<crate::runtime::Credential>) -> Self {
         self.credential("bearerAuth", credential)
+    }
+}
+impl crate::Error {
+    /// The body of this error's answer, decoded as the type the document
+    /// gives the operation for its status (an exact code first, then
+    /// `4XX`/`5XX`, then `default`); `None` where the error has no answer,
+    /// the document gives no JSON type, or the body does not decode as it
+    /// (the raw body stays at [`Self::response`]).
+    pub fn documented(&self) -> ::std::option::Option<types::ErrorBody> {
+        let status = self.status()?.as_u16();
+        let body: &[u8] = self.response()?.body();
+        match (self.operation()?, status) {
+            ("filter_chat_sessions", 500u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("filter_chat_sessions", 400u16..=499u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("filter_chat_sessions", 500u16..=599u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("get_chat_session", 500u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("get_chat_session", 400u16..=499u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("get_chat_session", 500u16..=599u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("list_chat_history", 500u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("list_chat_history", 400u16..=499u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("list_chat_history", 500u16..=599u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("list_chat_sessions", 500u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("list_chat_sessions", 400u16..=499u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            ("list_chat_sessions", 500u16..=599u16) => {
+                ::serde_json::from_slice::<types::ApiError>(body)
+                    .ok()
+                    .map(types::ErrorBody::ApiError)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    ///The error's body as `ApiError`, where the document gives that type for the operation and status ([`Self::documented`]); `None` for any other error or body.
+    pub fn api_error(&self) -> ::std::option::Option<types::ApiError> {
+        match self.documented()? {
+            types::ErrorBody::ApiError(body) => ::std::option::Option::Some(body),
+            #[allow(unreachable_patterns)]
+            _ => ::std::option::Option::None,
+        }
     }
 }

@@ -14,7 +14,6 @@ mod generated {
 
 mod runtime;
 
-mod api_error;
 pub mod config;
 pub mod error;
 pub mod export;

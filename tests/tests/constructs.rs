@@ -168,6 +168,16 @@ fn schemas_typify_would_name_twice_are_all_generated() {
 }
 
 #[test]
+fn documented_error_bodies_decode_as_the_documents_types() {
+    let regenerated = Fixture::regenerate(&fixture("errors.yaml"));
+    every_operation_generated(&regenerated);
+    let output = regenerated
+        .test(&[fixture("errors.rs")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.contains("test result: ok. 3 passed"), "{output}");
+}
+
+#[test]
 fn a_refused_construct_is_named_with_its_file_pointer_and_reason_even_when_nothing_is_left() {
     let dir = tempfile::tempdir().unwrap();
     let tuple = fixture("tuple.yaml").display().to_string();
