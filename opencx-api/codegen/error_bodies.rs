@@ -51,9 +51,16 @@ struct Answer {
 /// Methods of the runtime's `Error` a generated accessor must not shadow.
 const ERROR_METHODS: &[&str] = &[
     "attempts",
+    "borrow",
+    "cause",
+    "clone",
+    "description",
+    "eq",
+    "from",
     "documented",
     "fmt",
     "headers",
+    "into",
     "invalid_request",
     "is_retryable",
     "is_timeout",
@@ -66,6 +73,9 @@ const ERROR_METHODS: &[&str] = &[
     "status",
     "to_string",
     "tries",
+    "try_from",
+    "try_into",
+    "type_id",
 ];
 
 fn literal_u16(tokens: TokenStream) -> Option<u16> {
