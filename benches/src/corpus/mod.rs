@@ -7,7 +7,7 @@
 //!
 //! Both generators run in this process and profile (`--release`), so their
 //! times compare; a maintainer's `cargo xtask regen` is the dev profile.
-//! The clients are checked in one workspace under `target/corpus/`, sharing
+//! The clients are checked in one workspace under `target/corpus/<folder>/`, sharing
 //! one target folder: each crate is checked once to build its dependencies,
 //! then checked alone again and timed (`CARGO_INCREMENTAL=0`, its source
 //! touched). With `--wire`, each client's generated contract tests run
@@ -243,7 +243,14 @@ pub fn run(dir: &Path, options: Options, progress: &mut dyn FnMut(&str)) -> Resu
     if documents.is_empty() {
         return Err(format!("{}: no .json or .yaml documents", dir.display()));
     }
-    let scratch = workspace_root().join("target/corpus");
+    // A folder a corpus, so that two runs on different folders (a long draw
+    // and a quick comparison) never remove each other's workspaces.
+    let folder = dir
+        .canonicalize()
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "corpus".into());
+    let scratch = workspace_root().join("target/corpus").join(folder);
     let _ = std::fs::remove_dir_all(&scratch);
     let mut rows = Vec::new();
     for document in &documents {
