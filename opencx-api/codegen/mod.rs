@@ -230,14 +230,26 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
     let client = Generator::new(&settings(&file))
         .generate_tokens(&spec(&prepared.client)?)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
-    let mock = Generator::new(&settings(&file))
-        .httpmock(&spec(&prepared.mock)?, "crate")
-        .map_err(|e| format!("progenitor could not generate the mocks: {e}"))?;
     let mut client = parse(client)?;
     if stand_ins > 0 {
         stand_ins::restore(&mut client);
     }
     identical::apply(forward_compat::types_module(&mut client)?);
+    // Names typify wrote twice end this round: regen names their schemas
+    // apart and generates again, so the mocks, the rewrites and the printing
+    // would be thrown away (on today's GitHub three rounds, each whole, were
+    // most of regen's time).
+    let twice = duplicate_types(&client);
+    if !twice.is_empty() {
+        let nothing = Generated {
+            client: String::new(),
+            mock: String::new(),
+        };
+        return Ok((nothing, twice));
+    }
+    let mock = Generator::new(&settings(&file))
+        .httpmock(&spec(&prepared.mock)?, "crate")
+        .map_err(|e| format!("progenitor could not generate the mocks: {e}"))?;
     for item in client.items.iter_mut() {
         if let syn::Item::Mod(m) = item {
             if m.ident == "builder" {
