@@ -146,11 +146,13 @@ fn header_parameters_of_every_schema_and_operations_on_the_root_are_generated_an
 }
 
 #[test]
-fn schemas_typify_would_name_twice_are_all_generated() {
+fn schemas_typify_gets_wrong_are_all_generated() {
     // Each fails without its fix: Zuora's `$ref` property merged beside
     // custom fields (typify's merge writes an inline copy under the
-    // component's own name) and GitHub's nullable `conditions` union (moved
-    // to a component that typify then wrapped in a newtype of its own name).
+    // component's own name), GitHub's nullable `conditions` union (moved
+    // to a component that typify then wrapped in a newtype of its own name)
+    // and GHES's `enum` beside the union it narrows (a newtype that did not
+    // compile).
     let regenerated = Fixture::regenerate(&fixture("names.yaml"));
     let root = regenerated.root();
     every_operation_generated(&regenerated);
@@ -161,10 +163,14 @@ fn schemas_typify_would_name_twice_are_all_generated() {
     ] {
         assert!(report.contains(expected), "{expected:?} in:\n{report}");
     }
+    assert!(
+        report.contains("| `specs/api.yaml#/paths/~1pages/put/requestBody/content/application~1json/schema/properties/source/anyOf` |"),
+        "{report}"
+    );
     let output = regenerated
         .test(&[fixture("names.rs")])
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(output.contains("test result: ok. 2 passed"), "{output}");
+    assert!(output.contains("test result: ok. 3 passed"), "{output}");
 }
 
 #[test]

@@ -28,6 +28,7 @@ use crate::pointer::join;
 use crate::report::Report;
 
 mod bodies;
+mod enum_composition;
 mod lower;
 mod operation;
 mod overrides;
@@ -63,6 +64,7 @@ pub fn screen(
     lower::required_only_branches(doc, "", report);
     lower::formats_without_meaning(doc, "", report);
     lower::defaults_that_do_not_fit(doc, "", report);
+    enum_composition::enum_decides(doc, "", report);
     screen_operations(doc, hand_written, report);
     Ok(())
 }
