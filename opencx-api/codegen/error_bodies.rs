@@ -303,9 +303,12 @@ pub fn apply(
                 .map(types::#enum_name::#variant)
         }
     });
+    // Two body types can give one method name (`ApiError`, `APIError`):
+    // the first keeps it, as `Error`'s own methods keep theirs.
+    let mut methods: BTreeSet<String> = ERROR_METHODS.iter().map(|m| m.to_string()).collect();
     let accessors = variants.iter().filter_map(|(name, ty)| {
         let method = progenitor_name(name, Case::Snake);
-        if ERROR_METHODS.contains(&method.as_str()) {
+        if !methods.insert(method.clone()) {
             return None;
         }
         let method = format_ident!("{method}");
