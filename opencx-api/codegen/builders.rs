@@ -23,7 +23,7 @@ use quote::ToTokens;
 use syn::{Item, Type};
 
 /// Every identifier in `tokens`, groups included.
-fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
+pub(super) fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
     for token in tokens {
         match token {
             TokenTree::Ident(ident) => {
@@ -36,7 +36,7 @@ fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
 }
 
 /// The name a `types` item defines (a struct, enum or alias).
-fn defined(item: &Item) -> Option<String> {
+pub(super) fn defined(item: &Item) -> Option<String> {
     match item {
         Item::Struct(s) => Some(s.ident.to_string()),
         Item::Enum(e) => Some(e.ident.to_string()),
@@ -47,7 +47,7 @@ fn defined(item: &Item) -> Option<String> {
 
 /// The identifiers an item's definition uses, its doc comments and other
 /// attributes aside (a doc comment naming a type does not reach it).
-fn used(item: &Item) -> BTreeSet<String> {
+pub(super) fn used(item: &Item) -> BTreeSet<String> {
     let mut item = item.clone();
     let mut out = BTreeSet::new();
     match &mut item {
@@ -74,7 +74,7 @@ fn used(item: &Item) -> BTreeSet<String> {
 }
 
 /// The last identifier of a type's path (`super::X` → `X`).
-fn last_ident(ty: &Type) -> Option<String> {
+pub(super) fn last_ident(ty: &Type) -> Option<String> {
     match ty {
         Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,

@@ -27,6 +27,7 @@ mod defaults;
 mod deprecations;
 mod discriminator;
 mod error_bodies;
+mod events;
 mod forward_compat;
 mod headers;
 mod idempotent;
@@ -40,6 +41,7 @@ mod query;
 pub mod requests;
 pub mod responses;
 pub mod security;
+pub mod selection;
 mod send;
 mod stand_ins;
 mod text;
@@ -54,6 +56,8 @@ pub struct Generated {
     pub client: String,
     /// Typed `httpmock` helpers for every operation.
     pub mock: String,
+    /// A cargo feature a tag, which the generated code's `cfg`s name.
+    pub features: Vec<selection::Feature>,
 }
 
 /// What every generated file starts with; `api` is the API's name.
@@ -222,6 +226,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
     let stand_ins =
         variants::name_apart(&mut for_progenitor) + parameters::name_apart(&mut for_progenitor);
     let styles = query::prepare(&mut for_progenitor);
+    let streams = events::prepare(&mut for_progenitor);
     let explodes = headers::explodes(doc);
     let file = requests::file_component(doc);
     let mut requests = requests::prepare(&mut for_progenitor, &file);
@@ -244,6 +249,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
         let nothing = Generated {
             client: String::new(),
             mock: String::new(),
+            features: Vec::new(),
         };
         return Ok((nothing, twice));
     }
@@ -267,6 +273,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
     collisions::fields(forward_compat::types_module(&mut client)?);
     let (unions, _) = discriminator::apply(forward_compat::types_module(&mut client)?, doc);
     let enums = send::apply(&mut client, &prepared.plans)?;
+    events::apply(&mut client, &streams, &prepared.plans);
     if stand_ins > 0 {
         // `send()`'s operation literal quotes the path template of the
         // prepared document, where a renamed path parameter is a stand-in.
@@ -309,6 +316,11 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
     query::apply_mocks(&mut mock, &styles, &ids);
     headers::apply_mocks(&mut mock, &explodes, &ids);
     builders::apply(&mut client, &mock);
+    selection::apply(
+        &mut client,
+        &mut mock,
+        &selection::operation_features(doc, &prepared.plans),
+    )?;
     let api = security::api_name(doc);
     let generated = Generated {
         client: format!(
@@ -321,6 +333,7 @@ fn generate_doc(doc: &serde_json::Value) -> Result<(Generated, Vec<String>), Str
             header("httpmock helpers", &api),
             prettyplease::unparse(&mock)
         ),
+        features: selection::features(doc, &prepared.plans),
     };
     Ok((generated, duplicate_types(&client)))
 }

@@ -94,6 +94,17 @@ pub fn progenitor_name(input: &str, case: Case) -> String {
     }
 }
 
+/// The type names the components of `doc` (`components/schemas`) take, so
+/// that names of ours stay apart from them.
+pub fn component_type_names(doc: &serde_json::Value) -> BTreeSet<String> {
+    doc.pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| type_name(name))
+        .collect()
+}
+
 /// `wanted`, or `wanted2`, `wanted3`...: the first that is not `taken`, which
 /// it then joins.
 pub fn unique(wanted: &str, taken: &mut BTreeSet<String>) -> String {

@@ -30,7 +30,7 @@ use serde_json::{json, Value};
 use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Expr, ImplItem, Item};
 
-use super::names::{progenitor_name, type_name, Case};
+use super::names::{progenitor_name, Case};
 use super::responses::{essence, is_json, Payload, Plan};
 
 /// How one media type's body is sent.
@@ -193,13 +193,7 @@ pub fn prepare(doc: &mut Value, file: &str) -> BTreeMap<String, Request> {
 /// The name of the component standing for a file part: one no component of
 /// `doc` has (as a type name).
 pub fn file_component(doc: &Value) -> String {
-    let taken: BTreeSet<String> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(name, _)| type_name(name))
-        .collect();
+    let taken: BTreeSet<String> = super::names::component_type_names(doc);
     (1..)
         .map(|n| match n {
             1 => "MultipartFile".to_string(),

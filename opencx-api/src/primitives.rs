@@ -15,6 +15,8 @@
 //! # let _ = id;
 //! ```
 
+/// What an operation answering `text/event-stream` streams from `events()`.
+pub use crate::runtime::events::{Event, EventStream};
 /// A file part of a `multipart/form-data` request body.
 pub use crate::runtime::multipart::File;
 pub use progenitor_client::{ByteStream, ResponseValue};

@@ -39,27 +39,7 @@ pub fn check(
     api: &ApiCrate,
     downstream: &[Downstream],
 ) -> Result<Vec<Diagnostic>, String> {
-    let mut members = vec![api.name.clone()];
-    members.extend(downstream.iter().map(|d| d.name.clone()));
-    write(&dir.join("Cargo.toml"), &workspace_manifest(&members));
-    std::fs::copy(
-        crate::workspace_root().join("Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )
-    .map_err(|e| format!("copying Cargo.lock: {e}"))?;
-    let root = dir.join(&api.name);
-    write(&root.join("Cargo.toml"), &crate_manifest(&api.name, &[]));
-    write(&root.join("src/lib.rs"), &api_lib(&api.generated));
-    for crate_ in downstream {
-        let manifest = format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\n{api} = {{ path = \"../{api}\", features = [\"mock\"] }}\n",
-            name = crate_.name,
-            api = api.name,
-        );
-        write(&dir.join(&crate_.name).join("Cargo.toml"), &manifest);
-        write(&dir.join(&crate_.name).join("src/lib.rs"), &crate_.lib);
-    }
+    write_members(dir, api, downstream, "features = [\"mock\"]")?;
     let output = cargo(
         dir,
         &[
@@ -72,6 +52,75 @@ pub fn check(
         &[],
     )?;
     Ok(output.lines().filter_map(diagnostic).collect())
+}
+
+/// Writes one workspace in `dir` with the client crate `api` and the crate
+/// `downstream`, which takes `api` with its default features off and
+/// `features` on (as a crate that uses part of a large API does), and
+/// `cargo check`s `downstream` alone, so that no other member's features
+/// unify in. Every diagnostic, or cargo's output when the build fails.
+pub fn check_with_features(
+    dir: &Path,
+    api: &ApiCrate,
+    downstream: &Downstream,
+    features: &[&str],
+) -> Result<Vec<Diagnostic>, String> {
+    let list: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+    let dependency = format!("default-features = false, features = [{}]", list.join(", "));
+    write_members(dir, api, std::slice::from_ref(downstream), &dependency)?;
+    let output = cargo(
+        dir,
+        &[
+            "check",
+            "--offline",
+            "-p",
+            &downstream.name,
+            "--message-format=json",
+        ],
+        &[],
+    );
+    let output = match output {
+        Ok(output) => output,
+        // rustc's errors are the answer; cargo failing is not.
+        Err(output) if output.contains("\"compiler-message\"") => output,
+        Err(output) => return Err(output),
+    };
+    Ok(output.lines().filter_map(diagnostic).collect())
+}
+
+/// The workspace of [`check`]: `downstream` take `api` with
+/// `dependency` (the rest of its TOML spec beside the path).
+fn write_members(
+    dir: &Path,
+    api: &ApiCrate,
+    downstream: &[Downstream],
+    dependency: &str,
+) -> Result<(), String> {
+    let mut members = vec![api.name.clone()];
+    members.extend(downstream.iter().map(|d| d.name.clone()));
+    write(&dir.join("Cargo.toml"), &workspace_manifest(&members));
+    std::fs::copy(
+        crate::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .map_err(|e| format!("copying Cargo.lock: {e}"))?;
+    let root = dir.join(&api.name);
+    write(
+        &root.join("Cargo.toml"),
+        &crate_manifest(&api.name, &api.generated, &[]),
+    );
+    write(&root.join("src/lib.rs"), &api_lib(&api.generated));
+    for crate_ in downstream {
+        let manifest = format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\n{api} = {{ path = \"../{api}\", {dependency} }}\n",
+            name = crate_.name,
+            api = api.name,
+        );
+        write(&dir.join(&crate_.name).join("Cargo.toml"), &manifest);
+        write(&dir.join(&crate_.name).join("src/lib.rs"), &crate_.lib);
+    }
+    Ok(())
 }
 
 /// The diagnostic in one line of cargo's JSON output, if it holds one.

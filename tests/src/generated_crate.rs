@@ -82,7 +82,7 @@ pub(crate) fn workspace_manifest(members: &[String]) -> String {
 const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     (
         "tokio",
-        r#"{ workspace = true, features = ["rt-multi-thread", "macros", "time"] }"#,
+        r#"{ workspace = true, features = ["rt-multi-thread", "macros", "time", "net", "io-util"] }"#,
     ),
     ("httpmock", "{ workspace = true }"),
     ("serde_json", "{ workspace = true }"),
@@ -90,10 +90,12 @@ const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ("anyhow", r#""1""#),
 ];
 
-/// A manifest for crate `name`: `opencx-api`'s dependencies and features,
-/// and `dev` as its dev-dependencies.
-pub(crate) fn crate_manifest(name: &str, dev: &[(&str, &str)]) -> String {
-    scratch::crate_manifest(&workspace_root(), name, dev).expect("opencx-api's manifest")
+/// A manifest for crate `name` around the client in `generated`:
+/// `opencx-api`'s dependencies and features, the client's tag features, and
+/// `dev` as its dev-dependencies.
+pub(crate) fn crate_manifest(name: &str, generated: &Path, dev: &[(&str, &str)]) -> String {
+    let client = std::fs::read_to_string(generated.join("client.rs")).unwrap_or_default();
+    scratch::crate_manifest(&workspace_root(), name, &client, dev).expect("opencx-api's manifest")
 }
 
 /// `lib.rs` of an API crate: the generated client and mocks on the
@@ -172,7 +174,10 @@ pub fn write_workspace(dir: &Path, crates: &[ApiCrate], extra: &[Member]) -> Res
         .map_err(|e| format!("copying Cargo.lock: {e}"))?;
     for api in crates {
         let root = dir.join(&api.name);
-        write(&root.join("Cargo.toml"), &crate_manifest(&api.name, &[]));
+        write(
+            &root.join("Cargo.toml"),
+            &crate_manifest(&api.name, &api.generated, &[]),
+        );
         write(&root.join("src/lib.rs"), &api_lib(&api.generated));
     }
     for member in extra {
@@ -228,7 +233,7 @@ pub fn test(dir: &Path, name: &str, generated: &Path, tests: &[PathBuf]) -> Resu
     let root = dir.join(&member);
     write(
         &root.join("Cargo.toml"),
-        &crate_manifest(name, DEV_DEPENDENCIES),
+        &crate_manifest(name, generated, DEV_DEPENDENCIES),
     );
     write(&root.join("src/lib.rs"), &api_lib(generated));
     for test in tests {
@@ -295,7 +300,7 @@ pub fn contract_workspace(ws: &Path) -> Result<PathBuf, String> {
     .map_err(|e| format!("copying Cargo.lock: {e}"))?;
     write(
         &build.join("opencx-api/Cargo.toml"),
-        &crate_manifest("opencx-api", &[]),
+        &crate_manifest("opencx-api", &ws.join("opencx-api/generated"), &[]),
     );
     write(
         &build.join("opencx-api/src/lib.rs"),

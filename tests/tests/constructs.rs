@@ -20,6 +20,11 @@
 //!   required and optional, and every method on `/` without an
 //!   operationId; `headers.rs` checks the exact header values sent, and
 //!   Prism the requests of the contract tests.
+//! - `tests/fixtures/constructs/events.yaml` (issue 32): operations
+//!   answering `text/event-stream` (a 3.2 `itemSchema` envelope, inline JSON
+//!   on a `POST`, text); `events.rs` streams them from a local server that
+//!   cuts the stream (resumed with `Last-Event-ID`) and sends an event of
+//!   another shape (one `Err` item).
 
 use std::path::{Path, PathBuf};
 
@@ -442,4 +447,14 @@ fn a_document_of_webhooks_only_gives_a_client_of_its_types() {
         .test(&[fixture("webhooks.rs")])
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(output.contains("test result: ok. 1 passed"), "{output}");
+}
+
+#[test]
+fn server_sent_events_stream_typed_resume_after_a_cut_and_report_a_bad_event() {
+    let regenerated = Fixture::regenerate(&fixture("events.yaml"));
+    every_operation_generated(&regenerated);
+    let output = regenerated
+        .test(&[fixture("events.rs")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.contains("test result: ok. 3 passed"), "{output}");
 }

@@ -22,6 +22,7 @@ pub mod compile;
 pub mod contract;
 pub mod convert;
 pub mod diff;
+pub mod features;
 pub mod fetch;
 pub mod graph;
 pub mod hand_written;

@@ -111,7 +111,7 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
         Some(checker) => checker.check(doc, generated),
         None => Ok(Vec::new()),
     };
-    let (merged_json, generated) =
+    let (merged_json, mut generated) =
         isolate::generate(&mut converted, &hand_written, &mut report, &mut compiles)
             .map_err(|e| anyhow!("{}: {e}", ws.display(&ws.merged_path())))?;
     // Parsed once for the checks that read it: on GitHub's API each parse
@@ -157,6 +157,7 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
     let describe = |pointer: &str| origins.describe(pointer);
     let report_text = report.render(&describe) + &crate::inputs::line(&crate::inputs::digest(ws)?);
     let explanation = explain_against_committed(ws, &converted, &generated.client)?;
+    let features = std::mem::take(&mut generated.features);
     let changelog = changelog::update(
         std::fs::read_to_string(ws.changelog_path()).ok().as_deref(),
         &explanation,
@@ -196,6 +197,18 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
         ],
     };
     result.outputs.extend(contract);
+    // The crate's features follow the document's tags (a scratch workspace
+    // without the crate's manifest has none to keep).
+    if let Ok(manifest) = std::fs::read_to_string(ws.crate_manifest_path()) {
+        let client_path = ws.generated_dir().join("client.rs");
+        let client = result.outputs.iter().find(|o| o.path == client_path);
+        let client = client.map(|o| o.content.as_str()).unwrap_or_default();
+        let content = crate::features::manifest(&manifest, &features, client)?;
+        result.outputs.push(Output {
+            path: ws.crate_manifest_path(),
+            content,
+        });
+    }
     Ok(result)
 }
 

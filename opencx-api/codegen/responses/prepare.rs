@@ -25,13 +25,7 @@ pub struct Prepared {
 pub fn prepare(doc: &Value) -> Prepared {
     let mut shared = doc.clone();
     // Type names the document's components take, so ours stay apart.
-    let mut taken: BTreeSet<String> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(name, _)| type_name(name))
-        .collect();
+    let mut taken: BTreeSet<String> = super::super::names::component_type_names(doc);
     let mut plans = BTreeMap::new();
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     let paths: Vec<(String, Value)> = doc

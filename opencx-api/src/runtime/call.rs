@@ -182,6 +182,44 @@ pub async fn send<T>(
     outcome
 }
 
+/// Sends an event stream's request (`events.rs`) and hands on its success
+/// answer unread; an error answer, or one that is not `text/event-stream`,
+/// is the crate's [`Error`], as [`send`] makes it. (Unused by a client whose
+/// document streams nothing.)
+#[allow(dead_code)]
+pub(crate) async fn open_stream(
+    operation: &'static Operation,
+    raw: impl Future<Output = Result<reqwest::Response, progenitor_client::Error<()>>>,
+) -> Result<reqwest::Response, Error> {
+    let response = raw.await.map_err(|e| from_progenitor(e, operation))?;
+    let status = response.status();
+    let media = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let essence = media.split(';').next().unwrap_or("").trim();
+    if status.is_success() && essence.eq_ignore_ascii_case("text/event-stream") {
+        return Ok(response);
+    }
+    let answer = read(response, operation).await?;
+    if !status.is_success() {
+        return Err(answer.unexpected());
+    }
+    Err(Error::InvalidResponse {
+        status,
+        attempts: answer.attempts(),
+        detail: Box::new(DecodeFailure::new(
+            ".",
+            &answer.body,
+            serde::de::Error::custom(format!(
+                "an event stream was asked for (`text/event-stream`), and the answer is `{media}`"
+            )),
+        )),
+    })
+}
+
 /// How many times the hooks sent the request, which they note on the answer.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Tries(pub(crate) u32);

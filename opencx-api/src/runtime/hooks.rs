@@ -29,6 +29,9 @@ impl ClientHooks<ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        if let Some(resume) = super::events::streaming() {
+            super::events::prepare(request, &resume);
+        }
         self.inner()
             .credentials
             .apply(request, info.operation_id)
@@ -50,6 +53,7 @@ impl ClientHooks<ClientState> for Client {
         let repeatable = policy.may_repeat(&method, idempotent);
         // Errors and traces show the URL without a key sent in the query.
         let url = redacted(request.url());
+        let streaming = super::events::streaming().is_some();
         let mut request = request;
         let mut tries = 0;
         loop {
@@ -79,6 +83,13 @@ impl ClientHooks<ClientState> for Client {
                 .sent
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let outcome = match self.client().execute(request).await {
+                // An event stream's answer is read as it comes
+                // (`events.rs`), not whole; an error answer still is.
+                Ok(mut response) if streaming && response.status().is_success() => {
+                    tracing::Span::current().record("attempts", tries);
+                    response.extensions_mut().insert(Tries(tries));
+                    return Ok(response);
+                }
                 Ok(response) => Buffered::read(response).await.map_err(|mut cut| {
                     cut.error = cut.error.with_url(url.clone());
                     Failure::Body(cut)

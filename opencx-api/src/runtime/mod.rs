@@ -21,6 +21,7 @@ mod builder;
 pub mod call;
 mod error;
 mod error_relay;
+pub mod events;
 pub mod header;
 mod hooks;
 pub mod multipart;

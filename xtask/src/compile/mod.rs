@@ -121,7 +121,7 @@ impl Checker {
             ),
             (
                 krate.join("Cargo.toml"),
-                scratch::crate_manifest(&self.checkout, &self.name, &[])?,
+                scratch::crate_manifest(&self.checkout, &self.name, &generated.client, &[])?,
             ),
             (
                 krate.join("src/lib.rs"),
@@ -156,8 +156,8 @@ impl Checker {
                 "--offline",
                 "--quiet",
                 "--message-format=json",
-                "--features",
-                "mock",
+                // Every item, the types only `all-schemas` turns on too.
+                "--all-features",
             ])
             .current_dir(&self.dir)
             .env("CARGO_TARGET_DIR", &self.target)

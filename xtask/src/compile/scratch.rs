@@ -43,9 +43,17 @@ pub fn workspace_manifest(checkout: &Path, members: &[String]) -> Result<String>
     Ok(doc.to_string())
 }
 
-/// A manifest for crate `name`: `opencx-api`'s dependencies and features (of
-/// `checkout`), and `dev` as its dev-dependencies (`(name, TOML spec)`).
-pub fn crate_manifest(checkout: &Path, name: &str, dev: &[(&str, &str)]) -> Result<String> {
+/// A manifest for crate `name` around the generated `client` (its text):
+/// `opencx-api`'s dependencies and features (of `checkout`) with the
+/// features the client's `cfg`s name instead of OpenCX's
+/// ([`crate::features`]), and `dev` as its dev-dependencies
+/// (`(name, TOML spec)`).
+pub fn crate_manifest(
+    checkout: &Path,
+    name: &str,
+    client: &str,
+    dev: &[(&str, &str)],
+) -> Result<String> {
     let real = read_manifest(&checkout.join("opencx-api/Cargo.toml"))?;
     let mut doc = DocumentMut::new();
     let mut package = Table::new();
@@ -55,7 +63,13 @@ pub fn crate_manifest(checkout: &Path, name: &str, dev: &[(&str, &str)]) -> Resu
     package["publish"] = value(false);
     doc["package"] = Item::Table(package);
     doc["dependencies"] = real["dependencies"].clone();
-    doc["features"] = real["features"].clone();
+    let mut features = real["features"]
+        .as_table()
+        .context("opencx-api's manifest has no [features]")?
+        .clone();
+    let (tags, all_schemas) = crate::features::named_by(client);
+    crate::features::declare(&mut features, &tags, all_schemas);
+    doc["features"] = Item::Table(features);
     let mut dev_dependencies = Table::new();
     for (key, spec) in dev {
         let spec: DocumentMut = format!("x = {spec}")

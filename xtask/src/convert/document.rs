@@ -309,6 +309,10 @@ impl Converter<'_> {
             .cloned()
             .unwrap_or_default();
         let allowed = ["example", "examples", "encoding"];
+        if media.get("itemSchema").is_some() || essence_of(&content_type) == "text/event-stream" {
+            let media = event_stream_media(mapping(media, at)?);
+            return self.fields(&Value::Object(media), at, &allowed);
+        }
         if !self.is_30() && essence_of(&content_type).starts_with("multipart/") {
             // Each part is its own body: a file part is raw bytes, as a
             // binary body is.
@@ -337,6 +341,34 @@ impl Converter<'_> {
         }
         self.fields(media, at, &allowed)
     }
+}
+
+/// A streamed media type's items (OpenAPI 3.2's `itemSchema`: each event of
+/// `text/event-stream`, each line of `application/jsonl`) as 3.0's `schema`,
+/// which codegen reads as one item (`codegen/events.rs`). Where the schema
+/// describes the whole server-sent event (an inline object whose `data`
+/// sits beside `event`, `id` or `retry`), it becomes that of the `data`:
+/// its `contentSchema` where the data is JSON in a string, a keyword 3.0
+/// has not and the schema converter would drop.
+fn event_stream_media(media: &Map<String, Value>) -> Map<String, Value> {
+    let mut media = media.clone();
+    let Some(item) = media
+        .remove("itemSchema")
+        .or_else(|| media.get("schema").cloned())
+    else {
+        return media;
+    };
+    let data = item
+        .get("properties")
+        .and_then(Value::as_object)
+        .filter(|p| ["event", "id", "retry"].iter().any(|k| p.contains_key(*k)))
+        .and_then(|p| p.get("data"));
+    let schema = match data {
+        Some(data) => data.get("contentSchema").unwrap_or(data).clone(),
+        None => item,
+    };
+    media.insert("schema".into(), schema);
+    media
 }
 
 /// Content that is raw bytes on the wire rather than a JSON, text or form

@@ -1,0 +1,579 @@
+//! A cargo feature for each tag of the document, so that a crate which calls
+//! a few operations of a large API compiles only them and the types they
+//! reach.
+//!
+//! Generated SDKs are slow to compile because they compile everything: the
+//! most-reacted issue of aws-sdk-rust is its build time
+//! (awslabs/aws-sdk-rust#113), and async-stripe answered the same complaint
+//! with a feature for each resource. Here each operation's client method,
+//! builder, mock and error arms carry `#[cfg(any(feature = "<tag>", ...))]`
+//! for the tags the document gives it, and each type carries the features
+//! of every operation that reaches it (its parameters, body or any answer,
+//! errors included, through every type it names). Types are reached through
+//! the definitions, so an enabled type's fields are always enabled too, and
+//! any union of features compiles. Features are additive as cargo requires:
+//! enabling one never removes an item.
+//!
+//! - `full` (a default feature) is every tag. An operation without tags is
+//!   compiled always.
+//! - `all-schemas` adds the types no operation sends or answers (webhook
+//!   payloads, components nothing uses: 4,673 of the 7,374 types of GitHub's
+//!   description), which a crate calling the API never names; one that
+//!   decodes webhooks turns it on. It also turns on every other type.
+//!
+//! A cfg, not a document the build script prunes: the types of the client
+//! are named once, from the whole document, whatever a build selects, so a
+//! type is called the same in every crate of a dependency graph whichever
+//! features it unifies (typify names a type after its neighbours, and a
+//! pruned document could name it otherwise).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToKebabCase;
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use serde_json::Value;
+use syn::{Attribute, ImplItem, Item, TraitItem, Type};
+
+use super::builders::{defined, idents, last_ident, used};
+use super::responses::Plan;
+
+/// The feature that turns on every tag's operations; a default feature.
+pub const FULL: &str = "full";
+/// The feature that turns on the types no operation reaches.
+pub const ALL_SCHEMAS: &str = "all-schemas";
+/// Features the crate declares for itself, which no tag may take.
+const RESERVED: &[&str] = &["default", FULL, ALL_SCHEMAS, "mock"];
+
+/// One tag's feature, for the crate's manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name: the tag in kebab case (`tag-<name>` where that
+    /// is one of the crate's own features).
+    pub name: String,
+    /// The tags it stands for, as the document writes them.
+    pub tags: BTreeSet<String>,
+    /// How many operations it turns on.
+    pub operations: usize,
+}
+
+/// The feature of `tag`: its kebab case, of ASCII letters, digits and `-`;
+/// `None` where nothing of it is left.
+pub fn feature_name(tag: &str) -> Option<String> {
+    let kebab: String = tag
+        .to_kebab_case()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let kebab = kebab.trim_matches('-').to_string();
+    if kebab.is_empty() {
+        None
+    } else if RESERVED.contains(&kebab.as_str()) {
+        Some(format!("tag-{kebab}"))
+    } else {
+        Some(kebab)
+    }
+}
+
+/// Each operation's tags by `operationId` (the plans' path templates are
+/// the prepared document's, where a path parameter may be a stand-in).
+fn tags_by_id(doc: &Value) -> BTreeMap<&str, Vec<&str>> {
+    let mut out = BTreeMap::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for operation in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let Some(id) = operation["operationId"].as_str() else {
+                continue;
+            };
+            let tags = operation["tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            out.insert(id, tags);
+        }
+    }
+    out
+}
+
+/// The tags of the operation `plan` stands for.
+fn tags<'a>(by_id: &BTreeMap<&'a str, Vec<&'a str>>, plan: &Plan) -> Vec<&'a str> {
+    by_id
+        .get(plan.operation_id.as_str())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Each client method's features (tag → feature); none for an operation
+/// without tags, which is compiled always.
+pub fn operation_features(
+    doc: &Value,
+    plans: &BTreeMap<String, Plan>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let by_id = tags_by_id(doc);
+    plans
+        .iter()
+        .map(|(method, plan)| {
+            let features = tags(&by_id, plan)
+                .into_iter()
+                .filter_map(feature_name)
+                .collect();
+            (method.clone(), features)
+        })
+        .collect()
+}
+
+/// The features of the document's tags, by name, each with its tags and
+/// operations.
+pub fn features(doc: &Value, plans: &BTreeMap<String, Plan>) -> Vec<Feature> {
+    let by_id = tags_by_id(doc);
+    let mut by_name: BTreeMap<String, Feature> = BTreeMap::new();
+    for plan in plans.values() {
+        let mut named = BTreeSet::new();
+        for tag in tags(&by_id, plan) {
+            let Some(name) = feature_name(tag) else {
+                continue;
+            };
+            let feature = by_name.entry(name.clone()).or_insert_with(|| Feature {
+                name: name.clone(),
+                tags: BTreeSet::new(),
+                operations: 0,
+            });
+            feature.tags.insert(tag.to_string());
+            if named.insert(name) {
+                feature.operations += 1;
+            }
+        }
+    }
+    by_name.into_values().collect()
+}
+
+/// When an item is compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Gate {
+    Always,
+    /// With any of these features (and, for a type, with `all-schemas`).
+    Any(BTreeSet<String>),
+}
+
+impl Gate {
+    fn join(&mut self, other: &Gate) {
+        match (&mut *self, other) {
+            (Gate::Always, _) => {}
+            (_, Gate::Always) => *self = Gate::Always,
+            (Gate::Any(mine), Gate::Any(theirs)) => mine.extend(theirs.iter().cloned()),
+        }
+    }
+
+    /// Whether `self` being on implies `other` is.
+    fn implies(&self, other: &Gate) -> bool {
+        match (self, other) {
+            (_, Gate::Always) => true,
+            (Gate::Always, _) => false,
+            (Gate::Any(mine), Gate::Any(theirs)) => mine.is_subset(theirs),
+        }
+    }
+
+    /// The condition, `None` for always; a type's includes `all-schemas`.
+    fn condition(&self, of_type: bool) -> Option<TokenStream> {
+        let Gate::Any(features) = self else {
+            return None;
+        };
+        let mut names: Vec<&str> = features.iter().map(String::as_str).collect();
+        if of_type {
+            names.push(ALL_SCHEMAS);
+        }
+        Some(match names.as_slice() {
+            [one] => quote!(feature = #one),
+            many => quote!(any(#(feature = #many),*)),
+        })
+    }
+}
+
+fn cfg(condition: TokenStream) -> Attribute {
+    syn::parse_quote!(#[cfg(#condition)])
+}
+
+fn ident_set(tokens: impl ToTokens) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    idents(tokens.to_token_stream(), &mut out);
+    out
+}
+
+/// The client's operations: builder struct name → client method.
+fn builders_of(
+    file: &syn::File,
+    methods: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for item in &file.items {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || last_ident(&imp.self_ty).as_deref() != Some("Client") {
+            continue;
+        }
+        for item in &imp.items {
+            let ImplItem::Fn(f) = item else { continue };
+            let method = f.sig.ident.to_string();
+            if !methods.contains_key(&method) {
+                continue;
+            }
+            if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                if let Some(name) = last_ident(ty) {
+                    out.insert(name, method);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The name of the error body enum, read from `Error::documented()`'s
+/// return type (`Option<types::ErrorBody>`): compiled always, its variants
+/// gated.
+fn error_body_enum(file: &syn::File) -> Option<String> {
+    for item in &file.items {
+        let Item::Impl(imp) = item else { continue };
+        for item in &imp.items {
+            let ImplItem::Fn(f) = item else { continue };
+            if f.sig.ident != "documented" {
+                continue;
+            }
+            let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+                continue;
+            };
+            let Type::Path(p) = &**ty else { continue };
+            let last = p.path.segments.last()?;
+            if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                    return last_ident(inner);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Each type's gate: the features of every operation that reaches it,
+/// `Always` where an operation without features does.
+fn type_gates(
+    types: &[Item],
+    seeds: &[(Gate, BTreeSet<String>)],
+    skip: Option<&str>,
+) -> BTreeMap<String, Gate> {
+    let mut uses: BTreeMap<String, BTreeSet<String>> = types
+        .iter()
+        .filter_map(|item| defined(item).map(|name| (name, used(item))))
+        .filter(|(name, _)| Some(name.as_str()) != skip)
+        .collect();
+    // A type uses what its impls name too: a union's `Deserialize` reads
+    // through a helper enum its definition does not name
+    // (`discriminator.rs`'s `…Known`).
+    for item in types {
+        let Item::Impl(imp) = item else { continue };
+        if let Some(names) = last_ident(&imp.self_ty).and_then(|s| uses.get_mut(&s)) {
+            idents(imp.to_token_stream(), names);
+        }
+    }
+    let mut gates: BTreeMap<String, Gate> = uses
+        .keys()
+        .map(|name| (name.clone(), Gate::Any(BTreeSet::new())))
+        .collect();
+    for (gate, roots) in seeds {
+        let mut todo: Vec<&String> = roots.iter().filter(|r| uses.contains_key(*r)).collect();
+        let mut seen: BTreeSet<&String> = BTreeSet::new();
+        while let Some(name) = todo.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            let Some(current) = gates.get_mut(name) else {
+                continue;
+            };
+            current.join(gate);
+            todo.extend(
+                uses[name]
+                    .iter()
+                    .filter(|u| uses.contains_key(*u) && !seen.contains(u)),
+            );
+        }
+    }
+    gates
+}
+
+/// The gate of an item that mentions the defined types `names`: the one
+/// that implies all the others, else all of them.
+fn gate_of_mentions(
+    names: &BTreeSet<String>,
+    gates: &BTreeMap<String, Gate>,
+) -> Option<TokenStream> {
+    let mentioned: Vec<&Gate> = names
+        .iter()
+        .filter_map(|n| gates.get(n))
+        .filter(|g| **g != Gate::Always)
+        .collect();
+    if mentioned.is_empty() {
+        return None;
+    }
+    if let Some(strongest) = mentioned
+        .iter()
+        .find(|g| mentioned.iter().all(|o| g.implies(o)))
+    {
+        return strongest.condition(true);
+    }
+    let all: Vec<TokenStream> = mentioned.iter().filter_map(|g| g.condition(true)).collect();
+    Some(quote!(all(#(#all),*)))
+}
+
+/// Gates the items of `types` (and of its `builder` and `defaults`
+/// modules) by the types they define or implement for.
+fn gate_types(items: &mut [Item], gates: &BTreeMap<String, Gate>, error_enum: Option<&str>) {
+    for item in items.iter_mut() {
+        let condition = match item {
+            Item::Enum(e) if Some(e.ident.to_string().as_str()) == error_enum => {
+                for variant in e.variants.iter_mut() {
+                    let names = variant
+                        .fields
+                        .iter()
+                        .flat_map(|f| ident_set(&f.ty))
+                        .collect();
+                    if let Some(condition) = gate_of_mentions(&names, gates) {
+                        variant.attrs.push(cfg(condition));
+                    }
+                }
+                None
+            }
+            Item::Struct(_) | Item::Enum(_) | Item::Type(_) => {
+                let name = defined(item).unwrap_or_default();
+                gates.get(&name).and_then(|g| g.condition(true))
+            }
+            Item::Impl(imp) => {
+                let mut header = ident_set(&imp.self_ty);
+                if let Some((_, path, _)) = &imp.trait_ {
+                    header.extend(ident_set(path));
+                }
+                gate_of_mentions(&header, gates)
+            }
+            Item::Fn(f) => gate_of_mentions(&ident_set(&f.sig), gates),
+            Item::Mod(m) => {
+                if let Some((_, inner)) = m.content.as_mut() {
+                    gate_types(inner, gates, error_enum);
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(condition) = condition {
+            push_attr(item, cfg(condition));
+        }
+    }
+}
+
+fn push_attr(item: &mut Item, attr: Attribute) {
+    match item {
+        Item::Struct(s) => s.attrs.push(attr),
+        Item::Enum(e) => e.attrs.push(attr),
+        Item::Type(t) => t.attrs.push(attr),
+        Item::Impl(i) => i.attrs.push(attr),
+        Item::Fn(f) => f.attrs.push(attr),
+        Item::Trait(t) => t.attrs.push(attr),
+        _ => {}
+    }
+}
+
+/// The gate of the client method `method`.
+fn operation_gate(
+    method: &str,
+    methods: &BTreeMap<String, BTreeSet<String>>,
+) -> Option<TokenStream> {
+    let features = methods.get(method)?;
+    if features.is_empty() {
+        return None;
+    }
+    Gate::Any(features.clone()).condition(false)
+}
+
+/// Puts each operation's items and each type under the features of the
+/// tags that reach it (see the module's docs). `methods` is
+/// [`operation_features`]; nothing changes where no operation has a
+/// feature.
+pub fn apply(
+    client: &mut syn::File,
+    mock: &mut syn::File,
+    methods: &BTreeMap<String, BTreeSet<String>>,
+) -> Result<(), String> {
+    let builders = builders_of(client, methods);
+    let op_of_mock = |name: &str| {
+        name.strip_suffix("When")
+            .or_else(|| name.strip_suffix("Then"))
+            .and_then(|b| builders.get(b))
+    };
+    // What each operation names: its builder, and its mocks (every
+    // documented answer, errors included).
+    let mut roots: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for item in &client.items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "builder" {
+            continue;
+        }
+        for item in m.content.iter().flat_map(|(_, items)| items) {
+            let subject = match item {
+                Item::Struct(s) => Some(s.ident.to_string()),
+                Item::Impl(imp) => last_ident(&imp.self_ty),
+                _ => None,
+            };
+            if let Some(method) = subject.and_then(|s| builders.get(&s)) {
+                idents(item.to_token_stream(), roots.entry(method).or_default());
+            }
+        }
+    }
+    for item in &mock.items {
+        let Item::Mod(m) = item else { continue };
+        for item in m.content.iter().flat_map(|(_, items)| items) {
+            let subject = match item {
+                Item::Struct(s) => Some(s.ident.to_string()),
+                Item::Impl(imp) => last_ident(&imp.self_ty),
+                _ => None,
+            };
+            if let Some(method) = subject.as_deref().and_then(op_of_mock) {
+                idents(item.to_token_stream(), roots.entry(method).or_default());
+            }
+        }
+    }
+    let mut by_gate: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+    for (method, names) in roots {
+        let features: Vec<String> = methods[method].iter().cloned().collect();
+        by_gate.entry(features).or_default().extend(names);
+    }
+    let seeds: Vec<(Gate, BTreeSet<String>)> = by_gate
+        .into_iter()
+        .map(|(features, names)| {
+            let gate = if features.is_empty() {
+                Gate::Always
+            } else {
+                Gate::Any(features.into_iter().collect())
+            };
+            (gate, names)
+        })
+        .collect();
+    let error_enum = error_body_enum(client);
+    let types = super::forward_compat::types_module(client)?;
+    let gates = type_gates(types, &seeds, error_enum.as_deref());
+    gate_types(types, &gates, error_enum.as_deref());
+    for item in client.items.iter_mut() {
+        match item {
+            Item::Impl(imp) if imp.trait_.is_none() => {
+                let is_client = last_ident(&imp.self_ty).as_deref() == Some("Client");
+                for item in imp.items.iter_mut() {
+                    let ImplItem::Fn(f) = item else { continue };
+                    if is_client {
+                        if let Some(condition) = operation_gate(&f.sig.ident.to_string(), methods) {
+                            f.attrs.push(cfg(condition));
+                        }
+                    } else if f.sig.ident == "documented" {
+                        gate_arms(&mut f.block, methods);
+                    } else if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                        // An error body accessor: `Option<types::X>`.
+                        if let Some(condition) = gate_of_mentions(&ident_set(ty), &gates) {
+                            f.attrs.push(cfg(condition));
+                        }
+                    }
+                }
+            }
+            Item::Mod(m) if m.ident == "builder" => {
+                for item in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+                    let subject = match item {
+                        Item::Struct(s) => Some(s.ident.to_string()),
+                        Item::Impl(imp) => last_ident(&imp.self_ty),
+                        _ => None,
+                    };
+                    let method = subject.and_then(|s| builders.get(&s));
+                    if let Some(condition) = method.and_then(|m| operation_gate(m, methods)) {
+                        push_attr(item, cfg(condition));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for item in mock.items.iter_mut() {
+        match item {
+            Item::Mod(m) => {
+                for item in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+                    let subject = match item {
+                        Item::Struct(s) => Some(s.ident.to_string()),
+                        Item::Impl(imp) => last_ident(&imp.self_ty),
+                        _ => None,
+                    };
+                    let method = subject.as_deref().and_then(op_of_mock);
+                    if let Some(condition) = method.and_then(|m| operation_gate(m, methods)) {
+                        push_attr(item, cfg(condition));
+                    }
+                }
+            }
+            Item::Trait(t) => {
+                for item in t.items.iter_mut() {
+                    if let TraitItem::Fn(f) = item {
+                        if let Some(condition) = operation_gate(&f.sig.ident.to_string(), methods) {
+                            f.attrs.push(cfg(condition));
+                        }
+                    }
+                }
+            }
+            Item::Impl(imp) if imp.trait_.is_some() => {
+                for item in imp.items.iter_mut() {
+                    if let ImplItem::Fn(f) = item {
+                        if let Some(condition) = operation_gate(&f.sig.ident.to_string(), methods) {
+                            f.attrs.push(cfg(condition));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Gates the arms of `documented()`'s match, whose patterns start with the
+/// operation's method name (`("get_user", 404u16)`).
+fn gate_arms(block: &mut syn::Block, methods: &BTreeMap<String, BTreeSet<String>>) {
+    for stmt in block.stmts.iter_mut() {
+        let syn::Stmt::Expr(syn::Expr::Match(m), _) = stmt else {
+            continue;
+        };
+        for arm in m.arms.iter_mut() {
+            let syn::Pat::Tuple(tuple) = &arm.pat else {
+                continue;
+            };
+            let Some(syn::Pat::Lit(lit)) = tuple.elems.first() else {
+                continue;
+            };
+            let syn::Lit::Str(method) = &lit.lit else {
+                continue;
+            };
+            if let Some(condition) = operation_gate(&method.value(), methods) {
+                arm.attrs.push(cfg(condition));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_become_kebab_features_apart_from_the_crates_own() {
+        assert_eq!(
+            feature_name("Chat Sessions").as_deref(),
+            Some("chat-sessions")
+        );
+        assert_eq!(feature_name("repos").as_deref(), Some("repos"));
+        assert_eq!(feature_name("mock").as_deref(), Some("tag-mock"));
+        assert_eq!(feature_name("Full").as_deref(), Some("tag-full"));
+        assert_eq!(feature_name("🙂").as_deref(), None);
+    }
+}
