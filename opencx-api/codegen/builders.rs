@@ -81,16 +81,50 @@ pub(super) fn last_ident(ty: &Type) -> Option<String> {
     }
 }
 
+/// The types `roots` name and every type their definitions name, until
+/// nothing is added.
+fn reach(roots: &BTreeSet<String>, definitions: &[(String, BTreeSet<String>)]) -> BTreeSet<String> {
+    let uses: std::collections::BTreeMap<&str, &BTreeSet<String>> =
+        definitions.iter().map(|(n, u)| (n.as_str(), u)).collect();
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    let mut todo: Vec<&str> = roots
+        .iter()
+        .map(String::as_str)
+        .filter(|r| uses.contains_key(r))
+        .collect();
+    while let Some(name) = todo.pop() {
+        if !reached.insert(name.to_string()) {
+            continue;
+        }
+        todo.extend(
+            uses[name]
+                .iter()
+                .map(String::as_str)
+                .filter(|u| uses.contains_key(u) && !reached.contains(*u)),
+        );
+    }
+    reached
+}
+
 /// Removes the builders of the types no operation reaches from `file` (the
-/// client), `mock` being its mocks. Returns how many types lost their
-/// builder.
+/// client), `mock` being its mocks, and puts those of the types only an
+/// answer reaches under the `mock` feature: a request's parameters and body
+/// are built by callers, an answer only by a test that mocks it. Returns
+/// how many types lost their builder.
 pub fn apply(file: &mut syn::File, mock: &syn::File) -> usize {
     let mut roots = BTreeSet::new();
     idents(mock.to_token_stream(), &mut roots);
+    // What a request takes: the fields of each operation's builder.
+    let mut sent_roots = BTreeSet::new();
     for item in &file.items {
         if let Item::Mod(m) = item {
             if m.ident == "builder" {
                 idents(m.to_token_stream(), &mut roots);
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    if let Item::Struct(s) = item {
+                        idents(s.fields.to_token_stream(), &mut sent_roots);
+                    }
+                }
             }
         }
     }
@@ -105,24 +139,11 @@ pub fn apply(file: &mut syn::File, mock: &syn::File) -> usize {
         .filter_map(|item| defined(item).map(|name| (name, used(item))))
         .collect();
     let names: BTreeSet<&str> = definitions.iter().map(|(n, _)| n.as_str()).collect();
-    let mut reached: BTreeSet<String> = BTreeSet::new();
-    let mut todo: Vec<String> = roots
-        .into_iter()
-        .filter(|r| names.contains(r.as_str()))
-        .collect();
-    while let Some(name) = todo.pop() {
-        if !reached.insert(name.clone()) {
-            continue;
-        }
-        for (_, uses) in definitions.iter().filter(|(n, _)| *n == name) {
-            todo.extend(
-                uses.iter()
-                    .filter(|u| names.contains(u.as_str()) && !reached.contains(*u))
-                    .cloned(),
-            );
-        }
-    }
+    let reached = reach(&roots, &definitions);
+    let sent = reach(&sent_roots, &definitions);
     let unreached = |name: &str| names.contains(name) && !reached.contains(name);
+    let answer_only = |name: &str| reached.contains(name) && !sent.contains(name);
+    let for_mocks: syn::Attribute = syn::parse_quote!(#[cfg(feature = "mock")]);
     let mut pruned: BTreeSet<String> = BTreeSet::new();
     for item in types.iter_mut() {
         let Item::Mod(m) = item else { continue };
@@ -145,17 +166,44 @@ pub fn apply(file: &mut syn::File, mock: &syn::File) -> usize {
                 _ => true,
             }
         });
-    }
-    // `X::builder()`, which returns the builder that went.
-    types.retain(|item| match item {
-        Item::Impl(imp) if imp.trait_.is_none() => {
-            let only_builder = imp.items.len() == 1
-                && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder");
-            !(only_builder && last_ident(&imp.self_ty).is_some_and(|n| pruned.contains(&n)))
+        for item in items.iter_mut() {
+            let subject = match &*item {
+                Item::Impl(imp) => last_ident(&imp.self_ty),
+                other => defined(other),
+            };
+            if subject.is_some_and(|name| answer_only(&name)) {
+                match &mut *item {
+                    Item::Impl(imp) => imp.attrs.push(for_mocks.clone()),
+                    Item::Struct(s) => s.attrs.push(for_mocks.clone()),
+                    _ => {}
+                }
+            }
         }
-        _ => true,
-    });
+    }
+    // `X::builder()`, which returns the builder that went, or is there only
+    // with the mocks.
+    types.retain(|item| !(is_builder_fn(item) && subject_in(item, &pruned)));
+    for item in types.iter_mut() {
+        if is_builder_fn(item) {
+            if let Item::Impl(imp) = item {
+                if last_ident(&imp.self_ty).is_some_and(|n| answer_only(&n)) {
+                    imp.attrs.push(for_mocks.clone());
+                }
+            }
+        }
+    }
     pruned.len()
+}
+
+/// Whether `item` is `impl X { pub fn builder() ... }` and nothing else.
+fn is_builder_fn(item: &Item) -> bool {
+    matches!(item, Item::Impl(imp) if imp.trait_.is_none()
+        && imp.items.len() == 1
+        && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder"))
+}
+
+fn subject_in(item: &Item, names: &BTreeSet<String>) -> bool {
+    matches!(item, Item::Impl(imp) if last_ident(&imp.self_ty).is_some_and(|n| names.contains(&n)))
 }
 
 #[cfg(test)]
@@ -216,6 +264,15 @@ mod tests {
         ] {
             assert!(!text.contains(gone), "{gone} in {text}");
         }
+        // An answer's builder is there for the mocks alone.
+        assert!(
+            text.contains("# [cfg (feature = \"mock\")] pub struct Failure"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("# [cfg (feature = \"mock\")] pub struct Answer"),
+            "{text}"
+        );
         // The types themselves stay.
         assert!(text.contains("pub struct Payload { pub sender"), "{text}");
     }

@@ -89,6 +89,7 @@ pub mod types {
         )]
         pub status_code: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "mock")]
     impl ApiError {
         pub fn builder() -> builder::ApiError {
             Default::default()
@@ -105,6 +106,7 @@ pub mod types {
         pub type_: ::std::string::String,
         pub url: ::std::string::String,
     }
+    #[cfg(feature = "mock")]
     impl Attachment {
         pub fn builder() -> builder::Attachment {
             Default::default()
@@ -117,6 +119,7 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: SessionChannel,
     }
+    #[cfg(feature = "mock")]
     impl ChannelInfo {
         pub fn builder() -> builder::ChannelInfo {
             Default::default()
@@ -302,6 +305,7 @@ pub mod types {
         pub event: ChatEvent,
         pub id: ::uuid::Uuid,
     }
+    #[cfg(feature = "mock")]
     impl ChatHistoryEntry {
         pub fn builder() -> builder::ChatHistoryEntry {
             Default::default()
@@ -315,6 +319,7 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "mock")]
     impl ChatHistoryList {
         pub fn builder() -> builder::ChatHistoryList {
             Default::default()
@@ -375,6 +380,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "mock")]
     impl Contact {
         pub fn builder() -> builder::Contact {
             Default::default()
@@ -388,6 +394,7 @@ pub mod types {
         pub feedback: ::std::option::Option<::std::string::String>,
         pub score: f64,
     }
+    #[cfg(feature = "mock")]
     impl CsatSubmission {
         pub fn builder() -> builder::CsatSubmission {
             Default::default()
@@ -445,6 +452,7 @@ pub mod types {
         pub sentiment: ::std::option::Option<Sentiment>,
         pub summary: ::std::string::String,
     }
+    #[cfg(feature = "mock")]
     impl Handoff {
         pub fn builder() -> builder::Handoff {
             Default::default()
@@ -457,6 +465,7 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: HandoffIntegrationType,
     }
+    #[cfg(feature = "mock")]
     impl HandoffIntegration {
         pub fn builder() -> builder::HandoffIntegration {
             Default::default()
@@ -623,6 +632,7 @@ pub mod types {
         pub ticketing_system: ::std::option::Option<TicketingSystem>,
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
+    #[cfg(feature = "mock")]
     impl Session {
         pub fn builder() -> builder::Session {
             Default::default()
@@ -730,6 +740,7 @@ pub mod types {
         pub limit: u64,
         pub page: u64,
     }
+    #[cfg(feature = "mock")]
     impl SessionFilterPage {
         pub fn builder() -> builder::SessionFilterPage {
             Default::default()
@@ -877,6 +888,7 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "mock")]
     impl SessionList {
         pub fn builder() -> builder::SessionList {
             Default::default()
@@ -1075,6 +1087,7 @@ pub mod types {
         pub id: ::uuid::Uuid,
         pub name: ::std::string::String,
     }
+    #[cfg(feature = "mock")]
     impl Team {
         pub fn builder() -> builder::Team {
             Default::default()
@@ -1088,6 +1101,7 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: TextContentType,
     }
+    #[cfg(feature = "mock")]
     impl TextContent {
         pub fn builder() -> builder::TextContent {
             Default::default()
@@ -1225,6 +1239,7 @@ pub mod types {
         pub id_type: TicketingIdType,
         pub name: TicketingSystemName,
     }
+    #[cfg(feature = "mock")]
     impl TicketingSystem {
         pub fn builder() -> builder::TicketingSystem {
             Default::default()
@@ -1405,6 +1420,7 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct ApiError {
             error: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1419,6 +1435,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for ApiError {
             fn default() -> Self {
                 Self {
@@ -1428,6 +1445,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl ApiError {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -1466,6 +1484,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<ApiError> for super::ApiError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1478,6 +1497,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::ApiError> for ApiError {
             fn from(value: super::ApiError) -> Self {
                 Self {
@@ -1488,6 +1508,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct Attachment {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1495,6 +1516,7 @@ pub mod types {
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for Attachment {
             fn default() -> Self {
                 Self {
@@ -1506,6 +1528,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl Attachment {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -1566,6 +1589,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<Attachment> for super::Attachment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1580,6 +1604,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::Attachment> for Attachment {
             fn from(value: super::Attachment) -> Self {
                 Self {
@@ -1592,9 +1617,11 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct ChannelInfo {
             type_: ::std::result::Result<super::SessionChannel, ::std::string::String>,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for ChannelInfo {
             fn default() -> Self {
                 Self {
@@ -1602,6 +1629,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl ChannelInfo {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -1616,6 +1644,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<ChannelInfo> for super::ChannelInfo {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1624,12 +1653,14 @@ pub mod types {
                 Ok(Self { type_: value.type_? })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::ChannelInfo> for ChannelInfo {
             fn from(value: super::ChannelInfo) -> Self {
                 Self { type_: Ok(value.type_) }
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct ChatHistoryEntry {
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1638,6 +1669,7 @@ pub mod types {
             event: ::std::result::Result<super::ChatEvent, ::std::string::String>,
             id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for ChatHistoryEntry {
             fn default() -> Self {
                 Self {
@@ -1647,6 +1679,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl ChatHistoryEntry {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -1683,6 +1716,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<ChatHistoryEntry> for super::ChatHistoryEntry {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1695,6 +1729,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::ChatHistoryEntry> for ChatHistoryEntry {
             fn from(value: super::ChatHistoryEntry) -> Self {
                 Self {
@@ -1705,6 +1740,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct ChatHistoryList {
             items: ::std::result::Result<
                 ::std::vec::Vec<super::ChatHistoryEntry>,
@@ -1715,6 +1751,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for ChatHistoryList {
             fn default() -> Self {
                 Self {
@@ -1723,6 +1760,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl ChatHistoryList {
             pub fn items<T>(mut self, value: T) -> Self
             where
@@ -1749,6 +1787,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<ChatHistoryList> for super::ChatHistoryList {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1760,6 +1799,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::ChatHistoryList> for ChatHistoryList {
             fn from(value: super::ChatHistoryList) -> Self {
                 Self {
@@ -1769,6 +1809,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct Contact {
             created_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1818,6 +1859,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for Contact {
             fn default() -> Self {
                 Self {
@@ -1840,6 +1882,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl Contact {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -1980,6 +2023,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<Contact> for super::Contact {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1999,6 +2043,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::Contact> for Contact {
             fn from(value: super::Contact) -> Self {
                 Self {
@@ -2016,6 +2061,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct CsatSubmission {
             feedback: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2023,6 +2069,7 @@ pub mod types {
             >,
             score: ::std::result::Result<f64, ::std::string::String>,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for CsatSubmission {
             fn default() -> Self {
                 Self {
@@ -2031,6 +2078,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl CsatSubmission {
             pub fn feedback<T>(mut self, value: T) -> Self
             where
@@ -2057,6 +2105,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<CsatSubmission> for super::CsatSubmission {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2068,6 +2117,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::CsatSubmission> for CsatSubmission {
             fn from(value: super::CsatSubmission) -> Self {
                 Self {
@@ -2143,6 +2193,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct Handoff {
             sentiment: ::std::result::Result<
                 ::std::option::Option<super::Sentiment>,
@@ -2150,6 +2201,7 @@ pub mod types {
             >,
             summary: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for Handoff {
             fn default() -> Self {
                 Self {
@@ -2158,6 +2210,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl Handoff {
             pub fn sentiment<T>(mut self, value: T) -> Self
             where
@@ -2184,6 +2237,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<Handoff> for super::Handoff {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2195,6 +2249,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::Handoff> for Handoff {
             fn from(value: super::Handoff) -> Self {
                 Self {
@@ -2204,12 +2259,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct HandoffIntegration {
             type_: ::std::result::Result<
                 super::HandoffIntegrationType,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for HandoffIntegration {
             fn default() -> Self {
                 Self {
@@ -2217,6 +2274,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl HandoffIntegration {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -2231,6 +2289,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<HandoffIntegration> for super::HandoffIntegration {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2239,12 +2298,14 @@ pub mod types {
                 Ok(Self { type_: value.type_? })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::HandoffIntegration> for HandoffIntegration {
             fn from(value: super::HandoffIntegration) -> Self {
                 Self { type_: Ok(value.type_) }
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct Session {
             ai_closure_type: ::std::result::Result<
                 ::std::option::Option<super::AiClosureType>,
@@ -2299,6 +2360,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for Session {
             fn default() -> Self {
                 Self {
@@ -2325,6 +2387,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl Session {
             pub fn ai_closure_type<T>(mut self, value: T) -> Self
             where
@@ -2528,6 +2591,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<Session> for super::Session {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2553,6 +2617,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::Session> for Session {
             fn from(value: super::Session) -> Self {
                 Self {
@@ -2576,6 +2641,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct SessionFilterPage {
             data: ::std::result::Result<
                 ::std::vec::Vec<super::Session>,
@@ -2586,6 +2652,7 @@ pub mod types {
             limit: ::std::result::Result<u64, ::std::string::String>,
             page: ::std::result::Result<u64, ::std::string::String>,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for SessionFilterPage {
             fn default() -> Self {
                 Self {
@@ -2597,6 +2664,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl SessionFilterPage {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -2659,6 +2727,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<SessionFilterPage> for super::SessionFilterPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2673,6 +2742,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::SessionFilterPage> for SessionFilterPage {
             fn from(value: super::SessionFilterPage) -> Self {
                 Self {
@@ -3091,6 +3161,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct SessionList {
             items: ::std::result::Result<
                 ::std::vec::Vec<super::Session>,
@@ -3101,6 +3172,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for SessionList {
             fn default() -> Self {
                 Self {
@@ -3109,6 +3181,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl SessionList {
             pub fn items<T>(mut self, value: T) -> Self
             where
@@ -3135,6 +3208,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<SessionList> for super::SessionList {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3146,6 +3220,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::SessionList> for SessionList {
             fn from(value: super::SessionList) -> Self {
                 Self {
@@ -3155,6 +3230,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct Team {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3163,6 +3239,7 @@ pub mod types {
             id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for Team {
             fn default() -> Self {
                 Self {
@@ -3172,6 +3249,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl Team {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -3208,6 +3286,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<Team> for super::Team {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3220,6 +3299,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::Team> for Team {
             fn from(value: super::Team) -> Self {
                 Self {
@@ -3230,10 +3310,12 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct TextContent {
             text: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<super::TextContentType, ::std::string::String>,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for TextContent {
             fn default() -> Self {
                 Self {
@@ -3242,6 +3324,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl TextContent {
             pub fn text<T>(mut self, value: T) -> Self
             where
@@ -3268,6 +3351,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<TextContent> for super::TextContent {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3279,6 +3363,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::TextContent> for TextContent {
             fn from(value: super::TextContent) -> Self {
                 Self {
@@ -3288,6 +3373,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
         pub struct TicketingSystem {
             external_id: ::std::result::Result<
                 ::std::string::String,
@@ -3302,6 +3388,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
         impl ::std::default::Default for TicketingSystem {
             fn default() -> Self {
                 Self {
@@ -3311,6 +3398,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
         impl TicketingSystem {
             pub fn external_id<T>(mut self, value: T) -> Self
             where
@@ -3349,6 +3437,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::TryFrom<TicketingSystem> for super::TicketingSystem {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3361,6 +3450,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
         impl ::std::convert::From<super::TicketingSystem> for TicketingSystem {
             fn from(value: super::TicketingSystem) -> Self {
                 Self {
