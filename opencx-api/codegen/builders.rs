@@ -175,6 +175,9 @@ pub fn apply(file: &mut syn::File, mock: &syn::File) -> usize {
                 match &mut *item {
                     Item::Impl(imp) => imp.attrs.push(for_mocks.clone()),
                     Item::Struct(s) => s.attrs.push(for_mocks.clone()),
+                    // The dedup's aliases of builders
+                    // (`pub type A = B;`), gated as `B` is.
+                    Item::Type(t) => t.attrs.push(for_mocks.clone()),
                     _ => {}
                 }
             }
@@ -222,6 +225,7 @@ mod tests {
                 pub struct Payload { pub sender: Sender }
                 pub struct Sender { pub login: String }
                 pub struct Failure { pub code: i64 }
+                pub type Fault = Failure;
                 impl Answer { pub fn builder() -> builder::Answer { Default::default() } }
                 impl Failure { pub fn builder() -> builder::Failure { Default::default() } }
                 impl Payload { pub fn builder() -> builder::Payload { Default::default() } }
@@ -238,6 +242,7 @@ mod tests {
                     impl From<super::Payload> for Payload { fn from(v: super::Payload) -> Self { todo!() } }
                     pub struct Sender { login: Result<String, String> }
                     pub struct Failure { code: Result<i64, String> }
+                    pub type Fault = Failure;
                 }
             }
             pub mod builder {
@@ -245,7 +250,7 @@ mod tests {
             }
         };
         let mock: syn::File = parse_quote! {
-            pub fn answer_error(then: Then, body: &types::Failure) {}
+            pub fn answer_error(then: Then, body: &types::Fault) {}
         };
         assert_eq!(apply(&mut file, &mock), 2);
         let text = file.to_token_stream().to_string();
@@ -271,6 +276,10 @@ mod tests {
         );
         assert!(
             !text.contains("# [cfg (feature = \"mock\")] pub struct Answer"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# [cfg (feature = \"mock\")] pub type Fault = Failure"),
             "{text}"
         );
         // The types themselves stay.

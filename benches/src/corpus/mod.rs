@@ -1,20 +1,26 @@
 //! `opencx-bench corpus DIR`: any folder of OpenAPI documents through the
-//! pipeline, and through progenitor alone, side by side, as a table a
-//! maintainer reads before adopting a new upstream: per document, the
-//! operations generated of all, what was left out and why (grouped by
-//! reason), the generated lines, regen's time, and (unless `--no-check`) the
-//! `cargo check` time of each client; the same for progenitor alone.
+//! pipeline, through progenitor alone and through openapi-to-rust, side by
+//! side, as a table a maintainer reads before adopting a new upstream: per
+//! document, the operations generated of all, what was left out and why
+//! (grouped by reason), the generated lines, regen's time, and (unless
+//! `--no-check`) the `cargo check` time of each client; the same for
+//! progenitor alone and for openapi-to-rust.
 //!
-//! Both generators run in this process and profile (`--release`), so their
-//! times compare; a maintainer's `cargo xtask regen` is the dev profile.
-//! The clients are checked in one workspace under `target/corpus/<folder>/`, sharing
-//! one target folder: each crate is checked once to build its dependencies,
-//! then checked alone again and timed (`CARGO_INCREMENTAL=0`, its source
-//! touched). With `--wire`, each client's generated contract tests run
-//! against Prism serving its document (`wire.rs`), and the report says, per
-//! operation, whether it passed and, if not, whose fault it was.
+//! The pipeline and progenitor run in this process and profile
+//! (`--release`), so their times compare; a maintainer's `cargo xtask regen`
+//! is the dev profile. openapi-to-rust is its own program, installed from the
+//! registry (a release build) by the run itself (`openapi_to_rust.rs`); its
+//! time is its process's. The clients are checked in one workspace under
+//! `target/corpus/<folder>/` (openapi-to-rust's in a second one, with the
+//! dependency versions its install fetched), sharing one target folder: each
+//! crate is checked once to build its dependencies, then checked alone again
+//! and timed (`CARGO_INCREMENTAL=0`, its source touched). With `--wire`, each
+//! client's generated contract tests run against Prism serving its document
+//! (`wire.rs`), and the report says, per operation, whether it passed and,
+//! if not, whose fault it was.
 
 pub(crate) mod alone;
+mod openapi_to_rust;
 mod render;
 mod wire;
 
@@ -48,8 +54,13 @@ struct Row {
     alone: Outcome,
     alone_seconds: f64,
     alone_lines: usize,
-    ours_check: Option<Result<f64, ()>>,
-    alone_check: Option<Result<f64, ()>>,
+    ours_check: Option<Result<f64, String>>,
+    alone_check: Option<Result<f64, String>>,
+    /// openapi-to-rust on the document, where it is installed.
+    o2r: Option<openapi_to_rust::Generated>,
+    /// The check of openapi-to-rust's client: seconds, or the first rustc
+    /// error line where it does not compile.
+    o2r_check: Option<Result<f64, String>>,
     /// The wire check, where it ran.
     wire: Option<opencx_tests::wire::Report>,
 }
@@ -168,13 +179,13 @@ fn ours(root: &Path, document: &Path) -> Ours {
 }
 
 /// `cargo check` of each member alone, after one untimed check of each
-/// (which builds the dependencies); seconds, or `Err` where it does not
-/// compile.
+/// (which builds the dependencies); seconds, or `Err` with rustc's first
+/// error line where it does not compile.
 fn check_each(
     dir: &Path,
     members: &[String],
     progress: &mut dyn FnMut(&str),
-) -> Vec<Result<f64, ()>> {
+) -> Vec<Result<f64, String>> {
     let target = workspace_root().join("target/corpus-build");
     let cargo = |args: &[&str]| {
         let mut command = crate::build_cost::cargo();
@@ -206,14 +217,26 @@ fn check_each(
             progress(&format!("  checked {member} in {seconds:.1} s"));
             match output {
                 Ok(o) if o.status.success() => Ok(seconds),
-                _ => Err(()),
+                Ok(o) => Err(first_error(&String::from_utf8_lossy(&o.stderr))),
+                Err(e) => Err(format!("cargo did not run: {e}")),
             }
         })
         .collect()
 }
 
+/// The first error line of cargo's output (`error[E0425]: ...`), on one
+/// line and cut to a table cell's length: where a client does not compile,
+/// the report says why.
+fn first_error(stderr: &str) -> String {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("error"))
+        .unwrap_or("cargo check failed without an error line");
+    alone::one_line(line)
+}
+
 /// Runs every document of `dir` (its `.json`, `.yaml` and `.yml` files)
-/// through both, and returns the report (Markdown); see [`Options`].
+/// through each generator, and returns the report (Markdown); see [`Options`].
 ///
 /// # Errors
 /// `dir` cannot be read, or holds no document, or (with `wire`) Prism is
@@ -242,6 +265,12 @@ pub fn run(dir: &Path, options: Options, progress: &mut dyn FnMut(&str)) -> Resu
     documents.sort();
     if documents.is_empty() {
         return Err(format!("{}: no .json or .yaml documents", dir.display()));
+    }
+    // openapi-to-rust is installed (once) before anything is timed; a
+    // machine that cannot install it still gets the rest of the report.
+    let o2r = openapi_to_rust::install(&workspace_root(), progress);
+    if let Err(e) = &o2r {
+        progress(&format!("  openapi-to-rust left out: {e}"));
     }
     // A folder a corpus, so that two runs on different folders (a long draw
     // and a quick comparison) never remove each other's workspaces.
@@ -281,6 +310,20 @@ pub fn run(dir: &Path, options: Options, progress: &mut dyn FnMut(&str)) -> Resu
             Outcome::Generated(code) => code.lines().count(),
             _ => 0,
         };
+        let o2r = o2r.as_ref().ok().map(|(binary, _)| {
+            let generated =
+                openapi_to_rust::generate(binary, document, &scratch.join("o2r").join(&name));
+            progress(&format!(
+                "  openapi-to-rust: {} in {:.1} s",
+                match &generated.outcome {
+                    Outcome::Generated(_) => format!("{} operations", generated.operations),
+                    Outcome::Refused(why) => format!("fails: {why}"),
+                    Outcome::Panicked(why) => format!("panics: {why}"),
+                },
+                generated.seconds
+            ));
+            generated
+        });
         rows.push(Row {
             name,
             ours,
@@ -289,6 +332,8 @@ pub fn run(dir: &Path, options: Options, progress: &mut dyn FnMut(&str)) -> Resu
             alone_lines,
             ours_check: None,
             alone_check: None,
+            o2r,
+            o2r_check: None,
             wire,
         });
     }
@@ -326,17 +371,79 @@ pub fn run(dir: &Path, options: Options, progress: &mut dyn FnMut(&str)) -> Resu
             .map(|c| c.name.clone())
             .chain(members.iter().map(|m| m.name.clone()))
             .collect();
-        let times: BTreeMap<String, Result<f64, ()>> = names
+        let mut times: BTreeMap<String, Result<f64, String>> = names
             .iter()
             .cloned()
             .zip(check_each(&build, &names, progress))
             .collect();
+        // openapi-to-rust's clients in a workspace of their own, from the
+        // lock file of its install: their dependencies (reqwest-middleware,
+        // reqwest-retry, ...) are not the workspace's.
+        let o2r_members: Vec<Member> = rows
+            .iter()
+            .filter_map(|row| {
+                let generated = row.o2r.as_ref()?;
+                matches!(generated.outcome, Outcome::Generated(_)).then(|| {
+                    let name = format!("o2r-{}", slug(&row.name));
+                    Member {
+                        manifest: openapi_to_rust::manifest(&name, &generated.dependencies),
+                        lib: openapi_to_rust::lib(&generated.dir),
+                        name,
+                    }
+                })
+            })
+            .collect();
+        if !o2r_members.is_empty() {
+            let o2r_build = scratch.join("o2r-build");
+            write_o2r_workspace(&o2r_build, &o2r_members)?;
+            let names: Vec<String> = o2r_members.iter().map(|m| m.name.clone()).collect();
+            times.extend(
+                names
+                    .iter()
+                    .cloned()
+                    .zip(check_each(&o2r_build, &names, progress)),
+            );
+        }
         for row in &mut rows {
             row.ours_check = times.get(&format!("ours-{}", slug(&row.name))).cloned();
             row.alone_check = times.get(&format!("alone-{}", slug(&row.name))).cloned();
+            row.o2r_check = times.get(&format!("o2r-{}", slug(&row.name))).cloned();
         }
     }
-    Ok(render::render(dir, &rows, options))
+    let o2r_version = o2r
+        .as_ref()
+        .map(|(_, version)| version.as_str())
+        .map_err(String::as_str);
+    Ok(render::render(dir, &rows, options, o2r_version))
+}
+
+/// The check workspace of openapi-to-rust's clients: one member a client,
+/// edition 2024 (resolver 3), starting from the lock file its install
+/// fetched, so that the checks need no network.
+fn write_o2r_workspace(dir: &Path, members: &[Member]) -> Result<(), String> {
+    let write = |path: &Path, text: &str| {
+        std::fs::create_dir_all(path.parent().expect("a folder"))
+            .and_then(|()| std::fs::write(path, text))
+            .map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let list: Vec<String> = members.iter().map(|m| format!("{:?}", m.name)).collect();
+    write(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            list.join(", ")
+        ),
+    )?;
+    std::fs::copy(
+        openapi_to_rust::lock_file(&workspace_root()),
+        dir.join("Cargo.lock"),
+    )
+    .map_err(|e| format!("copying openapi-to-rust's lock file: {e}"))?;
+    for member in members {
+        write(&dir.join(&member.name).join("Cargo.toml"), &member.manifest)?;
+        write(&dir.join(&member.name).join("src/lib.rs"), &member.lib)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
