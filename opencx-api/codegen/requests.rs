@@ -100,6 +100,12 @@ pub struct Request {
     pub accept: Option<String>,
 }
 
+/// Whether `media_type` is a range (`*/*`, `application/*+json`) rather than
+/// one media type.
+fn is_range(media_type: &str) -> bool {
+    essence(media_type).contains('*')
+}
+
 /// The media type progenitor is given for a kind.
 fn progenitor_media_type(kind: &Kind) -> &'static str {
     match kind {
@@ -141,14 +147,22 @@ pub fn prepare(doc: &mut Value, file: &str) -> BTreeMap<String, Request> {
             let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
                 continue;
             };
+            // A concrete media type before a range of the same kind: a
+            // range (`application/*+json`, which ASP.NET's Swashbuckle
+            // lists first, `*/*`) says what the server accepts, and is no
+            // `Content-Type` a request can carry (RFC 9110, 8.3).
             let Some((media_type, media)) = content
                 .iter()
-                .min_by_key(|(media_type, _)| Kind::of(media_type).rank())
+                .min_by_key(|(media_type, _)| (Kind::of(media_type).rank(), is_range(media_type)))
                 .map(|(m, v)| (m.clone(), v.clone()))
             else {
                 continue;
             };
             let kind = Kind::of(&media_type);
+            let media_type = match is_range(&media_type) {
+                true => progenitor_media_type(&kind).to_string(),
+                false => media_type,
+            };
             let schema = media.get("schema").cloned().unwrap_or_else(|| json!({}));
             let schema = match kind {
                 Kind::Json | Kind::Form => schema,
@@ -372,6 +386,11 @@ mod tests {
                 "application/xml": {"schema": {"type": "object", "xml": {"name": "a"}}}}}}},
             "/png": {"put": {"operationId": "png", "requestBody": {"content": {
                 "image/png": {}}}}},
+            "/ranges": {"put": {"operationId": "ranges", "requestBody": {"content": {
+                "application/*+json": {"schema": {"type": "object"}},
+                "application/json-patch+json": {"schema": {"type": "object"}}}}}},
+            "/any": {"put": {"operationId": "any", "requestBody": {"content": {
+                "*/*": {}}}}},
             "/upload": {"post": {"operationId": "upload", "requestBody": {"content": {
                 "multipart/form-data": {"schema": {"type": "object", "properties": {
                     "file": {"type": "string", "format": "binary"},
@@ -388,7 +407,15 @@ mod tests {
         assert_eq!(
             kinds,
             [
+                (
+                    "any",
+                    Some(&(Kind::Binary, "application/octet-stream".to_string()))
+                ),
                 ("png", Some(&(Kind::Binary, "image/png".to_string()))),
+                (
+                    "ranges",
+                    Some(&(Kind::Json, "application/json-patch+json".to_string()))
+                ),
                 (
                     "upload",
                     Some(&(Kind::Multipart, "multipart/form-data".to_string()))

@@ -59,6 +59,9 @@ pub struct Report {
     /// each: the operation, the round, why), counted apart from the
     /// operations' outcomes.
     pub redrawn: Vec<String>,
+    /// How the document Prism served differs from upstream's, one line per
+    /// kind ([`Prism::rewrites`]); empty when served as written.
+    pub rewrites: Vec<String>,
 }
 
 impl Report {
@@ -235,6 +238,7 @@ pub fn check(ws: &Path, prism: &Path, rounds: u64) -> Report {
         };
     }
     prism_logs.push(std::fs::read_to_string(server.log_path()).unwrap_or_default());
+    let rewrites = std::mem::take(&mut server.rewrites);
     drop(server);
     // The whole output, for a maintainer to read past the first line.
     let _ = std::fs::write(build.join("wire.log"), outputs.join("\n"));
@@ -257,6 +261,7 @@ pub fn check(ws: &Path, prism: &Path, rounds: u64) -> Report {
             .lines()
             .map(String::from)
             .collect(),
+        rewrites,
     }
 }
 
@@ -315,6 +320,7 @@ fn failed_whole(names: &BTreeMap<String, String>, error: String) -> Report {
             .collect(),
         error: Some(error),
         redrawn: Vec::new(),
+        rewrites: Vec::new(),
     }
 }
 

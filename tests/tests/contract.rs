@@ -8,7 +8,7 @@ use opencx_api::prelude::*;
 use opencx_api::{builder, types};
 #[allow(unused_imports)]
 use opencx_tests::contract::{
-    bodiless, by_status, collect, json, outcome, Contract, Round, Union,
+    bodiless, by_status, collect, error, json, outcome, Contract, Round, Union,
 };
 /// `POST /chat/sessions/filter` (`filterChatSessions`).
 #[tokio::test]
@@ -29,6 +29,17 @@ async fn filter_chat_sessions() {
             "data",
             |round| async move {
                 collect(filter_chat_sessions_request(&round).stream()).await
+            },
+        )
+        .await;
+    contract
+        .errors(
+            &[500u16],
+            |round| async move {
+                error(
+                    filter_chat_sessions_request(&round).send().await,
+                    |e| e.documented().is_some(),
+                )
             },
         )
         .await;
@@ -53,6 +64,17 @@ async fn get_chat_session() {
             &[200u16],
             |round| async move {
                 json(get_chat_session_request(&round).send().await, &[])
+            },
+        )
+        .await;
+    contract
+        .errors(
+            &[500u16],
+            |round| async move {
+                error(
+                    get_chat_session_request(&round).send().await,
+                    |e| e.documented().is_some(),
+                )
             },
         )
         .await;
@@ -151,6 +173,17 @@ async fn list_chat_history() {
             },
         )
         .await;
+    contract
+        .errors(
+            &[500u16],
+            |round| async move {
+                error(
+                    list_chat_history_request(&round).send().await,
+                    |e| e.documented().is_some(),
+                )
+            },
+        )
+        .await;
     contract.assert_coverage();
 }
 fn list_chat_history_request(round: &Round) -> builder::ListChatHistory<'_> {
@@ -183,6 +216,17 @@ async fn list_chat_sessions() {
             "items",
             |round| async move {
                 collect(list_chat_sessions_request(&round).stream()).await
+            },
+        )
+        .await;
+    contract
+        .errors(
+            &[500u16],
+            |round| async move {
+                error(
+                    list_chat_sessions_request(&round).send().await,
+                    |e| e.documented().is_some(),
+                )
             },
         )
         .await;

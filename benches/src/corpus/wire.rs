@@ -39,7 +39,11 @@ pub(super) fn cell(report: Option<&Report>) -> String {
 pub(super) fn failures<'r>(reports: impl Iterator<Item = (&'r str, &'r Report)>) -> String {
     let mut rows = Vec::new();
     let mut redrawn: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+    let mut served = String::new();
     for (document, report) in reports {
+        for rewrite in &report.rewrites {
+            served.push_str(&format!("| `{document}` | {} |\n", cell_text(rewrite)));
+        }
         for line in &report.redrawn {
             let why = line.splitn(3, '\t').nth(2).unwrap_or_default();
             redrawn.entry(kind_of(why)).or_default().push(document);
@@ -60,6 +64,15 @@ pub(super) fn failures<'r>(reports: impl Iterator<Item = (&'r str, &'r Report)>)
         }
     }
     let mut out = String::from("\n## On the wire, not passed\n\n");
+    if !served.is_empty() {
+        out.push_str(
+            "Where Prism was served the document rewritten (`tests/src/contract/served.rs`; \
+             the contract runtime still checks every answer against the document as written):\n\n\
+             | document | rewrite |\n| --- | --- |\n",
+        );
+        out.push_str(&served);
+        out.push('\n');
+    }
     out.push_str(&redrawn_section(&redrawn));
     if rows.is_empty() {
         out.push_str("None: every operation with a contract test passed against Prism.\n");

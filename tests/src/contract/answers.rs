@@ -66,6 +66,41 @@ pub fn outcome<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Result<
     json(result, &[]).map(|seen| seen.body)
 }
 
+/// An error answer asked of Prism: the client must fail with its status and
+/// `documented` (the generated `Error::documented()`, which the caller
+/// passes as this crate cannot name it) must decode its body as the
+/// document's type. Anything else is the failure, with the answer whole for
+/// the round to check against upstream's schema.
+pub fn error<T>(
+    result: Result<ResponseValue<T>, Error>,
+    documented: impl FnOnce(&Error) -> bool,
+) -> Result<Seen, String> {
+    let error = match result {
+        Ok(response) => {
+            return Err(format!(
+                "asked for an error answer, the client gave a {} success",
+                response.status()
+            ))
+        }
+        Err(error) => error,
+    };
+    let (Some(status), Some(response)) = (error.status(), error.response()) else {
+        return Err(failure(&error));
+    };
+    if !documented(&error) {
+        return Err(format!(
+            "the {status} answer's body did not decode as the document's type \
+             (`Error::documented()` gave `None`)\n{ANSWER}{} {}",
+            status.as_u16(),
+            String::from_utf8_lossy(response.body()).replace('\n', " ")
+        ));
+    }
+    Ok(Seen {
+        status: status.as_u16(),
+        body: Value::Null,
+    })
+}
+
 /// How a failure's message carries the answer that did not decode, whole:
 /// `{ANSWER}{status} {body}` on a line of its own, which the round reads to
 /// check the answer against upstream's schema and takes out of the message.

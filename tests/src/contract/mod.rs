@@ -17,6 +17,7 @@
 mod answers;
 mod inputs;
 mod schema_check;
+mod served;
 mod server;
 pub mod values;
 
@@ -31,7 +32,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-pub use answers::{bodiless, by_status, collect, json, outcome, Seen};
+pub use answers::{bodiless, by_status, collect, error, json, outcome, Seen};
 pub use server::{
     entries, find, Prism, INSTALL_HINT, PRISM_ENV, PRISM_LOG_ENV, PRISM_URL_ENV, SKIP_ENV,
 };
@@ -48,6 +49,9 @@ pub const DEFAULT_ROUNDS: u64 = 40;
 const EXTRA_ROUNDS: u64 = 5;
 /// Stream rounds are numbered from here, apart from the single requests.
 const STREAM_ROUNDS: u64 = 1_000_000;
+/// Where the rounds that ask for a documented error start (their seeds
+/// differ from the others').
+const ERROR_ROUNDS: u64 = 2_000_000;
 /// Paginated streams per operation that has one (a quarter of the rounds).
 const STREAM_SHARE: u64 = 4;
 /// Items read from one stream at most; Prism's pages are random, so a
@@ -265,6 +269,18 @@ fn prism_fault<'l>(
 
 /// `problem` without the line carrying the whole answer that did not
 /// decode ([`answers::ANSWER`]), and that answer's status and body.
+/// What the client saw of an answer, as JSON, when its status is the one
+/// Prism was asked for.
+fn as_asked(asked: Option<u16>, seen: Seen) -> Result<Value, String> {
+    match asked {
+        Some(asked) if asked != seen.status => Err(format!(
+            "asked Prism for a {asked} answer, the client saw {}",
+            seen.status
+        )),
+        _ => Ok(seen.body),
+    }
+}
+
 fn take_answer(problem: &str) -> (String, Option<(u16, String)>) {
     let mut answer = None;
     let kept: Vec<&str> = problem
@@ -423,16 +439,7 @@ impl Contract {
         let call = |round: Round| {
             let asked = round.status;
             let seen = call(round);
-            async move {
-                let seen = seen.await?;
-                match asked {
-                    Some(asked) if asked != seen.status => Err(format!(
-                        "asked Prism for a {asked} answer, the client saw {}",
-                        seen.status
-                    )),
-                    _ => Ok(seen.body),
-                }
-            }
+            async move { as_asked(asked, seen.await?) }
         };
         for number in 0..self.rounds {
             self.round(number, true, "", statuses, &call).await;
@@ -443,6 +450,26 @@ impl Contract {
         while !self.covered() && number < self.rounds * EXTRA_ROUNDS {
             self.round(number, true, "", statuses, &call).await;
             number += 1;
+        }
+    }
+
+    /// Asks Prism once for each error status of `statuses` (with valid
+    /// inputs, `Prefer: code=<status>`), and checks that the client gives
+    /// the answer's body as the document's type ([`error`]). A body that
+    /// breaks the document is Prism's fault, as for a success.
+    pub async fn errors<F, Fut>(&self, statuses: &[u16], call: F)
+    where
+        F: Fn(Round) -> Fut,
+        Fut: Future<Output = Result<Seen, String>>,
+    {
+        // The body was checked by `call` ([`error`]).
+        let call = |round: Round| {
+            let asked = round.status;
+            let seen = call(round);
+            async move { as_asked(asked, seen.await?).map(|_| Value::Null) }
+        };
+        for (number, status) in (ERROR_ROUNDS..).zip(statuses) {
+            self.round(number, true, "", &[*status], &call).await;
         }
     }
 

@@ -49,6 +49,12 @@ pub struct Prism {
     log: Log,
     /// `http://127.0.0.1:<port>`.
     pub base_url: String,
+    /// The document Prism reads (see [`served`](super::served)), kept while
+    /// it runs.
+    _served: Option<tempfile::NamedTempFile>,
+    /// How the document Prism serves differs from upstream's, one line per
+    /// kind (none: served as written).
+    pub rewrites: Vec<String>,
 }
 
 /// Where Prism's output goes.
@@ -130,12 +136,61 @@ impl Prism {
         document: &Path,
         patience: Duration,
     ) -> Result<Self, String> {
+        // The document rewritten to the same meaning where Prism's generator
+        // strays from it; as written when it is not JSON.
+        let Some(mut value) = std::fs::read_to_string(document)
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        else {
+            return Self::start_file(prism, document, patience, None, Vec::new()).await;
+        };
+        let mut rewrites = super::served::equivalent(&mut value);
+        let cut = super::served::acyclic(&mut value);
+        if cut > 0 {
+            rewrites.push(format!(
+                "{cut} $ref(s) closing a cycle cut (an optional property with it, else to {{}}): \
+                 Prism reads the whole document before it listens, and some cycles keep it \
+                 reading for ever (stoplightio/prism#891); its generator ends a deep recursion \
+                 with {{}}, which breaks the required properties there"
+            ));
+        }
+        Self::start_value(prism, &value, patience, rewrites).await
+    }
+
+    async fn start_value(
+        prism: &Path,
+        document: &serde_json::Value,
+        patience: Duration,
+        rewrites: Vec<String>,
+    ) -> Result<Self, String> {
+        let mut file = tempfile::Builder::new()
+            .prefix("served-")
+            .suffix(".json")
+            .tempfile()
+            .map_err(|e| format!("no temporary file for the served document: {e}"))?;
+        serde_json::to_writer(&mut file, document)
+            .map_err(|e| format!("writing the served document: {e}"))?;
+        let path = file.path().to_path_buf();
+        Self::start_file(prism, &path, patience, Some(file), rewrites).await
+    }
+
+    async fn start_file(
+        prism: &Path,
+        document: &Path,
+        patience: Duration,
+        mut served: Option<tempfile::NamedTempFile>,
+        rewrites: Vec<String>,
+    ) -> Result<Self, String> {
         // Another process may take the port between this probe and Prism's
         // bind; Prism then exits, and the next try takes another port.
         let mut last = String::new();
         for _ in 0..3 {
             match Self::try_start(prism, document, patience).await {
-                Ok(server) => return Ok(server),
+                Ok(mut server) => {
+                    server._served = served.take();
+                    server.rewrites = rewrites;
+                    return Ok(server);
+                }
                 // Still reading the document: another port will not help.
                 Err(error) if error.starts_with(NOT_LISTENING) => return Err(error),
                 Err(error) => last = error,
@@ -164,6 +219,8 @@ impl Prism {
             child: Some(child),
             log: Log::Own(log),
             base_url: format!("http://127.0.0.1:{port}"),
+            _served: None,
+            rewrites: Vec::new(),
         };
         let deadline = Instant::now() + patience;
         loop {
@@ -202,6 +259,8 @@ impl Prism {
             child: None,
             log: Log::Shared(log),
             base_url: base_url.trim_end_matches('/').to_string(),
+            _served: None,
+            rewrites: Vec::new(),
         })
     }
 

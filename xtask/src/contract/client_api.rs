@@ -22,6 +22,10 @@ pub struct ClientApi {
     /// Enums in `types` that keep unknown values, with the variant that does
     /// (`Unknown`, or `UnknownValue` where the API has a value "unknown").
     pub open_enums: BTreeMap<String, String>,
+    /// `Client` method → the exact error statuses whose body
+    /// `Error::documented()` decodes as the document's type (codegen's
+    /// `error_bodies`), read from that method's match arms.
+    pub documented_errors: BTreeMap<String, BTreeSet<u16>>,
 }
 
 impl ClientApi {
@@ -37,6 +41,20 @@ impl ClientApi {
                                 api.operations.insert(f.sig.ident.to_string(), builder);
                             }
                         }
+                    }
+                }
+                Item::Impl(imp)
+                    if imp.trait_.is_none()
+                        && type_name(&imp.self_ty).as_deref() == Some("Error") =>
+                {
+                    if let Some(f) = imp
+                        .items
+                        .iter()
+                        .filter_map(as_fn)
+                        .find(|f| f.sig.ident == "documented")
+                    {
+                        let mut arms = DocumentedArms(&mut api.documented_errors);
+                        syn::visit::Visit::visit_block(&mut arms, &f.block);
                     }
                 }
                 Item::Mod(m) if m.ident == "builder" => api.read_builders(m),
@@ -98,6 +116,26 @@ impl ClientApi {
                 }
             }
         }
+    }
+}
+
+/// Collects the `("method", 422u16)` arms of `Error::documented()`; a range
+/// (`400u16..=499u16`) or `default` (`_`) has no one status to ask for.
+struct DocumentedArms<'a>(&'a mut BTreeMap<String, BTreeSet<u16>>);
+
+impl<'ast> syn::visit::Visit<'ast> for DocumentedArms<'_> {
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        if let syn::Pat::Tuple(tuple) = &arm.pat {
+            let elems: Vec<&syn::Pat> = tuple.elems.iter().collect();
+            if let [syn::Pat::Lit(method), syn::Pat::Lit(status)] = elems.as_slice() {
+                if let (syn::Lit::Str(method), syn::Lit::Int(status)) = (&method.lit, &status.lit) {
+                    if let Ok(status) = status.base10_parse::<u16>() {
+                        self.0.entry(method.value()).or_default().insert(status);
+                    }
+                }
+            }
+        }
+        syn::visit::visit_arm(self, arm);
     }
 }
 

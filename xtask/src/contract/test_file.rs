@@ -30,6 +30,9 @@ struct Operation {
     unions: Vec<Union>,
     /// The documented success codes, each asked of Prism in turn.
     statuses: Vec<u16>,
+    /// The error codes whose body the client decodes as the document's type
+    /// (`Error::documented()`), each asked of Prism once.
+    errors: Vec<u16>,
     answer: Answer,
     /// The response's list property, when the builder has `.stream()`.
     stream_items: Option<String>,
@@ -84,7 +87,7 @@ pub fn render(doc: &Value, api: &ClientApi) -> Result<(String, Vec<Dropped>)> {
         #[allow(unused_imports)]
         use opencx_api::{builder, types};
         #[allow(unused_imports)]
-        use opencx_tests::contract::{bodiless, by_status, collect, json, outcome, Contract, Round, Union};
+        use opencx_tests::contract::{bodiless, by_status, collect, error, json, outcome, Contract, Round, Union};
         #(#tests)*
     })?;
     let text = format!(
@@ -225,6 +228,13 @@ fn operation(
         }
         false => None,
     };
+    let errors = api
+        .documented_errors
+        .get(&client_fn)
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
     Ok(Operation {
         id: id.to_string(),
         method: method.to_uppercase(),
@@ -235,6 +245,7 @@ fn operation(
         body,
         unions,
         statuses: plan.successes.iter().filter_map(|s| s.code()).collect(),
+        errors,
         answer: answer(plan),
         stream_items,
         deprecated,
@@ -321,6 +332,18 @@ fn test(op: &Operation) -> TokenStream {
                 .await;
         }
     });
+    // Each documented error asked of Prism: the client must give its body as
+    // the document's type through `Error::documented()`.
+    let errors = (!op.errors.is_empty()).then(|| {
+        let codes = &op.errors;
+        quote! {
+            contract
+                .errors(&[#(#codes),*], |round| async move {
+                    error(#request(&round).send().await, |e| e.documented().is_some())
+                })
+                .await;
+        }
+    });
     let statuses = &op.statuses;
     // The contract covers what upstream deprecated too, until it is gone.
     let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
@@ -362,6 +385,7 @@ fn test(op: &Operation) -> TokenStream {
                 .rounds(&[#(#statuses),*], |round| async move { #read })
                 .await;
             #stream
+            #errors
             contract.assert_coverage();
         }
 
