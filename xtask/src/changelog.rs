@@ -44,7 +44,7 @@ pub fn update(
     let existing = existing.unwrap_or("");
     let (mut entries, released) = parse(existing);
     for group in groups(explanation) {
-        let heading = changelog_heading(&group.subject);
+        let heading = changelog_heading(&group);
         for entry in &group.entries {
             let deprecation = entry
                 .rules

@@ -78,6 +78,12 @@ pub struct Change {
     pub lifecycle: Option<Lifecycle>,
     /// The generated items it changed.
     pub rust_changes: Vec<String>,
+    /// The client crate's cargo features that compile what it changed (the
+    /// tags of the operations involved, `codegen/selection.rs`): a crate
+    /// that turns none of them on is not touched by it. Empty where the
+    /// client has no features or the items are always compiled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
     /// Rust items the change may touch: (item path, member), member empty for
     /// the item as a whole. Resolved against the Rust diff, then cleared.
     #[serde(skip)]
@@ -104,6 +110,7 @@ impl Change {
             rust: RustVerdict::Unchanged,
             lifecycle: Lifecycle::of_rule(rule),
             rust_changes: Vec::new(),
+            features: Vec::new(),
             candidates,
         }
     }
@@ -214,6 +221,26 @@ impl Explanation {
     }
 }
 
+/// The features that compile the items `change` may touch, as the new
+/// client has them (the old one's for an item that is gone). `all-schemas`
+/// is named only when no tag is: every reached type has it besides its tags.
+fn features_of(change: &Change, old: &rust::Api, new: &rust::Api) -> Vec<String> {
+    let mut features: std::collections::BTreeSet<String> = change
+        .candidates
+        .iter()
+        .filter_map(|(item, member)| {
+            new.features(item, member)
+                .or_else(|| old.features(item, member))
+        })
+        .flatten()
+        .cloned()
+        .collect();
+    if features.len() > 1 {
+        features.remove(crate::codegen::selection::ALL_SCHEMAS);
+    }
+    features.into_iter().collect()
+}
+
 /// Explains the change from one merged document and generated client to
 /// another.
 pub fn explain(
@@ -223,10 +250,8 @@ pub fn explain(
     new_client: &str,
 ) -> Result<Explanation, String> {
     let (mut changes, docs_only) = spec::changes(old_doc, new_doc);
-    let mut rust_changes = rust::changes(
-        &rust::Api::parse(old_client)?,
-        &rust::Api::parse(new_client)?,
-    );
+    let (old_api, new_api) = (rust::Api::parse(old_client)?, rust::Api::parse(new_client)?);
+    let mut rust_changes = rust::changes(&old_api, &new_api);
     let mut used = vec![false; rust_changes.len()];
     // A type's builder (`types::builder::X`) changes with the type.
     let of_type = |rc: &rust::RustChange| rc.item.replacen("types::builder::", "types::", 1);
@@ -286,6 +311,7 @@ pub fn explain(
         }
     }
     for change in &mut changes {
+        change.features = features_of(change, &old_api, &new_api);
         change.candidates.clear();
     }
     let mut i = 0;
@@ -304,4 +330,72 @@ pub fn explain(
         docs_only,
         other_rust_changes: rust_changes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(issues: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {
+            "/issues": {"get": {"operationId": "issues/list", "tags": ["issues"],
+                "parameters": issues, "responses": {"204": {"description": "none"}}}},
+            "/repos": {"get": {"operationId": "repos/list", "tags": ["repos"],
+                "responses": {"204": {"description": "none"}}}}
+        }})
+    }
+
+    /// A client as `codegen/selection.rs` gates it.
+    fn client(extra: &str) -> String {
+        format!(
+            "impl Client {{ #[cfg(any(feature = \"issues\"))] pub fn issues_list(&self) -> builder::IssuesList<'_> {{ todo!() }} \
+             #[cfg(any(feature = \"repos\"))] pub fn repos_list(&self) -> builder::ReposList<'_> {{ todo!() }} }} \
+             pub mod builder {{ #[cfg(any(feature = \"issues\"))] pub struct IssuesList<'a> {{ client: &'a () }} \
+             #[cfg(any(feature = \"issues\"))] impl<'a> IssuesList<'a> {{ {extra} }} \
+             #[cfg(any(feature = \"repos\"))] pub struct ReposList<'a> {{ client: &'a () }} }}"
+        )
+    }
+
+    #[test]
+    fn each_change_names_the_features_that_compile_what_it_touches() {
+        let old = doc(json!([]));
+        let mut new = doc(json!([{"name": "state", "in": "query", "required": true,
+            "schema": {"type": "string"}}]));
+        new["paths"]["/repos/{id}"] = json!({"get": {"operationId": "repos/get",
+            "tags": ["repos"], "parameters": [{"name": "id", "in": "path", "required": true,
+            "schema": {"type": "string"}}], "responses": {"204": {"description": "none"}}}});
+        let new_client = client("pub fn state(self, value: String) -> Self { self }").replacen(
+            "impl Client {",
+            "impl Client { #[cfg(any(feature = \"repos\"))] pub fn repos_get(&self) -> builder::ReposGet<'_> { todo!() }",
+            1,
+        );
+        let explanation = explain(&old, &new, &client(""), &new_client).unwrap();
+        let added = explanation
+            .changes
+            .iter()
+            .find(|c| c.rule == "endpoint-added")
+            .expect("the new operation is a change");
+        assert_eq!(added.features, ["repos"]);
+        let change = explanation
+            .changes
+            .iter()
+            .find(|c| c.rule == "new-required-request-parameter")
+            .expect("the new parameter is a change");
+        assert_eq!(change.features, ["issues"]);
+        let text = explanation.render(Format::Text);
+        assert!(
+            text.contains("GET /issues (issues/list) (feature `issues`)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("GET /repos/{id} (repos/get) (feature `repos`)"),
+            "{text}"
+        );
+        let json = explanation.render(Format::Json);
+        assert!(
+            json.contains("\"features\": [\n        \"issues\""),
+            "{json}"
+        );
+    }
 }

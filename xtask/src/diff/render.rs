@@ -1,7 +1,7 @@
 //! An [`Explanation`] as text for a terminal, Markdown for a pull request or
 //! a CI job summary, or JSON for tools.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
 use super::rust::RustChange;
@@ -75,6 +75,21 @@ pub struct Entry {
 pub struct Group {
     pub subject: Subject,
     pub entries: Vec<Entry>,
+    /// The cargo features that compile the subject ([`Change::features`]).
+    pub features: Vec<String>,
+}
+
+impl Group {
+    /// ` (features `issues`, `repos`)`, or nothing where the subject is
+    /// always compiled.
+    pub fn features_note(&self) -> String {
+        if self.features.is_empty() {
+            return String::new();
+        }
+        let names: Vec<String> = self.features.iter().map(|f| format!("`{f}`")).collect();
+        let plural = if names.len() == 1 { "" } else { "s" };
+        format!(" (feature{plural} {})", names.join(", "))
+    }
 }
 
 impl Group {
@@ -117,9 +132,15 @@ pub fn groups(explanation: &Explanation) -> Vec<Group> {
                 .map(|detail| entry(detail, &same[detail]))
                 .collect();
             entries.sort_by_key(|e| std::cmp::Reverse(e.bump));
+            let features: BTreeSet<String> = same
+                .values()
+                .flatten()
+                .flat_map(|c| c.features.iter().cloned())
+                .collect();
             Group {
                 subject: subject.clone(),
                 entries,
+                features: features.into_iter().collect(),
             }
         })
         .collect();
@@ -187,7 +208,7 @@ fn text(explanation: &Explanation) -> String {
     }
     let mut out = format!("API changes (semver: {}):\n", explanation.bump());
     for group in groups(explanation) {
-        out.push_str(&format!("  {}\n", group.subject));
+        out.push_str(&format!("  {}{}\n", group.subject, group.features_note()));
         for entry in &group.entries {
             out.push_str(&format!(
                 "    {} {}  [{}]\n",
@@ -279,7 +300,11 @@ const REMOVED: &[&str] = &[
 
 /// One subject's changes, each with its verdicts and rule ids.
 fn markdown_group(out: &mut String, group: &Group) {
-    out.push_str(&format!("\n**{}**\n\n", markdown_subject(&group.subject)));
+    out.push_str(&format!(
+        "\n**{}**{}\n\n",
+        markdown_subject(&group.subject),
+        group.features_note()
+    ));
     for entry in &group.entries {
         let verdicts = if entry.bump == Bump::Major {
             format!("**{}**", entry.verdicts)
@@ -310,8 +335,9 @@ fn subjects_list(out: &mut String, operations_title: &str, types_title: &str, gr
                 .iter()
                 .find_map(|e| e.detail.split_once(" removed ").map(|(_, how)| how));
             out.push_str(&format!(
-                "- {}{}\n",
+                "- {}{}{}\n",
                 markdown_subject(&group.subject),
+                group.features_note(),
                 how.map(|how| format!(": removed {how}"))
                     .unwrap_or_default()
             ));
@@ -341,9 +367,14 @@ pub fn changelog_line(entry: &Entry) -> String {
     format!("- {} ({}) {}", entry.detail, entry.verdicts, rules(entry))
 }
 
-/// A changelog heading for `subject`.
-pub fn changelog_heading(subject: &Subject) -> String {
-    markdown_subject(subject)
+/// A changelog heading for `group`'s subject, with the features that
+/// compile it.
+pub fn changelog_heading(group: &Group) -> String {
+    format!(
+        "{}{}",
+        markdown_subject(&group.subject),
+        group.features_note()
+    )
 }
 
 /// Rust changes no spec rule accounts for, as lines: changes that say the

@@ -16,6 +16,12 @@ struct Item {
     members: BTreeMap<String, (&'static str, String)>,
     /// The members marked `#[deprecated]`.
     deprecated: BTreeSet<String>,
+    /// The cargo features its `#[cfg]` names (`codegen/selection.rs`: the
+    /// tags of the operations that reach it); empty: always compiled.
+    features: BTreeSet<String>,
+    /// The same, of each method that has its own `#[cfg]` (an operation's
+    /// `Client` method).
+    member_features: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// The public API of one generated client source, by item path.
@@ -96,6 +102,7 @@ impl Api {
                     }
                     let entry = self.entry(path(&s.ident.to_string()), "struct");
                     entry.non_exhaustive = non_exhaustive(&s.attrs);
+                    entry.features.extend(cfg_features(&s.attrs));
                     entry.members.extend(members);
                     entry.deprecated.extend(deprecated_fields);
                 }
@@ -107,10 +114,12 @@ impl Api {
                         .collect::<BTreeMap<_, _>>();
                     let entry = self.entry(path(&e.ident.to_string()), "enum");
                     entry.non_exhaustive = non_exhaustive(&e.attrs);
+                    entry.features.extend(cfg_features(&e.attrs));
                     entry.members.extend(members);
                 }
                 syn::Item::Type(t) if is_pub(&t.vis) => {
                     let entry = self.entry(path(&t.ident.to_string()), "type alias");
+                    entry.features.extend(cfg_features(&t.attrs));
                     entry
                         .members
                         .insert(String::new(), ("alias", tokens(&t.ty)));
@@ -130,6 +139,14 @@ impl Api {
                                 if deprecated(&f.attrs) {
                                     entry.deprecated.insert(name.clone());
                                 }
+                                let features = cfg_features(&f.attrs);
+                                if !features.is_empty() {
+                                    entry
+                                        .member_features
+                                        .entry(name.clone())
+                                        .or_default()
+                                        .extend(features);
+                                }
                                 entry.members.insert(name, ("method", tokens(&f.sig)));
                             }
                         }
@@ -140,12 +157,23 @@ impl Api {
         }
     }
 
+    /// The cargo features that compile `member` of `item` (the item as a
+    /// whole for `""`): `types::Issue`, `builder::IssuesCreate`, or
+    /// `Client` and an operation's method. `None` for an item this API has
+    /// not.
+    pub fn features(&self, item: &str, member: &str) -> Option<&BTreeSet<String>> {
+        let item = self.items.get(item)?;
+        Some(item.member_features.get(member).unwrap_or(&item.features))
+    }
+
     fn entry(&mut self, path: String, kind: &'static str) -> &mut Item {
         let item = self.items.entry(path).or_insert_with(|| Item {
             kind,
             non_exhaustive: false,
             members: BTreeMap::new(),
             deprecated: BTreeSet::new(),
+            features: BTreeSet::new(),
+            member_features: BTreeMap::new(),
         });
         // An `impl` can come before its type: the type says what it is.
         if kind != "impl" {
@@ -153,6 +181,21 @@ impl Api {
         }
         item
     }
+}
+
+/// The features a `#[cfg(any(feature = "a", ...))]` among `attrs` names.
+fn cfg_features(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .flat_map(|a| {
+            let text = a.meta.to_token_stream().to_string();
+            text.split("feature = \"")
+                .skip(1)
+                .filter_map(|piece| piece.split_once('"').map(|(name, _)| name.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// One change to the public API.
