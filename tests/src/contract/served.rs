@@ -10,7 +10,6 @@
 
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use xtask::pointer::{join, unescape};
 
 /// Rewrites `document` into the same document for validation, written so
 /// that Prism's value generator (json-schema-faker with randexp) keeps to
@@ -263,7 +262,7 @@ impl Walk<'_> {
                 let keys: Vec<String> = map.keys().cloned().collect();
                 for key in keys {
                     if key != "$ref" {
-                        self.node(join(&at, &key));
+                        self.node(format!("{at}/{}", escape(&key)));
                     }
                 }
             }
@@ -278,6 +277,14 @@ impl Walk<'_> {
             self.state.insert(at, Visit::Done);
         }
     }
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// Cuts the ref at pointer `at`: its optional property goes, or it becomes
