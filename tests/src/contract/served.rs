@@ -279,6 +279,8 @@ impl Walk<'_> {
     }
 }
 
+// Not `xtask::pointer`: this module is also compiled inside each generated
+// workspace's contract-test crate, which has no `xtask` to depend on.
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
