@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{workspace_root, xtask};
+use crate::{empty_workspace, workspace_root, xtask};
 
 /// A folder of `../shared`, beside the checkout as CI has it.
 pub fn shared(folder: &str) -> PathBuf {
@@ -73,9 +73,7 @@ pub fn regenerate(dir: &Path, document: &Path) -> Regenerated {
         .and_then(|s| s.to_str())
         .expect("a document's name");
     let root = dir.join(stem);
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
+    empty_workspace(&root);
     let source = document.display().to_string();
     let (code, out, err) = xtask(&root, &["vendor", "--name", "api", &source]);
     assert_eq!(code, 0, "vendoring {stem}:\n{out}{err}");

@@ -34,9 +34,7 @@ impl Fixture {
     pub fn regenerate(document: &Path) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let root = dir.path().join("ws");
-        for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-            std::fs::create_dir_all(root.join(sub)).expect("a folder");
-        }
+        crate::empty_workspace(&root);
         let document = document.display().to_string();
         let (code, out, err) = xtask(&root, &["vendor", "--name", "api", &document]);
         assert_eq!(code, 0, "{out}{err}");

@@ -48,6 +48,21 @@ pub fn xtask_compile_checked(root: &Path, args: &[&str]) -> (u8, String, String)
     )
 }
 
+/// Lays out an empty workspace at `root` as `cargo xtask vendor` and
+/// `regen` expect it: `specs/`, `opencx-api/{generated,src}/`, and the
+/// crate's manifest, into which regen declares the client's features as in
+/// the real workspace (without one it warns that it could not).
+pub fn empty_workspace(root: &Path) {
+    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
+        std::fs::create_dir_all(root.join(sub)).expect("a folder");
+    }
+    std::fs::write(
+        root.join("opencx-api/Cargo.toml"),
+        "[package]\nname = \"opencx-api\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("the crate's manifest");
+}
+
 /// A throw-away copy of what the spec pipeline reads and writes, laid out as the
 /// workspace is, with the upstream pages beside it at `../shared/seeds` when the
 /// real ones are at hand. Dropping it removes it.

@@ -386,10 +386,15 @@ fn outcomes_of(output: &str) -> Vec<(String, Outcome)> {
 /// A failed test's class, why and evidence, from its panic message:
 /// `[class] contract ...`, the inputs, then the problem, then Prism's errors.
 fn failure(lines: &[&str]) -> Outcome {
+    // The last panic is the test's own: one the runtime caught on the way
+    // (drawing inputs, say) is printed before it, unworded.
+    let last = lines
+        .iter()
+        .rposition(|l| l.contains("panicked at"))
+        .unwrap_or(lines.len());
     let message: Vec<&str> = lines
         .iter()
-        .skip_while(|l| !l.contains("panicked at"))
-        .skip(1)
+        .skip(last + 1)
         .take_while(|l| !l.starts_with("stack backtrace:") && !l.starts_with("note: "))
         .copied()
         .collect();
@@ -461,6 +466,10 @@ Prism's errors in this round (why it refused the request, for a 4xx):
 [1:00:00 PM] ›     [VALIDATOR] ✖  error     Violation: response.body Response body must have required property 'id'
 stack backtrace:
 ---- c stdout ----
+
+thread 'c' (2) panicked at tests/src/contract/inputs.rs:219:33:
+/paths/~1c/get/requestBody: drew no body upstream's schema takes in 20 tries: valid under more than one of oneOf
+note: run with `RUST_BACKTRACE=1`
 
 thread 'c' (2) panicked at tests/src/contract/mod.rs:250:13:
 [harness] contract getC (GET /c), round 0: drawing the inputs: no rule

@@ -19,9 +19,7 @@ fn fixture() -> PathBuf {
 /// A scratch workspace in `dir` with the fixture vendored as `specs/api.yaml`.
 fn vendored(dir: &Path) -> PathBuf {
     let root = dir.join("ws");
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
+    opencx_tests::empty_workspace(&root);
     let document = fixture().display().to_string();
     let (code, out, err) = xtask(&root, &["vendor", "--name", "api", &document]);
     assert_eq!(code, 0, "{out}{err}");

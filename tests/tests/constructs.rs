@@ -42,9 +42,7 @@ fn fixture(name: &str) -> PathBuf {
 /// standard error.
 fn regen(dir: &Path, inputs: &[&str], name: Option<&str>) -> (PathBuf, u8, String) {
     let root = dir.join("ws");
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
+    opencx_tests::empty_workspace(&root);
     let mut args = vec!["vendor"];
     if let Some(name) = name {
         args.extend(["--name", name]);
@@ -220,9 +218,7 @@ fn path_items_by_reference_count_alike_in_a_page_and_a_bare_document() {
     let dir = tempfile::tempdir().unwrap();
     let page = fixture("path-items.txt").display().to_string();
     let root = dir.path().join("ws");
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
+    opencx_tests::empty_workspace(&root);
     let (code, out, err) = xtask(&root, &["vendor", &page]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(

@@ -29,9 +29,7 @@ fn fixture() -> String {
 fn regenerated(document: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("ws");
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
+    opencx_tests::empty_workspace(&root);
     let file = dir.path().join("api.yaml");
     std::fs::write(&file, document).unwrap();
     let (code, out, err) = xtask(

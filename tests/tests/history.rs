@@ -171,9 +171,7 @@ fn expected_bump(report: &Value) -> &'static str {
 fn walk(name: &str, versions: &[PathBuf]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("ws");
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
+    opencx_tests::empty_workspace(&root);
     std::fs::write(
         root.join("opencx-api/Cargo.toml"),
         "[package]\nversion = \"0.1.0\"\n",

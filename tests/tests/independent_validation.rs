@@ -93,9 +93,7 @@ fn our_conversion_is_valid_3_0_and_is_compared_with_apiture() {
     let fixtures = root_fixture("tests/fixtures/mixed-api");
     let scratch = tempfile::tempdir().unwrap();
     let ws = scratch.path().join("ws");
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(ws.join(sub)).unwrap();
-    }
+    opencx_tests::empty_workspace(&ws);
     let run = |args: &[&str]| {
         let mut all = vec![
             "--root".to_string(),

@@ -30,9 +30,7 @@ struct Scratch {
 fn scratch() -> Scratch {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("ws");
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
+    opencx_tests::empty_workspace(&root);
     std::fs::write(root.join("opencx-api/src/upload.rs"), HAND_WRITTEN).unwrap();
     Scratch { _dir: dir, root }
 }

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use opencx_tests::downstream::{self, Diagnostic, Downstream};
 use opencx_tests::generated_crate::{ApiCrate, Fixture};
-use opencx_tests::workspace_root;
+use opencx_tests::{empty_workspace, workspace_root, xtask};
 
 fn fixture() -> PathBuf {
     workspace_root().join("tests/fixtures/constructs/tags.yaml")
@@ -165,4 +165,44 @@ fn a_crate_compiles_the_operations_of_the_tags_it_turns_on_and_the_types_they_re
         errors(&everything, "everything").is_empty(),
         "{everything:#?}"
     );
+}
+
+/// Regen declares the tag features in the crate's manifest; where there is
+/// none (a workspace laid out by hand) it says which features it could not
+/// declare instead of leaving every tagged operation compiled out silently.
+#[test]
+fn regen_declares_the_features_in_the_manifest_or_says_it_has_none_to_declare_them_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = fixture().display().to_string();
+
+    let with = dir.path().join("with");
+    empty_workspace(&with);
+    let (code, out, err) = xtask(&with, &["vendor", "--name", "api", &document]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = xtask(&with, &["regen"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!err.contains("Cargo.toml"), "{err}");
+    let manifest = std::fs::read_to_string(with.join("opencx-api/Cargo.toml")).unwrap();
+    for feature in ["issues = []", "repos = []", "default = [\"full\"]"] {
+        assert!(manifest.contains(feature), "{feature} in {manifest}");
+    }
+
+    let without = dir.path().join("without");
+    empty_workspace(&without);
+    std::fs::remove_file(without.join("opencx-api/Cargo.toml")).unwrap();
+    let (code, out, err) = xtask(&without, &["vendor", "--name", "api", &document]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = xtask(&without, &["regen"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains(
+            "warning: opencx-api/Cargo.toml: not found, so the features \
+             opencx-api/generated/client.rs names were not declared ("
+        ),
+        "{err}"
+    );
+    for feature in ["`issues`", "`repos`", "`all-schemas`"] {
+        assert!(err.contains(feature), "{feature} in {err}");
+    }
+    assert!(!without.join("opencx-api/Cargo.toml").exists());
 }

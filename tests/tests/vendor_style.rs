@@ -21,9 +21,7 @@ fn fixtures() -> PathBuf {
 /// A scratch workspace with every page vendored and regenerated.
 fn regenerated(dir: &Path) -> PathBuf {
     let root = dir.join("ws");
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
+    opencx_tests::empty_workspace(&root);
     let mut pages: Vec<String> = std::fs::read_dir(fixtures())
         .unwrap()
         .map(|e| e.unwrap().path())

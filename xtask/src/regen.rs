@@ -197,17 +197,38 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
         ],
     };
     result.outputs.extend(contract);
-    // The crate's features follow the document's tags (a scratch workspace
-    // without the crate's manifest has none to keep).
-    if let Ok(manifest) = std::fs::read_to_string(ws.crate_manifest_path()) {
-        let client_path = ws.generated_dir().join("client.rs");
-        let client = result.outputs.iter().find(|o| o.path == client_path);
-        let client = client.map(|o| o.content.as_str()).unwrap_or_default();
-        let content = crate::features::manifest(&manifest, &features, client)?;
-        result.outputs.push(Output {
-            path: ws.crate_manifest_path(),
-            content,
-        });
+    // The crate's features follow the document's tags. Without the crate's
+    // manifest (a scratch workspace) there is nothing to write them into;
+    // the maintainer is told, since a crate declaring none compiles every
+    // tagged operation out without a word.
+    let client_path = ws.generated_dir().join("client.rs");
+    let client = result.outputs.iter().find(|o| o.path == client_path);
+    let client = client.map(|o| o.content.clone()).unwrap_or_default();
+    match std::fs::read_to_string(ws.crate_manifest_path()) {
+        Ok(manifest) => {
+            let content = crate::features::manifest(&manifest, &features, &client)?;
+            result.outputs.push(Output {
+                path: ws.crate_manifest_path(),
+                content,
+            });
+        }
+        Err(_) => {
+            let (named, all_schemas) = crate::features::named_by(&client);
+            if !named.is_empty() || all_schemas {
+                let mut names: Vec<String> =
+                    named.iter().map(|f| format!("`{}`", f.name)).collect();
+                if all_schemas {
+                    names.push(format!("`{}`", crate::codegen::selection::ALL_SCHEMAS));
+                }
+                result.warnings.push(format!(
+                    "{}: not found, so the features {} names were not declared ({}); a crate \
+                     around it must declare them, or each operation under a tag compiles out",
+                    ws.display(&ws.crate_manifest_path()),
+                    ws.display(&client_path),
+                    names.join(", "),
+                ));
+            }
+        }
     }
     Ok(result)
 }

@@ -112,9 +112,7 @@ fn count_lines(path: &Path) -> usize {
 
 /// The pipeline on one document, in a scratch workspace at `root`.
 fn ours(root: &Path, document: &Path) -> Ours {
-    for sub in ["specs", "opencx-api/generated", "opencx-api/src"] {
-        std::fs::create_dir_all(root.join(sub)).expect("a scratch folder");
-    }
+    opencx_tests::empty_workspace(root);
     let generated_dir = root.join("opencx-api/generated");
     let mut ours = Ours {
         operations: 0,
