@@ -142,3 +142,34 @@ pub async fn collect<T: Serialize>(
     }
     Ok(Value::Array(items))
 }
+
+/// What the client saw of an answer, as JSON, when its status is the one
+/// Prism was asked for.
+pub(crate) fn as_asked(asked: Option<u16>, seen: Seen) -> Result<Value, String> {
+    match asked {
+        Some(asked) if asked != seen.status => Err(format!(
+            "asked Prism for a {asked} answer, the client saw {}",
+            seen.status
+        )),
+        _ => Ok(seen.body),
+    }
+}
+
+/// `problem` without the line carrying the whole answer that did not
+/// decode ([`ANSWER`]), and that answer's status and body.
+pub(crate) fn take_answer(problem: &str) -> (String, Option<(u16, String)>) {
+    let mut answer = None;
+    let kept: Vec<&str> = problem
+        .lines()
+        .filter(|line| match line.strip_prefix(ANSWER) {
+            Some(rest) => {
+                answer = rest
+                    .split_once(' ')
+                    .and_then(|(status, body)| Some((status.parse().ok()?, body.to_string())));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    (kept.join("\n"), answer)
+}

@@ -15,11 +15,18 @@
 //! unseeded follow-up pages repeat run to run.
 
 mod answers;
+mod faults;
 mod inputs;
+mod round;
 mod schema_check;
 mod served;
 mod server;
 pub mod values;
+
+use answers::{as_asked, take_answer};
+use faults::{note_redrawn, prism_fault, Sent};
+pub use faults::{Class, EVIDENCE, REDRAWN_ENV};
+pub use round::Round;
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -28,9 +35,7 @@ use std::sync::Mutex;
 
 use opencx_api::config::{Credential, SchemeKind};
 use opencx_api::Client;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 pub use answers::{bodiless, by_status, collect, error, json, outcome, Seen};
 pub use server::{
@@ -63,266 +68,8 @@ const TOKEN: &str = "sk-contract-test";
 /// HTTP basic auth's username.
 const USER: &str = "contract-test";
 
-/// Whose fault a failing round is, as the first word of its message says
-/// (`[client]`, `[prism]`, `[harness]`), for the wire check's report: the
-/// client sent what the document does not allow or refused what it does;
-/// Prism answered what the document does not allow (its own log says so);
-/// this runtime could not draw inputs for the operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
-    Client,
-    Prism,
-    Harness,
-}
-
-impl std::fmt::Display for Class {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Class::Client => "client",
-            Class::Prism => "prism",
-            Class::Harness => "harness",
-        })
-    }
-}
-
 /// Attempts at one round at most, while Prism spoils its answer.
 const REDRAWS: u64 = 4;
-
-/// A file each round Prism spoiled, and that was drawn again, is noted in
-/// (a line: the operation, the round, the first line of why), so the wire
-/// check counts them apart.
-pub const REDRAWN_ENV: &str = "OPENCX_CONTRACT_REDRAWN";
-
-/// Notes a round drawn again in [`REDRAWN_ENV`]'s file, if it is set.
-fn note_redrawn(operation: &str, number: u64, message: &str) {
-    let Some(path) = std::env::var_os(REDRAWN_ENV) else {
-        return;
-    };
-    let why = message
-        .lines()
-        .find_map(|l| l.strip_prefix(EVIDENCE))
-        .unwrap_or_default();
-    if let Ok(mut file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-    {
-        let _ = writeln!(file, "{operation}\t{number}\t{why}");
-    }
-}
-
-/// How a failing round's message introduces what shows that Prism was at
-/// fault: why, then Prism's own log line.
-pub const EVIDENCE: &str = "Prism's fault: ";
-
-/// Whether Prism's `errors` (its log entries of one round) or its answer (in
-/// `problem`) show that it, not the client, failed the call of the
-/// operation at `method_path` (`POST /path`) that `sent` what it did: why,
-/// and the line that shows it.
-///
-/// - Prism checks its own answers: one that breaks the document is its
-///   fault, and the client was right to refuse it.
-/// - Prism fills in a property's `default` and then refuses it, for a
-///   property the request did not send.
-/// - Prism checks a header parameter named `Accept`, `Content-Type` or
-///   `Authorization`, which OpenAPI says SHALL be ignored.
-/// - Prism never finds a query parameter whose name holds brackets
-///   (stoplightio/prism#2017).
-/// - An exception inside Prism (its answer generator overflowing its stack
-///   on a recursive schema, or losing a `$ref`): a 500 that is no answer
-///   the document gives.
-/// - A path template holding a fragment (`/#X-Amz-Target=...`, the public
-///   directory's AWS documents, which tell operations of one path apart by
-///   a header): no request carries a fragment, so the client sends the path
-///   before it, which Prism routes by the literal template cannot match.
-fn prism_fault<'l>(
-    method_path: &str,
-    errors: &[&'l str],
-    problem: &'l str,
-    sent: &Sent,
-) -> Option<(&'static str, &'l str)> {
-    // Only for an answer the client could not decode, and a request Prism
-    // took: a refused request's answer (Prism's mock of a documented 422)
-    // may break the document too, and is not what failed.
-    let request_refused = errors.iter().any(|l| l.contains("Violation: request"));
-    if problem.contains("could not decode") && !request_refused {
-        if let Some(line) = errors.iter().find(|l| l.contains("Violation: response")) {
-            return Some(("its answer breaks the document", line));
-        }
-    }
-    // Prism fills in a property's `default` before it checks the body, and
-    // then refuses the default (Telnyx's `default: ""` of a `format: url`):
-    // the request never sent what Prism objects to.
-    let body_path = |line: &str| -> Option<String> {
-        let rest = line
-            .split("Violation: request.body.")
-            .nth(1)
-            .or_else(|| line.split("Request body property ").nth(1))?;
-        rest.split_whitespace().next().map(String::from)
-    };
-    if let Some(line) = errors.iter().find(|l| {
-        body_path(l).is_some_and(|path| sent.body.as_ref().is_some_and(|b| !has_path(b, &path)))
-    }) {
-        return Some((
-            "it checks a default it filled in for a property the request does not send",
-            line,
-        ));
-    }
-    // A body the document's discriminated unions take, which Prism reads as
-    // plain `oneOf`s and refuses (the branches of Influx's notification
-    // endpoints are told apart only by their tag).
-    if sent.ambiguous {
-        if let Some(line) = errors
-            .iter()
-            .find(|l| l.contains("Request body") && l.contains("oneOf"))
-        {
-            return Some((
-                "it ignores the discriminator and finds the body matches several `oneOf` branches, \
-                 or none (the body meets the branch its tag names)",
-                line,
-            ));
-        }
-    }
-    // A query parameter whose name holds brackets (`filter[tag]`) Prism
-    // never finds, sent either way (stoplightio/prism#2017).
-    if let Some(line) = errors
-        .iter()
-        .find(|l| l.contains("Request query must have required property '") && l.contains("%5b"))
-    {
-        let named = sent.params.keys().any(|name| name.contains('['));
-        if named {
-            return Some((
-                "it cannot read a query parameter whose name holds brackets (stoplightio/prism#2017)",
-                line,
-            ));
-        }
-    }
-    // OpenAPI: a header parameter named `Accept`, `Content-Type` or
-    // `Authorization` SHALL be ignored; Prism checks it against the request
-    // (Influx declares `Accept: application/json` on a 204).
-    if let Some(line) = errors.iter().find(|l| {
-        ["accept", "content-type", "authorization"]
-            .iter()
-            .any(|h| l.contains(&format!("Violation: request.header.{h} ")))
-    }) {
-        return Some((
-            "it checks a header parameter OpenAPI says to ignore (`Accept`, `Content-Type`, `Authorization`)",
-            line,
-        ));
-    }
-    // Prism's own answer of a failure says what it is: the line of the
-    // problem that holds its body, where the log has not said it.
-    let body = problem
-        .lines()
-        .find(|l| l.starts_with("body: "))
-        .unwrap_or_default();
-    // An exception inside Prism (its response generator, json-schema-faker,
-    // overflowing its stack on a recursive schema, or losing a `$ref`) ends
-    // the request with a JavaScript error, where a refusal of the request
-    // names one of Prism's error types (`.../prism/errors#UNPROCESSABLE_ENTITY`).
-    // (Not a body Prism could not parse: that is the client's.)
-    if let Some(line) = errors.iter().find(|l| {
-        l.split("Request terminated with error: ")
-            .nth(1)
-            .is_some_and(|what| {
-                !what.starts_with("https://stoplight.io/prism/errors#")
-                    && !what.contains("SyntaxError")
-                    && !what.contains("Unexpected token")
-            })
-    }) {
-        return Some(("it failed inside (a JavaScript exception)", line));
-    }
-    if [
-        "stoplight.io/prism/errors#UNKNOWN",
-        "\"type\":\"RangeError\"",
-        "\"type\":\"TypeError\"",
-    ]
-    .iter()
-    .any(|mark| body.contains(mark))
-    {
-        return Some(("it failed inside (a JavaScript exception)", body));
-    }
-    // Asked for any media type, Prism takes the first the document lists,
-    // and fails where that is text and the schema an object (the client asks
-    // for JSON where a JSON answer is offered: tests/tests/media_negotiation.rs).
-    if body.contains("NO_COMPLEX_OBJECT_TEXT") {
-        return Some((
-            "it chose a text media type for an object schema and cannot write it",
-            body,
-        ));
-    }
-    let route = errors
-        .iter()
-        .find(|l| l.contains("NO_PATH_MATCHED") || l.contains("NO_METHOD_MATCHED"))
-        .copied()
-        .or_else(|| {
-            (body.contains("NO_PATH_MATCHED") || body.contains("NO_METHOD_MATCHED")).then_some(body)
-        });
-    match route {
-        Some(line) if method_path.contains('#') => Some((
-            "it routes by the literal path template, whose fragment (`#...`) no request carries",
-            line,
-        )),
-        _ => None,
-    }
-}
-
-/// `problem` without the line carrying the whole answer that did not
-/// decode ([`answers::ANSWER`]), and that answer's status and body.
-/// What the client saw of an answer, as JSON, when its status is the one
-/// Prism was asked for.
-fn as_asked(asked: Option<u16>, seen: Seen) -> Result<Value, String> {
-    match asked {
-        Some(asked) if asked != seen.status => Err(format!(
-            "asked Prism for a {asked} answer, the client saw {}",
-            seen.status
-        )),
-        _ => Ok(seen.body),
-    }
-}
-
-fn take_answer(problem: &str) -> (String, Option<(u16, String)>) {
-    let mut answer = None;
-    let kept: Vec<&str> = problem
-        .lines()
-        .filter(|line| match line.strip_prefix(answers::ANSWER) {
-            Some(rest) => {
-                answer = rest
-                    .split_once(' ')
-                    .and_then(|(status, body)| Some((status.parse().ok()?, body.to_string())));
-                false
-            }
-            None => true,
-        })
-        .collect();
-    (kept.join("\n"), answer)
-}
-
-/// What one round sent, for telling Prism's faults apart.
-struct Sent {
-    body: Option<Value>,
-    params: Map<String, Value>,
-    ambiguous: bool,
-}
-
-/// Whether `value` has something at the dotted `path` (`a.b.0.c`).
-fn has_path(value: &Value, path: &str) -> bool {
-    let mut here = value;
-    for step in path.split('.') {
-        here = match here {
-            Value::Object(map) => match map.get(step) {
-                Some(next) => next,
-                None => return false,
-            },
-            Value::Array(items) => match step.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                Some(next) => next,
-                None => return false,
-            },
-            _ => return false,
-        };
-    }
-    true
-}
 
 /// A tagged union in an operation's response, as the generated test
 /// describes it: the test fails unless every tag was seen, each read as a
@@ -749,66 +496,6 @@ impl Contract {
             );
         }
     }
-}
-
-/// One round: the client to call and the inputs drawn for it.
-pub struct Round {
-    client: Client,
-    params: Map<String, Value>,
-    body: Option<Value>,
-    /// See [`inputs::Drawn::ambiguous`].
-    ambiguous: bool,
-    /// The body as the client's type holds it (drawn, read into the
-    /// builder's type and written back): what is sent.
-    sent_body: std::sync::Arc<Mutex<Option<Value>>>,
-    /// The success status asked of Prism, if any.
-    status: Option<u16>,
-}
-
-impl Round {
-    /// The client, pointed at Prism.
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
-    /// The value drawn for parameter `name`, as the builder's type; `None`
-    /// when this round leaves it out.
-    pub fn param<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
-        let value = self.params.get(name)?;
-        Some(typed(value, &format!("parameter `{name}`")))
-    }
-
-    /// The body drawn for this round, as the builder's type.
-    pub fn body<T: DeserializeOwned + Serialize>(&self) -> Option<T> {
-        let body: T = typed(self.body.as_ref()?, "the body");
-        *self.sent_body.lock().unwrap() = serde_json::to_value(&body).ok();
-        Some(body)
-    }
-
-    /// The body drawn for this round as the raw bytes a text or binary body
-    /// sends (a string as its UTF-8, anything else as its JSON text).
-    pub fn raw_body(&self) -> Option<Vec<u8>> {
-        *self.sent_body.lock().unwrap() = self.body.clone();
-        self.body.as_ref().map(|value| match value {
-            Value::String(text) => text.clone().into_bytes(),
-            other => other.to_string().into_bytes(),
-        })
-    }
-
-    fn describe(&self) -> String {
-        json!({"parameters": self.params, "body": self.body, "status": self.status}).to_string()
-    }
-}
-
-fn typed<T: DeserializeOwned>(value: &Value, what: &str) -> T {
-    // Through `serde_path_to_error`, so a refusal says where.
-    serde_path_to_error::deserialize(value.clone()).unwrap_or_else(|e| {
-        panic!(
-            "[{}] drew {value} for {what}, which `{}` refuses ({e}): the schema and the client's type disagree",
-            Class::Client,
-            std::any::type_name::<T>()
-        )
-    })
 }
 
 /// The values at a `/`-separated path of property names and `*` (every item).

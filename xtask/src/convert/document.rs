@@ -3,7 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
+use super::event_streams::{event_stream_media, inline_event_envelopes};
 use super::{fail, mapping, references, Converter, Dialect, Result, TARGET_VERSION};
+use crate::codegen::responses::essence;
 use crate::pointer::join;
 use crate::report::Report;
 
@@ -310,11 +312,11 @@ impl Converter<'_> {
             .cloned()
             .unwrap_or_default();
         let allowed = ["example", "examples", "encoding"];
-        if media.get("itemSchema").is_some() || essence_of(&content_type) == "text/event-stream" {
+        if media.get("itemSchema").is_some() || essence(&content_type) == "text/event-stream" {
             let media = event_stream_media(mapping(media, at)?);
             return self.fields(&Value::Object(media), at, &allowed);
         }
-        if !self.is_30() && essence_of(&content_type).starts_with("multipart/") {
+        if !self.is_30() && essence(&content_type).starts_with("multipart/") {
             // Each part is its own body: a file part is raw bytes, as a
             // binary body is.
             let mut media = mapping(media, at)?.clone();
@@ -344,119 +346,16 @@ impl Converter<'_> {
     }
 }
 
-/// A streamed media type's items (OpenAPI 3.2's `itemSchema`: each event of
-/// `text/event-stream`, each line of `application/jsonl`) as 3.0's `schema`,
-/// which codegen reads as one item (`codegen/events.rs`). Where the schema
-/// describes the whole server-sent event (an inline object whose `data`
-/// sits beside `event`, `id` or `retry`), it becomes that of the `data`:
-/// its `contentSchema` where the data is JSON in a string, a keyword 3.0
-/// has not and the schema converter would drop.
-fn event_stream_media(media: &Map<String, Value>) -> Map<String, Value> {
-    let mut media = media.clone();
-    let Some(item) = media
-        .remove("itemSchema")
-        .or_else(|| media.get("schema").cloned())
-    else {
-        return media;
-    };
-    let data = is_event_envelope(&item)
-        .then(|| item.get("properties").and_then(|p| p.get("data")))
-        .flatten();
-    let schema = match data {
-        Some(data) => data.get("contentSchema").unwrap_or(data).clone(),
-        None => item,
-    };
-    media.insert("schema".into(), schema);
-    media
-}
-
-/// A `text/event-stream` item schema that is a `$ref` to an event envelope
-/// (a schema whose `data` sits beside `event`, `id` or `retry`) becomes a
-/// copy of that envelope, so that [`event_stream_media`] can take its
-/// `data`'s `contentSchema` as it does an inline envelope's; the component
-/// itself would lose `contentSchema`, which 3.0 has not, and the events
-/// would be read as text.
-fn inline_event_envelopes(doc: &mut Value) {
-    let envelopes: Vec<(String, Value)> = {
-        let mut found = Vec::new();
-        collect_event_refs(doc, &mut found);
-        found
-            .into_iter()
-            .filter_map(|(at, target)| {
-                let envelope = doc.pointer(target.strip_prefix('#')?)?;
-                is_event_envelope(envelope).then(|| (at, envelope.clone()))
-            })
-            .collect()
-    };
-    for (at, envelope) in envelopes {
-        if let Some(slot) = doc.pointer_mut(&at) {
-            *slot = envelope;
-        }
-    }
-}
-
-/// The pointer and target of every `$ref` that is a `text/event-stream`
-/// media type's `itemSchema` or `schema`.
-fn collect_event_refs(value: &Value, found: &mut Vec<(String, String)>) {
-    fn walk(value: &Value, at: &str, found: &mut Vec<(String, String)>) {
-        match value {
-            Value::Object(map) => {
-                for (key, child) in map {
-                    let here = join(at, key);
-                    if essence_of(key) == "text/event-stream" {
-                        for field in ["itemSchema", "schema"] {
-                            if let Some(Value::String(target)) =
-                                child.get(field).and_then(|s| s.get("$ref"))
-                            {
-                                found.push((join(&here, field), target.clone()));
-                            }
-                        }
-                    }
-                    walk(child, &here, found);
-                }
-            }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    walk(item, &join(at, &i.to_string()), found);
-                }
-            }
-            _ => {}
-        }
-    }
-    walk(value, "", found);
-}
-
-/// Whether `schema` describes a whole server-sent event: a `data` property
-/// beside `event`, `id` or `retry`.
-fn is_event_envelope(schema: &Value) -> bool {
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .is_some_and(|p| {
-            p.contains_key("data") && ["event", "id", "retry"].iter().any(|k| p.contains_key(*k))
-        })
-}
-
 /// Content that is raw bytes on the wire rather than a JSON, text or form
 /// document.
 fn is_binary(content_type: &str) -> bool {
-    let essence = essence_of(content_type);
+    let essence = essence(content_type);
     !(essence.contains("json")
         || essence.starts_with("text/")
         || essence.starts_with("multipart/")
         || essence == "application/x-www-form-urlencoded"
         || essence.ends_with("+xml")
         || essence == "application/xml")
-}
-
-/// The media type without parameters, lowercased.
-fn essence_of(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
 }
 
 /// In 3.1, raw bytes are a body without a schema, an empty schema, or a string

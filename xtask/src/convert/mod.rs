@@ -13,6 +13,7 @@
 //! of a merged document that came from one, is validated and left as it is.
 
 mod document;
+mod event_streams;
 mod references;
 mod schema;
 mod type_list;

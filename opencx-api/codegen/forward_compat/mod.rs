@@ -18,6 +18,10 @@ use syn::{parse_quote, Attribute, Fields, Item, ItemEnum, Meta, Token};
 
 use super::names::catch_all;
 
+mod tagged;
+
+use tagged::{open_tagged_enum, patch_tagged_enum_impls};
+
 /// Whether `variant` is one these rewrites added: a value of a type this
 /// version knows nothing of (a string, or a JSON object), kept whole.
 pub fn is_catch_all(variant: &syn::Variant) -> bool {
@@ -169,7 +173,7 @@ pub(super) fn types_module(file: &mut syn::File) -> Result<&mut Vec<Item>, Strin
         .ok_or_else(|| "the generated code has no `types` module".to_string())
 }
 
-fn serde_metas(attr: &Attribute) -> Option<Punctuated<Meta, Token![,]>> {
+pub(super) fn serde_metas(attr: &Attribute) -> Option<Punctuated<Meta, Token![,]>> {
     if !attr.path().is_ident("serde") {
         return None;
     }
@@ -206,7 +210,7 @@ fn serde_tag(attrs: &[Attribute]) -> Option<String> {
 }
 
 /// The value of `#[serde(key = "...")]` among `attrs`.
-fn serde_string(attrs: &[Attribute], key: &str) -> Option<String> {
+pub(super) fn serde_string(attrs: &[Attribute], key: &str) -> Option<String> {
     attrs
         .iter()
         .filter_map(serde_metas)
@@ -248,7 +252,7 @@ fn derive_paths(attrs: &[Attribute]) -> Vec<syn::Path> {
 }
 
 /// Rewrites the `#[derive(...)]` list, keeping the derives `keep` accepts.
-fn retain_derives(attrs: &mut [Attribute], keep: impl Fn(&str) -> bool) {
+pub(super) fn retain_derives(attrs: &mut [Attribute], keep: impl Fn(&str) -> bool) {
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
         else {
@@ -280,73 +284,14 @@ fn open_string_enum(items: &mut [Item], index: usize, unknown: &syn::Ident) {
     });
 }
 
-/// `Display` shows an unknown value as it came; `FromStr` accepts any string.
-/// `own` are the indices of the impls for the enum's name.
-fn patch_string_enum_impls(
+/// Calls `f` with the trait's name (`Display` or `FromStr`) and the `match`
+/// that ends each method of typify's impls of those traits for `name`;
+/// `own` are the indices of the impls for that name.
+pub(super) fn typify_trait_matches(
     items: &mut [Item],
     own: &[usize],
     name: &syn::Ident,
-    unknown: &syn::Ident,
-) -> Result<(), String> {
-    let mut display = false;
-    let mut from_str = false;
-    for &index in own {
-        let Item::Impl(imp) = &mut items[index] else {
-            continue;
-        };
-        let for_this = matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident(name));
-        let Some((_, trait_path, _)) = &imp.trait_ else {
-            continue;
-        };
-        let Some(trait_name) = trait_path.segments.last().map(|s| s.ident.to_string()) else {
-            continue;
-        };
-        if !for_this || (trait_name != "Display" && trait_name != "FromStr") {
-            continue;
-        }
-        for impl_item in imp.items.iter_mut() {
-            let syn::ImplItem::Fn(f) = impl_item else {
-                continue;
-            };
-            let Some(syn::Stmt::Expr(syn::Expr::Match(m), None)) = f.block.stmts.last_mut() else {
-                continue;
-            };
-            if trait_name == "Display" {
-                // typify matches on `*self`, so the string is bound by reference.
-                m.arms
-                    .push(parse_quote!(Self::#unknown(ref value) => f.write_str(value),));
-                display = true;
-            } else {
-                let wildcard = m
-                    .arms
-                    .iter_mut()
-                    .find(|arm| matches!(arm.pat, syn::Pat::Wild(_)));
-                let Some(arm) = wildcard else {
-                    return Err(format!("{name}: FromStr has no `_` arm"));
-                };
-                *arm = parse_quote!(_ => Ok(Self::#unknown(value.to_string())),);
-                from_str = true;
-            }
-        }
-    }
-    if display && from_str {
-        Ok(())
-    } else {
-        Err(format!(
-            "{name}: expected typify's Display and FromStr impls"
-        ))
-    }
-}
-
-/// The `Display` and `FromStr` impls typify writes for a tagged enum whose
-/// variants carry only their tag: an unknown object displays as its tag (or
-/// as JSON without one), and any other string parses into one.
-fn patch_tagged_enum_impls(
-    items: &mut [Item],
-    own: &[usize],
-    name: &syn::Ident,
-    tag: &str,
-    unknown: &syn::Ident,
+    f: &mut dyn FnMut(&str, &mut syn::ExprMatch),
 ) {
     for &index in own {
         let Item::Impl(imp) = &mut items[index] else {
@@ -365,149 +310,58 @@ fn patch_tagged_enum_impls(
             continue;
         }
         for impl_item in imp.items.iter_mut() {
-            let syn::ImplItem::Fn(f) = impl_item else {
+            let syn::ImplItem::Fn(method) = impl_item else {
                 continue;
             };
-            let Some(syn::Stmt::Expr(syn::Expr::Match(m), None)) = f.block.stmts.last_mut() else {
-                continue;
-            };
-            if trait_name == "Display" {
-                m.arms.push(parse_quote!(
-                    Self::#unknown(ref object) => match object.get(#tag).and_then(|t| t.as_str()) {
-                        Some(tag) => f.write_str(tag),
-                        None => ::std::fmt::Display::fmt(&::serde_json::Value::Object(object.clone()), f),
-                    },
-                ));
-            } else if let Some(arm) = m
-                .arms
-                .iter_mut()
-                .find(|a| matches!(a.pat, syn::Pat::Wild(_)))
+            if let Some(syn::Stmt::Expr(syn::Expr::Match(m), None)) = method.block.stmts.last_mut()
             {
-                *arm = parse_quote!(_ => {
-                    let mut object = ::serde_json::Map::new();
-                    object.insert(#tag.to_string(), ::serde_json::Value::String(value.to_string()));
-                    Ok(Self::#unknown(object))
-                });
+                f(&trait_name, m);
             }
         }
     }
 }
 
-/// Opens an internally tagged enum. Returns the items to add beside it: a
-/// private twin that derives `Deserialize` for the known variants, the
-/// conversion from it, and the `Deserialize` impl that chooses between them.
-fn open_tagged_enum(item: &mut Item, tag: &str, unknown: &syn::Ident) -> Result<Vec<Item>, String> {
-    let Item::Enum(e) = item else {
-        unreachable!("checked by the caller")
-    };
-    let name = e.ident.clone();
-    let known_name = syn::Ident::new(&format!("{name}Known"), name.span());
-    // typify writes `tag` and `content` for a union whose variants hold their
-    // fields under one property (`{"type": "email", "data": {...}}`).
-    let content = serde_string(&e.attrs, "content");
-
-    let mut known = e.clone();
-    known.ident = known_name.clone();
-    known.vis = syn::Visibility::Inherited;
-    known.attrs.retain(|a| !a.path().is_ident("doc"));
-    retain_derives(&mut known.attrs, |name| name == "Deserialize");
-    // Externally tagged: `crate::runtime::tagged_union` finds the tag and hands the
-    // twin the variant's name and the rest of the object, read only once.
-    known.attrs.retain(|attr| {
-        !serde_metas(attr).is_some_and(|metas| {
-            metas
-                .iter()
-                .any(|m| m.path().is_ident("tag") || m.path().is_ident("content"))
-        })
+/// `Display` shows an unknown value as it came; `FromStr` accepts any string.
+/// `own` are the indices of the impls for the enum's name.
+fn patch_string_enum_impls(
+    items: &mut [Item],
+    own: &[usize],
+    name: &syn::Ident,
+    unknown: &syn::Ident,
+) -> Result<(), String> {
+    let mut display = false;
+    let mut from_str = false;
+    let mut no_wildcard = false;
+    typify_trait_matches(items, own, name, &mut |trait_name, m| {
+        if trait_name == "Display" {
+            // typify matches on `*self`, so the string is bound by reference.
+            m.arms
+                .push(parse_quote!(Self::#unknown(ref value) => f.write_str(value),));
+            display = true;
+        } else {
+            let wildcard = m
+                .arms
+                .iter_mut()
+                .find(|arm| matches!(arm.pat, syn::Pat::Wild(_)));
+            match wildcard {
+                Some(arm) => {
+                    *arm = parse_quote!(_ => Ok(Self::#unknown(value.to_string())),);
+                    from_str = true;
+                }
+                None => no_wildcard = true,
+            }
+        }
     });
-    known.attrs.push(parse_quote!(
-        #[doc = "The variants this version knows, externally tagged for `crate::runtime::tagged_union`."]
-    ));
-
-    let mut tags = Vec::new();
-    let mut arms: Vec<syn::Arm> = Vec::new();
-    for variant in &e.variants {
-        let ident = &variant.ident;
-        let renamed = variant
-            .attrs
-            .iter()
-            .filter_map(serde_metas)
-            .flatten()
-            .find_map(|meta| match meta {
-                Meta::NameValue(nv) if nv.path.is_ident("rename") => match nv.value {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) => Some(s.value()),
-                    _ => None,
-                },
-                _ => None,
-            });
-        tags.push(renamed.unwrap_or_else(|| ident.to_string()));
-        arms.push(match &variant.fields {
-            Fields::Unit => parse_quote!(#known_name::#ident => Self::#ident,),
-            Fields::Named(fields) => {
-                let names: Vec<_> = fields.named.iter().map(|f| f.ident.clone()).collect();
-                parse_quote!(#known_name::#ident { #(#names),* } => Self::#ident { #(#names),* },)
-            }
-            Fields::Unnamed(fields) => {
-                let names: Vec<_> = (0..fields.unnamed.len())
-                    .map(|i| syn::Ident::new(&format!("field{i}"), ident.span()))
-                    .collect();
-                parse_quote!(#known_name::#ident(#(#names),*) => Self::#ident(#(#names),*),)
-            }
-        });
+    if no_wildcard {
+        return Err(format!("{name}: FromStr has no `_` arm"));
     }
-
-    // A JSON object has no order and cannot be copied.
-    retain_derives(&mut e.attrs, |name| {
-        !matches!(name, "Deserialize" | "Copy" | "Ord" | "PartialOrd")
-    });
-    e.variants.push(parse_quote! {
-        /// An event type this version of the crate does not know: the whole
-        /// object as received (including its tag), which serializes unchanged.
-        #[serde(untagged)]
-        #unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>)
-    });
-
-    let conversion: Item = parse_quote! {
-        impl ::std::convert::From<#known_name> for #name {
-            fn from(value: #known_name) -> Self {
-                match value {
-                    #(#arms)*
-                }
-            }
-        }
-    };
-    let read = match &content {
-        None => quote::quote!(crate::runtime::tagged_union::deserialize::<D, #known_name>(
-            deserializer,
-            #tag,
-            &[#(#tags),*],
-        )?),
-        Some(content) => {
-            quote::quote!(crate::runtime::tagged_union::deserialize_adjacent::<D, #known_name>(
-            deserializer,
-            #tag,
-            #content,
-            &[#(#tags),*],
-        )?)
-        }
-    };
-    let deserialize: Item = parse_quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                match #read {
-                    crate::runtime::tagged_union::Tagged::Known(known) => Ok(Self::from(known)),
-                    crate::runtime::tagged_union::Tagged::Unknown(object) => Ok(Self::#unknown(object)),
-                }
-            }
-        }
-    };
-    Ok(vec![Item::Enum(known), conversion, deserialize])
+    if display && from_str {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name}: expected typify's Display and FromStr impls"
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -1,183 +1,14 @@
-//! `multipart/form-data` request bodies: the generated body type, sent as
-//! one part per field.
-//!
-//! progenitor cannot send multipart bodies (oxidecomputer/progenitor#220),
-//! so the codegen rewrites (`codegen/requests.rs`) give such an operation a
-//! typed body, as for JSON, in which every `format: binary` property is a
-//! [`File`], and send it with [`form`]. A part is what OpenAPI 3.0's
-//! multipart defaults say: a string, number or boolean is a text part; a
-//! [`File`] is a file part with its bytes (and the file name and media type
-//! it was given); a list is one part per item, all with the field's name; an
-//! object is a JSON part (`application/json`); a field that is `None` is
-//! left out.
+//! The serializer that writes a generated multipart body as a form: each
+//! field a part, as [`super::form`] describes.
 
-use bytes::Bytes;
 use reqwest::multipart::{Form, Part};
 use serde::ser::{self, Impossible, Serialize, SerializeStruct, Serializer};
 
-/// The name [`File`] serializes under, which [`form`] recognizes (the way
-/// `serde_json::value::RawValue` is recognized).
-const FILE: &str = "$opencx_api::runtime::multipart::File";
-
-/// A file part of a multipart request: its bytes, and the file name and
-/// media type to send with them (neither by default; a server that needs a
-/// file name says so in its documentation).
-///
-/// Built from anything that gives bytes:
-///
-/// ```
-/// use opencx_api::primitives::File;
-/// let logo = File::from(b"\x89PNG...".to_vec())
-///     .file_name("logo.png")
-///     .content_type("image/png");
-/// assert_eq!(logo.bytes().len(), 7);
-/// assert_eq!(logo.name(), Some("logo.png"));
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct File {
-    bytes: Bytes,
-    file_name: Option<String>,
-    content_type: Option<String>,
-}
-
-impl File {
-    /// A file part holding `bytes`.
-    pub fn new(bytes: impl Into<Bytes>) -> Self {
-        Self {
-            bytes: bytes.into(),
-            ..Self::default()
-        }
-    }
-
-    /// The file name sent in the part's `Content-Disposition`.
-    pub fn file_name(mut self, name: impl Into<String>) -> Self {
-        self.file_name = Some(name.into());
-        self
-    }
-
-    /// The part's `Content-Type` (else `application/octet-stream`).
-    pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
-        self.content_type = Some(media_type.into());
-        self
-    }
-
-    /// The bytes.
-    pub fn bytes(&self) -> &Bytes {
-        &self.bytes
-    }
-
-    /// The file name, if one was given.
-    pub fn name(&self) -> Option<&str> {
-        self.file_name.as_deref()
-    }
-}
-
-impl From<Vec<u8>> for File {
-    fn from(bytes: Vec<u8>) -> Self {
-        Self::new(bytes)
-    }
-}
-
-impl From<Bytes> for File {
-    fn from(bytes: Bytes) -> Self {
-        Self::new(bytes)
-    }
-}
-
-impl From<&'static [u8]> for File {
-    fn from(bytes: &'static [u8]) -> Self {
-        Self::new(bytes)
-    }
-}
-
-impl From<String> for File {
-    fn from(text: String) -> Self {
-        Self::new(text)
-    }
-}
-
-impl From<&str> for File {
-    fn from(text: &str) -> Self {
-        Self::new(text.to_string())
-    }
-}
-
-/// What a [`File`] is written as: a struct under [`FILE`], so [`form`] can
-/// tell it from a string; as JSON (a mock's body, `Debug` output) it reads
-/// `{"file_name": .., "content_type": .., "bytes": [..]}`.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Repr {
-    file_name: Option<String>,
-    content_type: Option<String>,
-    #[serde(with = "serde_bytes_as_seq")]
-    bytes: Vec<u8>,
-}
-
-mod serde_bytes_as_seq {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(bytes)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        Vec::<u8>::deserialize(d)
-    }
-}
-
-impl Serialize for File {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_newtype_struct(
-            FILE,
-            &Repr {
-                file_name: self.file_name.clone(),
-                content_type: self.content_type.clone(),
-                bytes: self.bytes.to_vec(),
-            },
-        )
-    }
-}
-
-/// A file read from JSON: the object [`Repr`] writes, or the file's
-/// content as a string or a list of bytes (what a JSON document or a mock
-/// server gives for a `format: binary` value).
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum Wire {
-    Text(String),
-    Bytes(Vec<u8>),
-    Repr(Repr),
-}
-
-impl<'de> serde::Deserialize<'de> for File {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(match Wire::deserialize(deserializer)? {
-            Wire::Text(text) => Self::from(text),
-            Wire::Bytes(bytes) => Self::from(bytes),
-            Wire::Repr(repr) => Self {
-                bytes: repr.bytes.into(),
-                file_name: repr.file_name,
-                content_type: repr.content_type,
-            },
-        })
-    }
-}
-
-/// The multipart form of a generated body: a part per field of `body`, in
-/// the order of its fields.
-///
-/// # Errors
-/// `body` is not a struct (a generated multipart body always is), or a
-/// field cannot be written as a part; the message names the field.
-// Called by the generated code of an API with multipart bodies only.
-#[allow(dead_code)]
-pub fn form<T: Serialize>(body: &T) -> Result<Form, String> {
-    body.serialize(FormWriter).map_err(|e| e.0)
-}
+use super::{Repr, FILE};
 
 /// An error writing a form: what went wrong, naming the field.
 #[derive(Debug)]
-struct FormError(String);
+pub(super) struct FormError(pub(super) String);
 
 impl std::fmt::Display for FormError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -200,10 +31,10 @@ fn not_a_struct<T>(what: &str) -> Result<T, FormError> {
 }
 
 /// Writes the body: a struct, whose fields become parts.
-struct FormWriter;
+pub(super) struct FormWriter;
 
 /// The fields written so far.
-struct Fields(Form);
+pub(super) struct Fields(Form);
 
 impl SerializeStruct for Fields {
     type Ok = Form;
@@ -535,117 +366,5 @@ impl Serializer for PartWriter {
         _: usize,
     ) -> Result<Self::SerializeStructVariant, FormError> {
         Err(FormError("a struct variant cannot be a part".into()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(serde::Serialize)]
-    struct Upload {
-        file: File,
-        files: Vec<File>,
-        title: Option<String>,
-        count: i64,
-        meta: std::collections::BTreeMap<String, i64>,
-    }
-
-    #[test]
-    fn a_file_round_trips_as_json_for_mocks_and_logs() {
-        let file = File::from("x").file_name("a.txt");
-        let json = serde_json::to_value(&file).unwrap();
-        assert_eq!(json["file_name"], "a.txt");
-        assert_eq!(serde_json::from_value::<File>(json).unwrap(), file);
-        // A file's content as JSON gives it.
-        let text: File = serde_json::from_value(serde_json::json!("a,b")).unwrap();
-        assert_eq!(text.bytes().as_ref(), b"a,b");
-        let bytes: File = serde_json::from_value(serde_json::json!([0, 159])).unwrap();
-        assert_eq!(bytes.bytes().as_ref(), [0, 159]);
-    }
-
-    #[test]
-    fn a_field_that_is_not_a_part_is_named() {
-        // Tuples are lists; a tuple struct is not.
-        #[derive(serde::Serialize)]
-        struct Bad {
-            pair: (i64, (i64, i64)),
-            nested: Vec<Vec<(i64,)>>,
-        }
-        #[derive(serde::Serialize)]
-        struct Worse {
-            inner: Inner,
-        }
-        #[derive(serde::Serialize)]
-        struct Inner(i64, i64);
-        let error = form(&Worse { inner: Inner(1, 2) }).unwrap_err();
-        assert_eq!(error, "field `inner`: a tuple struct cannot be a part");
-        assert!(form(&Bad {
-            pair: (1, (2, 3)),
-            nested: vec![vec![(1,)]]
-        })
-        .is_ok());
-        assert!(form(&5).is_err());
-    }
-
-    #[tokio::test]
-    async fn every_field_is_a_part_as_openapi_says() {
-        let body = Upload {
-            file: File::from(vec![0u8, 159, 146, 150])
-                .file_name("blob.bin")
-                .content_type("image/png"),
-            files: vec![File::from("one"), File::from("two")],
-            title: None,
-            count: 3,
-            meta: [("a".to_string(), 1)].into(),
-        };
-        let form = form(&body).unwrap();
-        let boundary = form.boundary().to_string();
-        // What goes on the wire, read by a server on loopback.
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
-        let end = format!("--{boundary}--");
-        let server = tokio::spawn(async move {
-            use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let mut bytes = Vec::new();
-            let mut buffer = [0u8; 4096];
-            while !String::from_utf8_lossy(&bytes).contains(&end) {
-                let n = socket.read(&mut buffer).await.unwrap();
-                assert!(n > 0, "the request ended early");
-                bytes.extend_from_slice(&buffer[..n]);
-            }
-            socket
-                .write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
-                .await
-                .unwrap();
-            bytes
-        });
-        let answer = reqwest::Client::new()
-            .post(url)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(answer.status(), 204);
-        let bytes = server.await.unwrap();
-        let text = String::from_utf8_lossy(&bytes);
-        assert!(
-            text.contains(&format!("multipart/form-data; boundary={boundary}")),
-            "{text}"
-        );
-        assert!(
-            text.contains(
-                "name=\"file\"; filename=\"blob.bin\"\r\nContent-Type: image/png\r\n\r\n"
-            ),
-            "{text}"
-        );
-        assert_eq!(text.matches("name=\"files\"").count(), 2, "{text}");
-        assert!(!text.contains("name=\"title\""), "{text}");
-        assert!(text.contains("name=\"count\"\r\n\r\n3\r\n"), "{text}");
-        assert!(
-            text.contains("name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"a\":1}\r\n"),
-            "{text}"
-        );
     }
 }
