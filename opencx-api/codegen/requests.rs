@@ -31,7 +31,7 @@ use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Expr, ImplItem, Item};
 
 use super::names::{progenitor_name, Case};
-use super::responses::{essence, is_json, Payload, Plan};
+use super::responses::{essence, is_json, is_range, Payload, Plan};
 
 /// How one media type's body is sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,12 +98,6 @@ pub struct Request {
     /// The JSON media type the answer is read in, when it is not
     /// `application/json`.
     pub accept: Option<String>,
-}
-
-/// Whether `media_type` is a range (`*/*`, `application/*+json`) rather than
-/// one media type.
-fn is_range(media_type: &str) -> bool {
-    essence(media_type).contains('*')
 }
 
 /// The media type progenitor is given for a kind.
@@ -283,9 +277,13 @@ pub fn accept(requests: &mut BTreeMap<String, Request>, plans: &BTreeMap<String,
             .iter()
             .find(|s| matches!(s.payload, Payload::Json(_)))
             .and_then(|s| s.media_type.clone());
-        if let Some(media_type) = json
-            .filter(|m| essence(m) != "application/json" && http::HeaderValue::from_str(m).is_ok())
-        {
+        // A range read as JSON (`*/*` over an object) keeps progenitor's
+        // `application/json`: the type the answer is decoded from.
+        if let Some(media_type) = json.filter(|m| {
+            essence(m) != "application/json"
+                && !is_range(m)
+                && http::HeaderValue::from_str(m).is_ok()
+        }) {
             requests.entry(name.clone()).or_default().accept = Some(media_type);
         }
     }

@@ -124,7 +124,7 @@ fn is_binary_schema(schema: Option<&Value>) -> bool {
 }
 
 /// The payload one media type gives, and its rank (lower is preferred).
-fn payload_of(media_type: &str, media: &Value) -> (u8, Payload) {
+fn payload_of(doc: &Value, media_type: &str, media: &Value) -> (u8, Payload) {
     let schema = media.get("schema");
     let essence = essence(media_type);
     if is_json(media_type) && !is_binary_schema(schema) {
@@ -133,19 +133,54 @@ fn payload_of(media_type: &str, media: &Value) -> (u8, Payload) {
             Payload::Json(schema.cloned().unwrap_or_else(|| json!({}))),
         );
     }
-    if essence.starts_with("text/") && !is_binary_schema(schema) {
-        return (1, Payload::Text);
+    // A media range (`*/*`, Spring's springdoc writes it for every answer)
+    // over a schema only JSON can carry (an object, a list, a number): the
+    // answer is read as JSON, after a JSON type the document names. Read as
+    // bytes, the caller would get no `types::Person` for a `Person` schema.
+    if is_range(&essence) && schema.is_some_and(|s| json_only(doc, s)) {
+        return (1, Payload::Json(schema.cloned().unwrap_or_default()));
     }
-    (2, Payload::Binary)
+    if essence.starts_with("text/") && !is_binary_schema(schema) {
+        return (2, Payload::Text);
+    }
+    (3, Payload::Binary)
+}
+
+/// Whether `media_type` is a range (`*/*`, `application/*+json`) rather than
+/// one media type.
+pub fn is_range(media_type: &str) -> bool {
+    essence(media_type).contains('*')
+}
+
+/// Whether `schema` (a `$ref` followed) describes values that only JSON
+/// carries: an object, a list, a number, an integer or a boolean, or a
+/// composition or properties without a `type`. Not a string, nor a schema
+/// that says nothing (`{}`), which could be any bytes.
+fn json_only(doc: &Value, schema: &Value) -> bool {
+    let schema = follow(doc, schema);
+    match schema.get("type").and_then(Value::as_str) {
+        Some(kind) => kind != "string",
+        None => [
+            "properties",
+            "items",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "additionalProperties",
+        ]
+        .iter()
+        .any(|k| schema.get(*k).is_some()),
+    }
 }
 
 /// The media type a client asks for among a response's `content`: JSON,
-/// then text, then anything else, each in document order.
-pub fn chosen_media(content: &Map<String, Value>) -> Option<(String, Payload)> {
+/// then a range over a schema only JSON carries, then text, then anything
+/// else, each in document order.
+pub fn chosen_media(doc: &Value, content: &Map<String, Value>) -> Option<(String, Payload)> {
     content
         .iter()
         .map(|(media_type, media)| {
-            let (rank, payload) = payload_of(media_type, media);
+            let (rank, payload) = payload_of(doc, media_type, media);
             (rank, media_type.clone(), payload)
         })
         .min_by_key(|(rank, _, _)| *rank)
@@ -217,7 +252,7 @@ pub fn successes(doc: &Value, operation: &Value) -> Vec<Success> {
             // says it holds (RFC 9110 §15.3.5, §15.3.6, §15.4.5): Bitbucket
             // gives its 204s a JSON error schema.
             let bodiless = matches!(status.as_str(), "204" | "205" | "304");
-            let (media_type, payload) = match content.and_then(chosen_media) {
+            let (media_type, payload) = match content.and_then(|c| chosen_media(doc, c)) {
                 Some((media_type, payload)) if !bodiless => (Some(media_type), payload),
                 _ => (None, Payload::Empty),
             };

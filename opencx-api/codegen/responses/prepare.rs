@@ -215,7 +215,7 @@ fn mock_responses(doc: &Value, plan: &Plan, original: &Value) -> Value {
             .and_then(Value::as_object)
             .filter(|c| !c.is_empty());
         let mut answer = json!({"description": ""});
-        if let Some((media_type, payload)) = content.and_then(chosen_media) {
+        if let Some((media_type, payload)) = content.and_then(|c| chosen_media(doc, c)) {
             let schema = match (payload, hoisted.get(status.as_str())) {
                 (Payload::Json(_), Some(reference)) => Some((*reference).clone()),
                 (Payload::Json(schema), None)

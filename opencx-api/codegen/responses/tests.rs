@@ -125,9 +125,52 @@ fn default_is_the_success_only_where_no_2xx_is_documented() {
 #[test]
 fn json_is_chosen_over_text_and_binary() {
     let content = json!({"text/csv": {}, "application/json": {"schema": {"type": "object"}}, "application/pdf": {}});
-    let (media, payload) = chosen_media(content.as_object().unwrap()).unwrap();
+    let (media, payload) = chosen_media(&json!({}), content.as_object().unwrap()).unwrap();
     assert_eq!(media, "application/json");
     assert_eq!(payload, Payload::Json(json!({"type": "object"})));
+}
+
+#[test]
+fn a_media_range_over_a_schema_only_json_carries_is_read_as_json() {
+    let doc = json!({"components": {"schemas": {
+        "Person": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "Token": {"type": "string"}
+    }}});
+    let person = json!({"$ref": "#/components/schemas/Person"});
+    let chosen = |content: Value| chosen_media(&doc, content.as_object().unwrap()).unwrap();
+    // springdoc's `*/*` over an object, a `$ref` to one, an integer.
+    assert_eq!(
+        chosen(json!({"*/*": {"schema": person}})),
+        ("*/*".to_string(), Payload::Json(person.clone()))
+    );
+    assert_eq!(
+        chosen(json!({"*/*": {"schema": {"type": "integer"}}})).1,
+        Payload::Json(json!({"type": "integer"}))
+    );
+    // A JSON type the document names comes first; a range beats text.
+    assert_eq!(
+        chosen(
+            json!({"*/*": {"schema": person}, "application/json": {"schema": {"type": "array"}}})
+        )
+        .0,
+        "application/json"
+    );
+    assert_eq!(
+        chosen(json!({"text/plain": {"schema": person}, "*/*": {"schema": person}})).0,
+        "*/*"
+    );
+    // A string, a `$ref` to one, or nothing said may be any bytes.
+    for schema in [
+        json!({"type": "string"}),
+        json!({"$ref": "#/components/schemas/Token"}),
+        json!({}),
+    ] {
+        assert_eq!(
+            chosen(json!({"*/*": {"schema": schema}})).1,
+            Payload::Binary
+        );
+    }
+    assert_eq!(chosen(json!({"*/*": {}})).1, Payload::Binary);
 }
 
 #[test]

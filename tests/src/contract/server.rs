@@ -145,6 +145,21 @@ impl Prism {
             return Self::start_file(prism, document, patience, None, Vec::new()).await;
         };
         let mut rewrites = super::served::equivalent(&mut value);
+        let given = super::served::answers::schemas_given(&mut value);
+        if given > 0 {
+            rewrites.push(format!(
+                "{given} response media type(s) without a schema given {{}} (the same answers \
+                 pass; Prism refuses to answer a media type without a schema)"
+            ));
+        }
+        let ranges = super::served::answers::json_ranges(&mut value);
+        if ranges > 0 {
+            rewrites.push(format!(
+                "{ranges} response media range(s) (`*/*`) over a schema only JSON carries served \
+                 as application/json (one type the range allows; Prism writes a range as text and \
+                 cannot write an object so)"
+            ));
+        }
         let cut = super::served::acyclic(&mut value);
         if cut > 0 {
             rewrites.push(format!(

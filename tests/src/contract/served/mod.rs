@@ -5,8 +5,11 @@
 //! [`equivalent`] changes only how a schema is written, never which values
 //! it accepts. [`acyclic`] changes what is accepted (Prism no longer checks
 //! a recursion's second round) and what Prism draws (no recursion at all);
-//! the wire report says where it applied. The contract runtime still checks
-//! every answer against the document as upstream wrote it.
+//! the wire report says where it applied. [`answers`] gives Prism response
+//! media types it can write. The contract runtime still checks every answer
+//! against the document as upstream wrote it.
+
+pub mod answers;
 
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
