@@ -10,7 +10,8 @@
 //! Spring's springdoc gives every answer as `*/*` (66 documents of the
 //! public directory, 2,191 answers): over a schema only JSON carries the
 //! client reads it as JSON, into the document's type, errors included; over
-//! a string, as bytes. An answer given only by examples is any JSON.
+//! a string, as bytes; a request body so given is the typed body, sent as
+//! JSON (`screen/bodies.rs`, by the same reading of the schema). An answer given only by examples is any JSON.
 
 use opencx_tests::generated_crate::{self, Fixture};
 use opencx_tests::workspace_root;
@@ -32,6 +33,7 @@ fn the_client_asks_for_json_where_text_is_offered_first_and_prism_answers_it() {
     );
     for (builder, answer) in [
         ("GetPerson", "ResponseValue<types::Person>"),
+        ("PutPerson", "ResponseValue<types::Person>"),
         ("GetPersonName", "ResponseValue<ByteStream>"),
         ("RandomRiddle", "ResponseValue<::serde_json::Value>"),
     ] {
@@ -43,6 +45,15 @@ fn the_client_asks_for_json_where_text_is_offered_first_and_prism_answers_it() {
         let signature: String = send[..send.find('{').unwrap()].split_whitespace().collect();
         assert!(signature.contains(answer), "{builder}: {signature}");
     }
+    // The request body of a range over an object is the typed body, sent
+    // as JSON.
+    let put = &client[client.find("impl<'a> PutPerson<'a>").expect("PutPerson")..];
+    let put = &put[..put.find("pub async fn send(").unwrap()];
+    let put: String = put.split_whitespace().collect();
+    assert!(
+        put.contains("V:std::convert::TryInto<types::Person>"),
+        "put_person takes the typed Person body: {put}"
+    );
     assert!(
         client.contains("(\"get_person\", 404u16)"),
         "the 404's `*/*` body is a documented error"
@@ -54,7 +65,7 @@ fn the_client_asks_for_json_where_text_is_offered_first_and_prism_answers_it() {
         return;
     };
     match generated_crate::run_contract_tests(&regenerated.root(), &prism) {
-        Ok(output) => assert!(output.contains("test result: ok. 4 passed"), "{output}"),
+        Ok(output) => assert!(output.contains("test result: ok. 5 passed"), "{output}"),
         Err(output) => panic!("{output}"),
     }
 }

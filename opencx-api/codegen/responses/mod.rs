@@ -156,7 +156,7 @@ pub fn is_range(media_type: &str) -> bool {
 /// carries: an object, a list, a number, an integer or a boolean, or a
 /// composition or properties without a `type`. Not a string, nor a schema
 /// that says nothing (`{}`), which could be any bytes.
-fn json_only(doc: &Value, schema: &Value) -> bool {
+pub fn json_only(doc: &Value, schema: &Value) -> bool {
     let schema = follow(doc, schema);
     match schema.get("type").and_then(Value::as_str) {
         Some(kind) => kind != "string",

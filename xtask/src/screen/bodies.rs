@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::codegen::requests::Kind;
-use crate::pointer::{follow_ref, join};
+use crate::pointer::join;
 use crate::report::Report;
 
 type Verdict = Result<(), String>;
@@ -20,15 +20,16 @@ pub(super) fn request_body(
         return Ok(());
     };
     // A wildcard media type (`*/*`, `application/*`) takes JSON among the
-    // rest; an object or a list of one is sent as JSON (Telnyx's `*/*` of a
+    // rest; a schema only JSON carries is sent as JSON (Telnyx's `*/*` of a
     // report request: sent as bytes with `Content-Type: */*`, it could not
-    // be read as the object it is).
+    // be read as the object it is), as such an answer is read
+    // (`codegen/responses`).
     let wildcards: Vec<String> = content
         .iter()
         .filter(|(media_type, media)| {
             let essence = crate::codegen::responses::essence(media_type);
             (essence == "*/*" || essence == "application/*")
-                && structured(original, &media["schema"])
+                && crate::codegen::responses::json_only(original, &media["schema"])
         })
         .map(|(media_type, _)| media_type.clone())
         .collect();
@@ -80,23 +81,6 @@ pub(super) fn request_body(
         Kind::Multipart | Kind::Text | Kind::Binary => {}
     }
     Ok(())
-}
-
-/// Whether `schema` (in `doc`) describes an object or a list: what JSON
-/// carries and bytes do not.
-fn structured(doc: &Value, schema: &Value) -> bool {
-    let schema = follow_ref(doc, schema);
-    matches!(schema["type"].as_str(), Some("object" | "array"))
-        || [
-            "properties",
-            "additionalProperties",
-            "items",
-            "allOf",
-            "oneOf",
-            "anyOf",
-        ]
-        .iter()
-        .any(|k| schema.get(*k).is_some())
 }
 
 /// Settles what progenitor panics on in JSON media types. Returns whether it
