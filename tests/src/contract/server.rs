@@ -148,8 +148,9 @@ impl Prism {
         let given = super::served::answers::schemas_given(&mut value);
         if given > 0 {
             rewrites.push(format!(
-                "{given} response media type(s) without a schema given {{}} (the same answers \
-                 pass; Prism refuses to answer a media type without a schema)"
+                "{given} response media type(s) without a schema given {{}}, or bytes where not \
+                 JSON (the same answers pass; Prism refuses to answer a media type without a \
+                 schema, and writes only a string where it is not JSON)"
             ));
         }
         let ranges = super::served::answers::json_ranges(&mut value);

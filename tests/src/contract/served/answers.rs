@@ -3,21 +3,35 @@
 
 use serde_json::{json, Map, Value};
 
-/// Gives every response media type without a schema the schema `{}`, which
-/// accepts the same answers (a media type says nothing of its body without
-/// one). Prism refuses to answer one without it ("Tried to force a dynamic
-/// response for: application/json but schema is not defined"), though the
-/// document allows any body there (fungenerators' answers, which give only
-/// `examples`). Returns how many.
+/// Gives every response media type without a schema one that accepts the
+/// same answers: `{}` for JSON, and for any other media type (a PDF, text)
+/// bytes, OpenAPI 3.0's `type: string, format: binary`, which an empty
+/// schema there stands for too. Prism refuses to answer a media type
+/// without a schema ("Tried to force a dynamic response for:
+/// application/json but schema is not defined": fungenerators' answers,
+/// which give only `examples`), and has no serializer for a value other
+/// than a string in a media type that is not JSON ("Cannot find serializer
+/// for application/pdf"). Returns how many.
 pub fn schemas_given(document: &mut Value) -> usize {
     let mut given = 0;
     for content in response_contents(document) {
-        for media in content.values_mut() {
-            if let Some(media) = media.as_object_mut() {
-                if !media.contains_key("schema") {
-                    media.insert("schema".into(), json!({}));
-                    given += 1;
-                }
+        for (media_type, media) in content.iter_mut() {
+            let Some(media) = media.as_object_mut() else {
+                continue;
+            };
+            let json = is_json(media_type);
+            let says_nothing = match media.get("schema") {
+                None => true,
+                Some(Value::Object(schema)) => schema.is_empty() && !json,
+                Some(_) => false,
+            };
+            if says_nothing {
+                let schema = match json {
+                    true => json!({}),
+                    false => json!({"type": "string", "format": "binary"}),
+                };
+                media.insert("schema".into(), schema);
+                given += 1;
             }
         }
     }
@@ -167,11 +181,21 @@ mod tests {
         assert!(document["components"]["responses"]["E"]["content"]
             .get("application/json")
             .is_some());
-        assert_eq!(schemas_given(&mut document), 1);
+        document["paths"]["/p"]["get"]["responses"]["204"] = json!({"content": {
+            "application/pdf": {"example": "%PDF"},
+            "text/csv": {"schema": {}}
+        }});
+        assert_eq!(schemas_given(&mut document), 3);
+        let answers = &document["paths"]["/p"]["get"]["responses"];
         assert_eq!(
-            document["paths"]["/p"]["get"]["responses"]["203"]["content"]["application/json"]
-                ["schema"],
+            answers["203"]["content"]["application/json"]["schema"],
             json!({})
         );
+        for media_type in ["application/pdf", "text/csv"] {
+            assert_eq!(
+                answers["204"]["content"][media_type]["schema"],
+                json!({"type": "string", "format": "binary"})
+            );
+        }
     }
 }

@@ -34,8 +34,7 @@ impl Draw<'_> {
         let max = limit.unwrap_or(min + 12).max(min);
         let format = schema.get("format").and_then(Value::as_str);
         let source = schema.get("pattern").and_then(Value::as_str);
-        let pattern = source
-            .map(|p| regress::Regex::new(p).unwrap_or_else(|e| panic!("{at}: pattern {p:?}: {e}")));
+        let pattern = source.map(|p| PatternCheck::new(p, at));
         // A pattern's own language first (drawn from the regex, so a pattern
         // that random text almost never matches is still met), then text of
         // the format, else random text, each checked against all the schema
@@ -56,9 +55,7 @@ impl Draw<'_> {
             let fits = length >= min && limit.is_none_or(|limit| length <= limit);
             if fits
                 && self.fits_text(&candidate)
-                && pattern
-                    .as_ref()
-                    .is_none_or(|p| p.find(&candidate).is_some())
+                && pattern.as_ref().is_none_or(|p| p.matches(&candidate))
             {
                 return json!(candidate);
             }
@@ -99,5 +96,65 @@ impl Draw<'_> {
                 false => *self.rng.pick(PLAIN) as char,
             })
             .collect()
+    }
+}
+
+/// Backtracking steps a pattern's check may take on one string before the
+/// string counts as not matching.
+const BACKTRACK_LIMIT: usize = 100_000;
+
+/// Whether a string matches a `pattern` (ECMA-262, unanchored), in bounded
+/// time. A backtracking engine alone (`regress`) takes exponential time on
+/// a nested quantifier and a string that almost matches: drawing for
+/// `^(\-?\d+(\.\d+)?),\s*(\-?\d+(\.\d+)?)+(...){0,256}$` (an elevation
+/// API's coordinates) never ended. The jsonschema crate's engine (its
+/// ECMA-262 translation to fancy-regex, which hands a pattern without
+/// look-arounds or back-references to the linear `regex` crate) checks it
+/// in linear time, and gives up on the rest after [`BACKTRACK_LIMIT`]
+/// steps; `regress` is left for a pattern it cannot translate.
+enum PatternCheck {
+    Bounded(jsonschema::Validator),
+    Ecma(regress::Regex),
+}
+
+impl PatternCheck {
+    fn new(pattern: &str, at: &str) -> Self {
+        let bounded = jsonschema::options()
+            .with_pattern_options(
+                jsonschema::PatternOptions::fancy_regex().backtrack_limit(BACKTRACK_LIMIT),
+            )
+            .build(&json!({"type": "string", "pattern": pattern}));
+        match bounded {
+            Ok(validator) => PatternCheck::Bounded(validator),
+            Err(_) => PatternCheck::Ecma(
+                regress::Regex::new(pattern)
+                    .unwrap_or_else(|e| panic!("{at}: pattern {pattern:?}: {e}")),
+            ),
+        }
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        match self {
+            PatternCheck::Bounded(validator) => validator.is_valid(&json!(text)),
+            PatternCheck::Ecma(regex) => regex.find(text).is_some(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nested_quantifier_is_checked_in_bounded_time() {
+        let pattern = r"^(\-?\d+(\.\d+)?),\s*(\-?\d+(\.\d+)?)+((\|\-?\d+(\.\d+)?),\s*(\-?\d+(\.\d+)?)){0,256}$";
+        let check = PatternCheck::new(pattern, "#/elevation");
+        assert!(matches!(check, PatternCheck::Bounded(_)));
+        assert!(check.matches("67.85572,20.22513|27.85572,20.22513"));
+        // `regress` backtracks for ever on this one.
+        assert!(!check.matches("1,11111111111111111111111111111111111111111111x"));
+        // A look-ahead the linear engine cannot take is still checked.
+        let ahead = PatternCheck::new(r"^(?!admin$)[a-z]+$", "#/user");
+        assert!(ahead.matches("alice") && !ahead.matches("admin"));
     }
 }
