@@ -114,6 +114,88 @@ pub(crate) fn cargo(
     args: &[&str],
     envs: &[(&str, &std::ffi::OsStr)],
 ) -> Result<String, String> {
+    let output = cargo_command(dir, args, envs)
+        .output()
+        .map_err(|e| format!("cargo does not run: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if output.status.success() {
+        Ok(text)
+    } else {
+        Err(text)
+    }
+}
+
+/// The line [`cargo_watched`] adds to the output of a run it stopped.
+pub const STOPPED: &str = "stopped: no output for";
+
+/// [`cargo`], stopped (cargo and everything it started) once it has
+/// written nothing for `quiet`: a test that never ends (a drawing loop, a
+/// regex backtracking for ever) then costs its own outcome, not the run.
+/// The output ends with a [`STOPPED`] line when it was stopped.
+pub(crate) fn cargo_watched(
+    dir: &Path,
+    args: &[&str],
+    envs: &[(&str, &std::ffi::OsStr)],
+    quiet: std::time::Duration,
+) -> Result<String, String> {
+    watched(cargo_command(dir, args, envs), quiet)
+}
+
+/// Runs `command` in a process group of its own, its stdout and stderr
+/// interleaved; stops the group once it has written nothing for `quiet`.
+/// Its output, as the error when it fails or was stopped (then ending
+/// with a [`STOPPED`] line).
+pub fn watched(mut command: Command, quiet: std::time::Duration) -> Result<String, String> {
+    use std::os::unix::process::CommandExt;
+    let log = tempfile::NamedTempFile::new().map_err(|e| format!("a log file: {e}"))?;
+    // Appending, so that stdout and stderr interleave instead of writing
+    // over each other.
+    let sink = || {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(log.path())
+            .map_err(|e| format!("the log file: {e}"))
+    };
+    // Its own process group, so that stopping it stops what it started
+    // (cargo's test binary) too.
+    command.process_group(0).stdout(sink()?).stderr(sink()?);
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("{:?} does not run: {e}", command.get_program()))?;
+    let (mut size, mut since) = (0, std::time::Instant::now());
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break Some(status);
+        }
+        let now = log.as_file().metadata().map(|m| m.len()).unwrap_or(size);
+        if now != size {
+            (size, since) = (now, std::time::Instant::now());
+        } else if since.elapsed() >= quiet {
+            let group = format!("-{}", child.id());
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut text =
+        String::from_utf8_lossy(&std::fs::read(log.path()).unwrap_or_default()).into_owned();
+    match status {
+        Some(status) if status.success() => Ok(text),
+        Some(_) => Err(text),
+        None => {
+            text.push_str(&format!("\n{STOPPED} {} s\n", quiet.as_secs()));
+            Err(text)
+        }
+    }
+}
+
+/// cargo in `dir`, with the shared target folder and `envs`.
+fn cargo_command(dir: &Path, args: &[&str], envs: &[(&str, &std::ffi::OsStr)]) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
         .args(args)
@@ -133,19 +215,7 @@ pub(crate) fn cargo(
     for (key, val) in envs {
         command.env(key, val);
     }
-    let output = command
-        .output()
-        .map_err(|e| format!("cargo does not run: {e}"))?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    if output.status.success() {
-        Ok(text)
-    } else {
-        Err(text)
-    }
+    command
 }
 
 /// A member of a workspace [`write_workspace`] writes beside the API
@@ -362,4 +432,45 @@ pub fn contract_workspace(ws: &Path) -> Result<PathBuf, String> {
     )
     .map_err(|e| format!("copying the generated contract tests: {e}"))?;
     Ok(build)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_run_silent_for_too_long_is_stopped_with_what_it_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let mut command = Command::new("sh");
+        command.args([
+            "-c",
+            &format!(
+                "echo started; sleep 60 & echo $! > {}; wait",
+                pid_file.display()
+            ),
+        ]);
+        let began = Instant::now();
+        let output = watched(command, Duration::from_secs(1)).unwrap_err();
+        assert!(began.elapsed() < Duration::from_secs(30), "{output}");
+        assert!(output.starts_with("started\n"), "{output}");
+        assert!(output.ends_with(&format!("{STOPPED} 1 s\n")), "{output}");
+        // The grandchild went with it.
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let alive = Path::new("/proc").join(pid.trim()).join("status");
+        let state = std::fs::read_to_string(alive).unwrap_or_default();
+        assert!(
+            state.is_empty() || state.contains("State:\tZ"),
+            "sleep {pid} still runs: {state}"
+        );
+
+        let mut quick = Command::new("sh");
+        quick.args(["-c", "echo out; echo err >&2"]);
+        assert_eq!(
+            watched(quick, Duration::from_secs(5)).unwrap(),
+            "out\nerr\n"
+        );
+    }
 }

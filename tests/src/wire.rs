@@ -25,6 +25,10 @@ pub const WIRE_ROUNDS: u64 = 3;
 
 /// How long Prism may take to read a document before it is given up on.
 pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(180);
+/// How long a contract test may run without a word before it is stopped
+/// and counted the harness's: a test of a few rounds against a local Prism
+/// takes seconds.
+const QUIET: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// What happened to one operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,7 +162,7 @@ pub fn check(ws: &Path, prism: &Path, rounds: u64) -> Report {
             args.extend(["--skip", name.as_str()]);
         }
         let log = server.log_path().to_path_buf();
-        let output = generated_crate::cargo(
+        let output = generated_crate::cargo_watched(
             &build,
             &args,
             &[
@@ -170,6 +174,7 @@ pub fn check(ws: &Path, prism: &Path, rounds: u64) -> Report {
                 ("RUST_MIN_STACK", "67108864".as_ref()),
                 (REDRAWN_ENV, redrawn.as_os_str()),
             ],
+            QUIET,
         )
         .unwrap_or_else(|output| output);
         outputs.push(output.clone());
@@ -182,7 +187,7 @@ pub fn check(ws: &Path, prism: &Path, rounds: u64) -> Report {
                 name.clone(),
                 Outcome::Failed {
                     class: Class::Harness,
-                    why: format!("the test process crashed: {why}"),
+                    why: format!("the test process went down: {why}"),
                     evidence: None,
                 },
             );
@@ -292,7 +297,11 @@ fn crash(output: &str) -> Option<(String, String)> {
     let after: Vec<&str> = lines[at + 1..].iter().map(|l| l.trim()).collect();
     let why = after
         .iter()
-        .find(|l| l.contains("overflowed its stack") || l.starts_with("fatal runtime error"))
+        .find(|l| {
+            l.contains("overflowed its stack")
+                || l.starts_with("fatal runtime error")
+                || l.starts_with(generated_crate::STOPPED)
+        })
         .or_else(|| {
             after
                 .iter()
@@ -511,5 +520,16 @@ test result: FAILED. 1 passed; 2 failed
             ))
         );
         assert_eq!(crash("test a ... ok\ntest result: ok. 1 passed"), None);
+        let stopped = format!(
+            "test a ... ok\ntest b ... \n{} 300 s\n",
+            generated_crate::STOPPED
+        );
+        assert_eq!(
+            crash(&stopped),
+            Some((
+                "b".to_string(),
+                format!("{} 300 s", generated_crate::STOPPED)
+            ))
+        );
     }
 }
