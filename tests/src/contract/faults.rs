@@ -75,6 +75,9 @@ pub const EVIDENCE: &str = "Prism's fault: ";
 ///   directory's AWS documents, which tell operations of one path apart by
 ///   a header): no request carries a fragment, so the client sends the path
 ///   before it, which Prism routes by the literal template cannot match.
+/// - A path template holding a query (`/current?city={city}`, weatherbit's
+///   way of telling operations of one path apart): the client sends it as
+///   a query, which a server reads, and Prism looks for it in the path.
 pub(crate) fn prism_fault<'l>(
     method_path: &str,
     errors: &[&'l str],
@@ -105,6 +108,23 @@ pub(crate) fn prism_fault<'l>(
     }) {
         return Some((
             "it checks a default it filled in for a property the request does not send",
+            line,
+        ));
+    }
+    // A property sent as an object (or a list) that Prism says must be one:
+    // it read the value as text, as it reads every part of a multipart
+    // body, a JSON part (OpenAPI's default for an object property) too
+    // (Salesforce Einstein's `trainParams`).
+    if let Some(line) = errors.iter().find(|l| {
+        let Some(path) = body_path(l) else {
+            return false;
+        };
+        let sent = sent.body.as_ref().and_then(|b| value_at(b, &path));
+        (l.ends_with("must be object") && sent.is_some_and(Value::is_object))
+            || (l.ends_with("must be array") && sent.is_some_and(Value::is_array))
+    }) {
+        return Some((
+            "it reads a property sent as an object or a list (a multipart JSON part) as text",
             line,
         ));
     }
@@ -203,6 +223,14 @@ pub(crate) fn prism_fault<'l>(
             "it routes by the literal path template, whose fragment (`#...`) no request carries",
             line,
         )),
+        // `/current?city={city}&country={country}`: the client sends the
+        // query as the template writes it, which the server reads, but
+        // Prism looks for `?...` in the request's path.
+        Some(line) if method_path.contains('?') => Some((
+            "it routes by the literal path template, whose query (`?...`) it looks for in the \
+             request's path",
+            line,
+        )),
         _ => None,
     }
 }
@@ -216,19 +244,56 @@ pub(crate) struct Sent {
 
 /// Whether `value` has something at the dotted `path` (`a.b.0.c`).
 fn has_path(value: &Value, path: &str) -> bool {
+    value_at(value, path).is_some()
+}
+
+/// What `value` has at the dotted `path` (`a.b.0.c`).
+fn value_at<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     let mut here = value;
     for step in path.split('.') {
         here = match here {
-            Value::Object(map) => match map.get(step) {
-                Some(next) => next,
-                None => return false,
-            },
-            Value::Array(items) => match step.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                Some(next) => next,
-                None => return false,
-            },
-            _ => return false,
+            Value::Object(map) => map.get(step)?,
+            Value::Array(items) => items.get(step.parse::<usize>().ok()?)?,
+            _ => return None,
         };
     }
-    true
+    Some(here)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_prism_cannot_find_is_its_fault_only_for_a_template_it_reads_literally() {
+        let sent = Sent {
+            body: None,
+            params: Map::new(),
+            ambiguous: false,
+        };
+        let line = "[6:20:30 PM] › [HTTP SERVER] get /alerts ✖  error     Request terminated with \
+                    error: https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR: Route not resolved";
+        let fault = |method_path: &str| prism_fault(method_path, &[line], "", &sent).map(|f| f.0);
+        assert!(fault("GET /alerts?lat={lat}&lon={lon}").is_some_and(|why| why.contains("query")));
+        assert!(fault("POST /#X-Amz-Target=A.B").is_some_and(|why| why.contains("fragment")));
+        // Any other path Prism cannot find is the client's to answer for.
+        assert_eq!(fault("GET /alerts"), None);
+    }
+
+    #[test]
+    fn an_object_sent_that_prism_calls_no_object_is_its_fault() {
+        let line = "[6:22:10 PM] ›     [VALIDATOR] ✖  error     Request body property trainParams must be object";
+        let sent = |value: Value| Sent {
+            body: Some(serde_json::json!({"name": "n", "trainParams": value})),
+            params: Map::new(),
+            ambiguous: false,
+        };
+        let fault = |value: Value| {
+            prism_fault("POST /v2/language/train", &[line], "", &sent(value)).map(|f| f.0)
+        };
+        assert!(fault(serde_json::json!({"withFeedback": false}))
+            .is_some_and(|why| why.contains("multipart")));
+        // Where the client sent no object, Prism is right.
+        assert_eq!(fault(serde_json::json!("text")), None);
+    }
 }

@@ -10,6 +10,7 @@
 //! against the document as upstream wrote it.
 
 pub mod answers;
+mod formats;
 
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,9 +26,12 @@ use std::collections::{BTreeMap, BTreeSet};
 /// - An `enum` member outside the schema's own `type` is dropped: no value
 ///   could be both, yet Prism draws it (`enum: [approved, null]` under
 ///   `type: string`, without `nullable`).
+/// - An integer format of OpenAPI's registry (`int8`, `uint16`, ...) is
+///   written as its range too ([`formats::bounded`]).
 pub fn equivalent(document: &mut Value) -> Vec<String> {
     let mut patterns = 0;
     let mut members = 0;
+    let mut ranges = 0;
     rewrite(document, &mut |schema| {
         if let Some(Value::String(pattern)) = schema.get_mut("pattern") {
             let greedy = greedy(pattern);
@@ -37,6 +41,7 @@ pub fn equivalent(document: &mut Value) -> Vec<String> {
             }
         }
         members += drop_foreign_members(schema);
+        ranges += usize::from(formats::bounded(schema));
     });
     let mut notes = Vec::new();
     if patterns > 0 {
@@ -48,6 +53,12 @@ pub fn equivalent(document: &mut Value) -> Vec<String> {
     if members > 0 {
         notes.push(format!(
             "{members} enum member(s) outside their schema's type dropped (no value can be both)"
+        ));
+    }
+    if ranges > 0 {
+        notes.push(format!(
+            "{ranges} integer format(s) (`int8`, `uint16`, ...) written as their range (Prism \
+             draws past it)"
         ));
     }
     notes

@@ -15,6 +15,10 @@ impl Draw<'_> {
         // server (upstream's is one) can hold; the mock server checks `int64`
         // against it too. The Rust types allow more: see the README.
         let (mut lo, mut hi) = match schema.get("format").and_then(Value::as_str) {
+            Some("int8") => (i8::MIN as i128, i8::MAX as i128),
+            Some("uint8") => (0, u8::MAX as i128),
+            Some("int16") => (i16::MIN as i128, i16::MAX as i128),
+            Some("uint16") => (0, u16::MAX as i128),
             Some("int32") => (i32::MIN as i128, i32::MAX as i128),
             Some("uint32") => (0, u32::MAX as i128),
             Some("uint64") => (0, MAX_SAFE),

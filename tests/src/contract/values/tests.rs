@@ -18,6 +18,11 @@ fn values_keep_to_their_schema() {
         assert!((0..=9).contains(&n.as_i64().unwrap()));
         let e = draw.value(&json!({"type": "string", "enum": ["a", "b"]}), "/e");
         assert!(e == "a" || e == "b");
+        // The registry's small integer formats, within the client's types.
+        let b = draw.value(&json!({"type": "integer", "format": "int8"}), "/b");
+        assert!(i8::try_from(b.as_i64().unwrap()).is_ok(), "{b}");
+        let u = draw.value(&json!({"type": "integer", "format": "uint16"}), "/u");
+        assert!(u16::try_from(u.as_i64().unwrap()).is_ok(), "{u}");
     }
 }
 
