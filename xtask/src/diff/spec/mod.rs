@@ -14,6 +14,7 @@
 
 mod operations;
 mod parameters;
+mod properties;
 mod schemas;
 mod types;
 mod view;
