@@ -209,6 +209,36 @@ fn subject_in(item: &Item, names: &BTreeSet<String>) -> bool {
     matches!(item, Item::Impl(imp) if last_ident(&imp.self_ty).is_some_and(|n| names.contains(&n)))
 }
 
+/// The client's operations: builder struct name → client method, read
+/// from each `Client` method's return type (`builder::ListPets<'_>`), for
+/// the methods `keep` takes. Read, not derived from the operation's name,
+/// so it is what progenitor wrote.
+pub fn builders_of(
+    file: &syn::File,
+    keep: &dyn Fn(&str) -> bool,
+) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for item in &file.items {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || last_ident(&imp.self_ty).as_deref() != Some("Client") {
+            continue;
+        }
+        for item in &imp.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            let method = f.sig.ident.to_string();
+            if !keep(&method) {
+                continue;
+            }
+            if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                if let Some(name) = last_ident(ty) {
+                    out.insert(name, method);
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -129,6 +129,11 @@ pub fn apply(client: &mut syn::File, streams: &Streams, plans: &BTreeMap<String,
     if streams.is_empty() {
         return;
     }
+    let builders: BTreeMap<String, String> =
+        super::builders::builders_of(client, &|method| plans.contains_key(method))
+            .into_iter()
+            .map(|(builder, method)| (method, builder))
+            .collect();
     let Some(items) = client.items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
@@ -140,7 +145,10 @@ pub fn apply(client: &mut syn::File, streams: &Streams, plans: &BTreeMap<String,
         let Some(data) = streams.get(&plan.operation_id) else {
             continue;
         };
-        let builder = format_ident!("{}", progenitor_name(method, Case::Pascal));
+        let Some(builder) = builders.get(method) else {
+            continue;
+        };
+        let builder = format_ident!("{builder}");
         let Some(fields) = items.iter().find_map(|item| match item {
             Item::Struct(s) if s.ident == builder => Some(
                 s.fields

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::{Attribute, ImplItem, Item, TraitItem, Type};
 
-use super::super::builders::{defined, idents, last_ident, used};
+use super::super::builders::{builders_of, defined, idents, last_ident, used};
 use super::ALL_SCHEMAS;
 
 /// When an item is compiled.
@@ -60,33 +60,6 @@ fn cfg(condition: TokenStream) -> Attribute {
 fn ident_set(tokens: impl ToTokens) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     idents(tokens.to_token_stream(), &mut out);
-    out
-}
-
-/// The client's operations: builder struct name → client method.
-fn builders_of(
-    file: &syn::File,
-    methods: &BTreeMap<String, BTreeSet<String>>,
-) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for item in &file.items {
-        let Item::Impl(imp) = item else { continue };
-        if imp.trait_.is_some() || last_ident(&imp.self_ty).as_deref() != Some("Client") {
-            continue;
-        }
-        for item in &imp.items {
-            let ImplItem::Fn(f) = item else { continue };
-            let method = f.sig.ident.to_string();
-            if !methods.contains_key(&method) {
-                continue;
-            }
-            if let syn::ReturnType::Type(_, ty) = &f.sig.output {
-                if let Some(name) = last_ident(ty) {
-                    out.insert(name, method);
-                }
-            }
-        }
-    }
     out
 }
 
@@ -263,7 +236,7 @@ pub fn apply(
     mock: &mut syn::File,
     methods: &BTreeMap<String, BTreeSet<String>>,
 ) -> Result<(), String> {
-    let builders = builders_of(client, methods);
+    let builders = builders_of(client, &|method| methods.contains_key(method));
     let op_of_mock = |name: &str| {
         name.strip_suffix("When")
             .or_else(|| name.strip_suffix("Then"))
