@@ -220,6 +220,17 @@ impl Prism {
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?
             .port();
+        Self::start_on(prism, document, patience, port).await
+    }
+
+    /// Starts Prism on `port`; an error when it does not say it listens
+    /// there (another process holding the port makes it exit).
+    async fn start_on(
+        prism: &Path,
+        document: &Path,
+        patience: Duration,
+        port: u16,
+    ) -> Result<Self, String> {
         let log = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
         let output = || log.reopen().map(Stdio::from).map_err(|e| e.to_string());
         let child = Command::new(prism)
@@ -250,9 +261,16 @@ impl Prism {
                     server.log()
                 ));
             }
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
+            // Prism's own word that it listens, and then a connection: a
+            // connection alone may reach another process that took the
+            // port first (Prism then exits, and every request is refused).
+            let listening = std::fs::read_to_string(server.log.path()).is_ok_and(|log| {
+                log.contains(&format!("Prism is listening on {}", server.base_url))
+            });
+            if listening
+                && tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .is_ok()
             {
                 return Ok(server);
             }
@@ -364,5 +382,34 @@ impl Drop for Prism {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A port another process holds is no Prism listening, though a
+    /// connection to it succeeds.
+    #[test]
+    fn a_port_another_process_holds_is_not_taken_for_prism_listening() {
+        let Some(prism) = crate::contract::prism_or_skip("the port check") else {
+            return;
+        };
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let document = crate::workspace_root().join("tests/fixtures/negotiation/api.yaml");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let started = runtime.block_on(Prism::start_on(
+            &prism,
+            &document,
+            Duration::from_secs(60),
+            port,
+        ));
+        let error = started.err().expect("no Prism listens on a taken port");
+        assert!(error.contains("exited"), "{error}");
     }
 }
