@@ -203,32 +203,34 @@ pub fn pipeline(ws: &Workspace) -> Result<Pipeline> {
     // tagged operation out without a word.
     let client_path = ws.generated_dir().join("client.rs");
     let client = result.outputs.iter().find(|o| o.path == client_path);
-    let client = client.map(|o| o.content.clone()).unwrap_or_default();
-    match std::fs::read_to_string(ws.crate_manifest_path()) {
-        Ok(manifest) => {
-            let content = crate::features::manifest(&manifest, &features, &client)?;
-            result.outputs.push(Output {
-                path: ws.crate_manifest_path(),
-                content,
-            });
-        }
+    let client = client.map_or("", |o| o.content.as_str());
+    // The manifest to write, or the warning that there is none, computed
+    // while the client is borrowed from the outputs.
+    let declared = match std::fs::read_to_string(ws.crate_manifest_path()) {
+        Ok(manifest) => Ok(crate::features::manifest(&manifest, &features, client)?),
         Err(_) => {
-            let (named, all_schemas) = crate::features::named_by(&client);
-            if !named.is_empty() || all_schemas {
-                let mut names: Vec<String> =
-                    named.iter().map(|f| format!("`{}`", f.name)).collect();
-                if all_schemas {
-                    names.push(format!("`{}`", crate::codegen::selection::ALL_SCHEMAS));
-                }
-                result.warnings.push(format!(
+            let (named, all_schemas) = crate::features::named_by(client);
+            let mut names: Vec<String> = named.iter().map(|f| format!("`{}`", f.name)).collect();
+            if all_schemas {
+                names.push(format!("`{}`", crate::codegen::selection::ALL_SCHEMAS));
+            }
+            Err((!names.is_empty()).then(|| {
+                format!(
                     "{}: not found, so the features {} names were not declared ({}); a crate \
                      around it must declare them, or each operation under a tag compiles out",
                     ws.display(&ws.crate_manifest_path()),
                     ws.display(&client_path),
                     names.join(", "),
-                ));
-            }
+                )
+            }))
         }
+    };
+    match declared {
+        Ok(content) => result.outputs.push(Output {
+            path: ws.crate_manifest_path(),
+            content,
+        }),
+        Err(warning) => result.warnings.extend(warning),
     }
     Ok(result)
 }
